@@ -1,0 +1,33 @@
+//! `mailhygiene`: check addresses, merge suppression exports, clean contact lists.
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod check;
+
+/// Email list hygiene: validate and normalize addresses, merge suppression lists, clean contact lists.
+#[derive(Parser)]
+#[command(name = "mailhygiene", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Check(check::CheckArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mailhygiene: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! The canonical key: the form under which two spellings of one mailbox compare equal, for
+//! de-duplication and suppression matching. It is *not* an address to send to.
+//!
+//! Steps: local part NFC, then Unicode lowercase (not case folding: `ß` stays `ß`); domain as
+//! lowercase A-labels; then the provider rule for the *whole* domain name, if any (see
+//! `data/providers.tsv`, one source per row). Every other domain keeps dots and `+tag`.
+use std::sync::Arc;
+
+use once_cell::sync::Lazy;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::parse::Address;
+
+/// A provider rule that changed the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CanonicalRule {
+    /// The domain was replaced by the provider's canonical domain (`googlemail.com` → `gmail.com`).
+    DomainAlias,
+    /// Dots were removed from the local part (Gmail).
+    StripDots,
+    /// A `+tag` sub-address was removed from the local part.
+    StripTag,
+}
+
+impl CanonicalRule {
+    /// The stable snake_case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            CanonicalRule::DomainAlias => "domain_alias",
+            CanonicalRule::StripDots => "strip_dots",
+            CanonicalRule::StripTag => "strip_tag",
+        }
+    }
+}
+
+/// How one mail provider treats the local parts of one of its domains.
+///
+/// ```
+/// use mailhygiene::{Checker, ProviderRule};
+/// // "Our Google Workspace domain ignores dots and +tags."
+/// let checker = Checker::builder()
+///     .provider_rule(ProviderRule::new("example.com").strip_dots(true).strip_tag(true))
+///     .build();
+/// assert_eq!(checker.canonical("J.Doe+news@example.com").unwrap(), "jdoe@example.com");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderRule {
+    /// The domain the rule applies to (exactly; never its subdomains).
+    pub domain: String,
+    /// The domain in the key, when it differs (`googlemail.com` → `gmail.com`).
+    pub canonical_domain: Option<String>,
+    /// Whether dots in the local part are ignored by the provider.
+    pub strip_dots: bool,
+    /// Whether a `+tag` is delivered to the same mailbox.
+    pub strip_tag: bool,
+    /// Provider name, e.g. `gmail`.
+    pub provider: String,
+    /// Where the rule is documented.
+    pub source: String,
+}
+
+impl ProviderRule {
+    /// A rule for `domain` that changes nothing yet; set what the domain does with the builders.
+    /// The domain is converted to lowercase A-labels.
+    pub fn new(domain: &str) -> Self {
+        ProviderRule {
+            domain: domain_key(domain),
+            canonical_domain: None,
+            strip_dots: false,
+            strip_tag: false,
+            provider: "custom".into(),
+            source: "user".into(),
+        }
+    }
+    /// Ignore dots in the local part.
+    pub fn strip_dots(mut self, yes: bool) -> Self {
+        self.strip_dots = yes;
+        self
+    }
+    /// Ignore a `+tag` in the local part.
+    pub fn strip_tag(mut self, yes: bool) -> Self {
+        self.strip_tag = yes;
+        self
+    }
+    /// Use another domain in the key.
+    pub fn canonical_domain(mut self, domain: &str) -> Self {
+        self.canonical_domain = Some(domain_key(domain));
+        self
+    }
+    /// Name the provider (reported by [`ProviderRules::get`]).
+    pub fn provider(mut self, name: &str) -> Self {
+        self.provider = name.into();
+        self
+    }
+}
+
+/// Lowercase A-label form of a domain given by a user or a data file.
+pub(crate) fn domain_key(domain: &str) -> String {
+    let d = domain.trim().trim_end_matches('.');
+    if d.is_ascii() {
+        d.to_ascii_lowercase()
+    } else {
+        idna::domain_to_ascii(d).unwrap_or_else(|_| d.to_lowercase())
+    }
+}
+
+/// The provider rules in force, keyed by A-label domain.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderRules {
+    rules: FxHashMap<String, Arc<ProviderRule>>,
+}
+
+static BUILTIN: &str = include_str!("../data/providers.tsv");
+
+static DEFAULT_RULES: Lazy<ProviderRules> = Lazy::new(|| {
+    let mut rules = ProviderRules::empty();
+    for line in crate::data::rows(BUILTIN).skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (domain, canonical, dots, tag, provider, source) = (f[0], f[1], f[2], f[3], f[4], f[5]);
+        rules.insert(ProviderRule {
+            domain: domain.into(),
+            canonical_domain: (canonical != domain).then(|| canonical.into()),
+            strip_dots: dots == "yes",
+            strip_tag: tag == "yes",
+            provider: provider.into(),
+            source: source.into(),
+        });
+    }
+    rules
+});
+
+impl ProviderRules {
+    /// The built-in rules from `data/providers.tsv`.
+    pub fn builtin() -> Self {
+        DEFAULT_RULES.clone()
+    }
+    /// No rules at all: every domain keeps dots and `+tag`.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+    /// Add or replace the rule for `rule.domain`.
+    pub fn insert(&mut self, rule: ProviderRule) {
+        self.rules.insert(rule.domain.clone(), Arc::new(rule));
+    }
+    /// Remove the rule for a domain.
+    pub fn remove(&mut self, domain: &str) {
+        self.rules.remove(&domain_key(domain));
+    }
+    /// The rule for exactly this A-label domain.
+    pub fn get(&self, domain_ascii: &str) -> Option<&ProviderRule> {
+        self.rules.get(domain_ascii).map(|r| r.as_ref())
+    }
+    /// Every domain with a rule.
+    pub fn domains(&self) -> impl Iterator<Item = &str> {
+        self.rules.keys().map(String::as_str)
+    }
+
+    /// The canonical key of a parsed address and the rules that fired.
+    pub fn canonical(&self, address: &Address) -> (String, Vec<CanonicalRule>) {
+        let local = lowercase_local(address.local());
+        let domain = address.domain_ascii();
+        let mut fired = Vec::new();
+        let Some(rule) = self.get(domain) else {
+            return (join(&local, domain), fired);
+        };
+        let mut local: &str = &local;
+        if rule.strip_tag {
+            // An empty main part (`+x@gmail.com`) is not a tag: keep it whole.
+            if let Some(plus) = local.find('+').filter(|&p| p > 0) {
+                local = &local[..plus];
+                fired.push(CanonicalRule::StripTag);
+            }
+        }
+        let stripped;
+        if rule.strip_dots && local.contains('.') {
+            stripped = local.replace('.', "");
+            local = &stripped;
+            fired.push(CanonicalRule::StripDots);
+        }
+        let domain = match &rule.canonical_domain {
+            Some(d) => {
+                fired.push(CanonicalRule::DomainAlias);
+                d.as_str()
+            }
+            None => domain,
+        };
+        (join(local, domain), fired)
+    }
+}
+
+fn join(local: &str, domain: &str) -> String {
+    let mut s = String::with_capacity(local.len() + 1 + domain.len());
+    s.push_str(local);
+    s.push('@');
+    s.push_str(domain);
+    s
+}
+
+/// NFC (done by the parser), then Unicode lowercase, then NFC again: lowercasing can leave a
+/// string that is not NFC, and the key must be a fixed point.
+fn lowercase_local(local: &str) -> String {
+    if local.is_ascii() {
+        return local.to_ascii_lowercase();
+    }
+    local.to_lowercase().nfc().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> String {
+        let a = crate::parse(s).unwrap();
+        ProviderRules::builtin().canonical(&a).0
+    }
+
+    #[test]
+    fn provider_rules_match_whole_domains_only() {
+        assert_eq!(key("J.Doe+x@googlemail.com"), "jdoe@gmail.com");
+        assert_eq!(key("j.doe+x@mail.gmail.com"), "j.doe+x@mail.gmail.com");
+        assert_eq!(key("j.doe+x@notgmail.com"), "j.doe+x@notgmail.com");
+    }
+
+    #[test]
+    fn eszett_is_kept() {
+        assert_eq!(key("STRASSE@straße.de"), "strasse@xn--strae-oqa.de");
+        assert_ne!(key("a@straße.de"), key("a@strasse.de"));
+    }
+}

@@ -1,0 +1,362 @@
+//! [`Checker`]: one configured engine, and [`Check`]: everything known about one input.
+use std::sync::Arc;
+
+use once_cell::sync::Lazy;
+use serde::Serialize;
+
+use crate::canonical::{CanonicalRule, ProviderRule, ProviderRules};
+use crate::error::{ErrorKind, ParseError};
+use crate::extract::{extract, Warning};
+use crate::lists::{DomainFlags, DomainList, DomainLists, RoleList};
+use crate::parse::{parse_with, Address, ParseOptions};
+use crate::typo::{Suggestion, TypoCorrector};
+
+/// Everything known about one input: the result of [`Checker::check`].
+///
+/// Serializes to JSON with exactly these keys (the CLI's `--format json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// The input as given.
+    pub input: String,
+    /// Whether the (extracted) input is a valid address.
+    pub valid: bool,
+    /// The error code when invalid (see [`ErrorKind::code`]).
+    pub error: Option<&'static str>,
+    /// The human message when invalid.
+    pub message: Option<String>,
+    /// The deliverable address: local part NFC, domain lowercased Unicode.
+    pub address: Option<String>,
+    /// The same with the domain in A-labels.
+    pub address_ascii: Option<String>,
+    /// The canonical key for de-duplication and suppression matching.
+    pub canonical: Option<String>,
+    /// A corrected full address when the domain looks mistyped (also for invalid input).
+    pub suggestion: Option<String>,
+    /// A role account (`info@`, `noreply@`).
+    pub role: bool,
+    /// A disposable domain.
+    pub disposable: bool,
+    /// A privacy relay or forwarder.
+    pub relay: bool,
+    /// A free consumer provider.
+    pub free: bool,
+    /// What extraction changed.
+    pub warnings: Vec<Warning>,
+    /// The provider rules that shaped the canonical key.
+    pub rules: Vec<CanonicalRule>,
+}
+
+/// The classification of a valid address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Classification {
+    /// The role category (`technical`, `noreply`, …) when the local part is a role account.
+    pub role: Option<String>,
+    /// Domain list flags.
+    #[serde(flatten)]
+    pub domain: DomainFlags,
+}
+
+/// A configured address engine. Cheap to clone; share one across threads.
+///
+/// ```
+/// use mailhygiene::Checker;
+/// let checker = Checker::default();
+/// let c = checker.check(" Jane.Doe+news@GoogleMail.com ");
+/// assert!(c.valid);
+/// assert_eq!(c.address.as_deref(), Some("Jane.Doe+news@googlemail.com"));
+/// assert_eq!(c.canonical.as_deref(), Some("janedoe@gmail.com"));
+/// assert!(c.free);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Checker {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug, Clone)]
+struct Inner {
+    options: ParseOptions,
+    providers: ProviderRules,
+    lists: DomainLists,
+    roles: RoleList,
+    typos: TypoCorrector,
+}
+
+static DEFAULT: Lazy<Checker> = Lazy::new(|| CheckerBuilder::new().build());
+
+impl Default for Checker {
+    fn default() -> Self {
+        DEFAULT.clone()
+    }
+}
+
+/// Builds a [`Checker`] with options, extra list entries and provider rules.
+///
+/// ```
+/// use mailhygiene::{Checker, DomainList, ParseOptions};
+/// let checker = Checker::builder()
+///     .options(ParseOptions::new().allow_single_label(true))
+///     .add_domain(DomainList::Disposable, "throwaway.example")
+///     .allow_domain("mailinator.com")
+///     .build();
+/// assert!(checker.check("x@throwaway.example").disposable);
+/// assert!(!checker.check("x@mailinator.com").disposable);
+/// assert!(checker.check("root@localhost").valid);
+/// ```
+#[derive(Debug, Clone)]
+pub struct CheckerBuilder {
+    inner: Inner,
+}
+
+impl Default for CheckerBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CheckerBuilder {
+    /// Built-in lists and rules, default parse options.
+    pub fn new() -> Self {
+        CheckerBuilder {
+            inner: Inner {
+                options: ParseOptions::default(),
+                providers: ProviderRules::builtin(),
+                lists: DomainLists::builtin(),
+                roles: RoleList::builtin(),
+                typos: TypoCorrector::builtin(),
+            },
+        }
+    }
+    /// Parse options (quoted local parts, literals, single labels, lenient lengths).
+    pub fn options(mut self, options: ParseOptions) -> Self {
+        self.inner.options = options;
+        self
+    }
+    /// Add or replace a provider rule.
+    pub fn provider_rule(mut self, rule: ProviderRule) -> Self {
+        self.inner.providers.insert(rule);
+        self
+    }
+    /// Remove the provider rule of a domain.
+    pub fn remove_provider_rule(mut self, domain: &str) -> Self {
+        self.inner.providers.remove(domain);
+        self
+    }
+    /// Add a domain to a list.
+    pub fn add_domain(mut self, list: DomainList, domain: &str) -> Self {
+        self.inner.lists.add(list, domain);
+        self
+    }
+    /// Remove a domain from a list.
+    pub fn remove_domain(mut self, list: DomainList, domain: &str) -> Self {
+        self.inner.lists.remove(list, domain);
+        self
+    }
+    /// Allow a domain: never disposable, never typo-corrected.
+    pub fn allow_domain(mut self, domain: &str) -> Self {
+        self.inner.lists.allow(domain);
+        self
+    }
+    /// Add a role word with its category.
+    pub fn add_role(mut self, local: &str, category: &str) -> Self {
+        self.inner.roles.add(local, category);
+        self
+    }
+    /// Remove a role word.
+    pub fn remove_role(mut self, local: &str) -> Self {
+        self.inner.roles.remove(local);
+        self
+    }
+    /// The configured checker.
+    pub fn build(self) -> Checker {
+        Checker {
+            inner: Arc::new(self.inner),
+        }
+    }
+}
+
+impl Checker {
+    /// Start configuring a checker.
+    pub fn builder() -> CheckerBuilder {
+        CheckerBuilder::new()
+    }
+
+    /// The parse options in force.
+    pub fn options(&self) -> &ParseOptions {
+        &self.inner.options
+    }
+
+    /// Parse exactly as given, with this checker's options.
+    pub fn parse(&self, input: &str) -> Result<Address, ParseError> {
+        parse_with(input, &self.inner.options)
+    }
+
+    /// Extract (trim, display name, `mailto:`) then parse: the deliverable address.
+    pub fn normalize(&self, input: &str) -> Result<Address, ParseError> {
+        self.parse(&extract(input).value)
+    }
+
+    /// The canonical key of an input (extracted, then parsed).
+    pub fn canonical(&self, input: &str) -> Result<String, ParseError> {
+        Ok(self.canonical_of(&self.normalize(input)?).0)
+    }
+
+    /// The canonical key of a parsed address, and the provider rules that fired.
+    pub fn canonical_of(&self, address: &Address) -> (String, Vec<CanonicalRule>) {
+        self.inner.providers.canonical(address)
+    }
+
+    /// Role, disposable, relay and free flags of a parsed address.
+    pub fn classify(&self, address: &Address) -> Classification {
+        Classification {
+            role: self
+                .inner
+                .roles
+                .category(address.local())
+                .map(str::to_owned),
+            domain: self.inner.lists.flags(address.domain_ascii()),
+        }
+    }
+
+    /// Whether typo correction must leave this (lowercase, A-label) domain alone: it is a
+    /// known mailbox domain (see [`DomainLists::is_known`]), has a provider rule, or was
+    /// allowed by the user.
+    pub fn is_known_domain(&self, domain_ascii: &str) -> bool {
+        self.inner.lists.is_known(domain_ascii)
+            || self.inner.lists.is_allowed(domain_ascii)
+            || self.inner.providers.get(domain_ascii).is_some()
+    }
+
+    /// A corrected address when the domain looks mistyped; works on invalid input too.
+    ///
+    /// ```
+    /// let s = mailhygiene::Checker::default().suggest("john@gmial.com").unwrap();
+    /// assert_eq!(s.address, "john@gmail.com");
+    /// ```
+    pub fn suggest(&self, input: &str) -> Option<Suggestion> {
+        let value = extract(input).value;
+        let at = value.rfind('@')?;
+        let (local, domain) = (&value[..at], &value[at + 1..]);
+        if local.is_empty() || domain.is_empty() {
+            return None;
+        }
+        let domain = crate::canonical::domain_key(domain);
+        let known = |d: &str| self.is_known_domain(d);
+        let (fixed, distance, confidence) = self.inner.typos.suggest_domain(&domain, &known)?;
+        Some(Suggestion {
+            address: format!("{local}@{fixed}"),
+            domain: fixed,
+            distance,
+            confidence,
+        })
+    }
+
+    /// Extract, parse, normalize, classify and suggest: everything about one input.
+    pub fn check(&self, input: &str) -> Check {
+        let extracted = extract(input);
+        self.check_extracted(input, &extracted.value, extracted.warnings)
+    }
+
+    /// Like [`check`](Self::check) but judging the input exactly as given (no extraction).
+    pub fn check_exact(&self, input: &str) -> Check {
+        self.check_extracted(input, input, Vec::new())
+    }
+
+    /// The result for a line that is not valid UTF-8 (CLI, bindings).
+    pub fn check_invalid_utf8(&self, lossy_input: &str) -> Check {
+        let error = ParseError::new(lossy_input, ErrorKind::InvalidUtf8);
+        invalid(lossy_input, &error, None, Vec::new())
+    }
+
+    fn check_extracted(&self, input: &str, value: &str, warnings: Vec<Warning>) -> Check {
+        let address = match self.parse(value) {
+            Ok(a) => a,
+            Err(e) => {
+                let suggestion = self.suggest(value).map(|s| s.address);
+                return invalid(input, &e, suggestion, warnings);
+            }
+        };
+        let (canonical, rules) = self.canonical_of(&address);
+        let domain = address.domain_ascii();
+        let flags = self.inner.lists.flags(domain);
+        let suggestion = if self.is_known_domain(domain) || address.is_domain_literal() {
+            None
+        } else {
+            let known = |d: &str| self.is_known_domain(d);
+            self.inner
+                .typos
+                .suggest_domain(domain, &known)
+                .map(|(fixed, _, _)| format!("{}@{}", address.local(), fixed))
+        };
+        Check {
+            input: input.to_owned(),
+            valid: true,
+            error: None,
+            message: None,
+            address_ascii: Some(address.to_ascii()),
+            canonical: Some(canonical),
+            suggestion,
+            role: self.inner.roles.category(address.local()).is_some(),
+            disposable: flags.disposable,
+            relay: flags.relay,
+            free: flags.free,
+            warnings,
+            rules,
+            address: Some(address.as_str().to_owned()),
+        }
+    }
+
+    /// Check many inputs on all cores; the output is in input order.
+    pub fn check_many<S: AsRef<str> + Sync>(&self, inputs: &[S]) -> Vec<Check> {
+        use rayon::prelude::*;
+        inputs.par_iter().map(|s| self.check(s.as_ref())).collect()
+    }
+}
+
+fn invalid(
+    input: &str,
+    error: &ParseError,
+    suggestion: Option<String>,
+    warnings: Vec<Warning>,
+) -> Check {
+    Check {
+        input: input.to_owned(),
+        valid: false,
+        error: Some(error.code()),
+        message: Some(error.to_string()),
+        address: None,
+        address_ascii: None,
+        canonical: None,
+        suggestion,
+        role: false,
+        disposable: false,
+        relay: false,
+        free: false,
+        warnings,
+        rules: Vec::new(),
+    }
+}
+
+/// [`Checker::check`] with the default checker.
+pub fn check(input: &str) -> Check {
+    DEFAULT.check(input)
+}
+
+/// [`Checker::canonical`] with the default checker.
+///
+/// ```
+/// assert_eq!(mailhygiene::canonical("J.Doe+x@gmail.com").unwrap(), "jdoe@gmail.com");
+/// assert_eq!(mailhygiene::canonical("J.Doe+x@example.com").unwrap(), "j.doe+x@example.com");
+/// ```
+pub fn canonical(input: &str) -> Result<String, ParseError> {
+    DEFAULT.canonical(input)
+}
+
+/// [`Checker::suggest`] with the default checker.
+pub fn suggest(input: &str) -> Option<Suggestion> {
+    DEFAULT.suggest(input)
+}
+
+/// [`Checker::normalize`] with the default checker.
+pub fn normalize(input: &str) -> Result<Address, ParseError> {
+    DEFAULT.normalize(input)
+}

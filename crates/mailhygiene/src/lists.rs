@@ -1,0 +1,306 @@
+//! Domain lists (disposable, relay, free) and the role-account list.
+//!
+//! The built-in lists are plain data files in `data/`, each with a header naming its upstream
+//! source and licence, embedded at compile time and parsed once on first use. They are
+//! refreshed from their upstream packages by `scripts/refresh-data.py`. Users add and remove
+//! entries at runtime through [`CheckerBuilder`](crate::CheckerBuilder); an allow-list entry
+//! always wins over the disposable list.
+use std::sync::Arc;
+
+use once_cell::sync::Lazy;
+use publicsuffix::{List as PslList, Psl};
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use crate::canonical::domain_key;
+use crate::data::rows;
+
+/// A domain category that comes from a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DomainList {
+    /// Throwaway mailboxes (`mailinator.com`): the domain and its subdomains.
+    Disposable,
+    /// Privacy relays and forwarders (`privaterelay.appleid.com`, `duck.com`): a real person
+    /// behind an alias. Never disposable.
+    Relay,
+    /// Consumer mailbox providers with a free plan (`gmail.com`): the exact domain only.
+    Free,
+}
+
+/// The Public Suffix List, embedded (`data/public_suffix_list.dat`, MPL-2.0, publicsuffix.org).
+static PSL: Lazy<PslList> = Lazy::new(|| {
+    include_str!("../data/public_suffix_list.dat")
+        .parse()
+        .expect("the embedded public suffix list parses")
+});
+
+/// Whether `domain` (lowercase A-labels) is itself a public suffix such as `co.uk` or `com`.
+pub fn is_public_suffix(domain: &str) -> bool {
+    PSL.suffix(domain.as_bytes())
+        .is_some_and(|s| s.is_known() && s.as_bytes().len() == domain.len())
+}
+
+/// The public suffix of a domain (`co.uk` for `yaho.co.uk`), if the list knows it.
+pub fn public_suffix(domain: &str) -> Option<&str> {
+    let s = PSL.suffix(domain.as_bytes()).filter(|s| s.is_known())?;
+    Some(&domain[domain.len() - s.as_bytes().len()..])
+}
+
+type DomainSet = Arc<FxHashSet<Box<str>>>;
+
+fn load_set(text: &str) -> DomainSet {
+    // The first tab-separated column is the domain; later columns are the row's source.
+    Arc::new(
+        rows(text)
+            .map(|l| l.split('\t').next().unwrap_or(l).into())
+            .collect(),
+    )
+}
+
+static DISPOSABLE: Lazy<DomainSet> = Lazy::new(|| load_set(include_str!("../data/disposable.txt")));
+static RELAY: Lazy<DomainSet> = Lazy::new(|| load_set(include_str!("../data/relay.txt")));
+static FREE: Lazy<DomainSet> = Lazy::new(|| load_set(include_str!("../data/free.txt")));
+
+/// The flags a domain gets from the lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DomainFlags {
+    /// Listed as disposable (itself or a parent), and not allowed by the user.
+    pub disposable: bool,
+    /// Listed as a privacy relay (itself or a parent).
+    pub relay: bool,
+    /// A free consumer provider, and neither disposable nor relay.
+    pub free: bool,
+}
+
+/// The disposable, relay and free lists plus the user's allow-list.
+///
+/// Lookups are O(number of labels) hash probes: the domain, then each parent at a label
+/// boundary, so `hotmail.com` never matches a listed `tmail.com`. A parent that is a public
+/// suffix (`co.uk`) never matches, even if a list holds it by mistake.
+#[derive(Debug, Clone)]
+pub struct DomainLists {
+    disposable: DomainSet,
+    relay: DomainSet,
+    free: DomainSet,
+    allow: DomainSet,
+}
+
+impl Default for DomainLists {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+impl DomainLists {
+    /// The built-in lists.
+    pub fn builtin() -> Self {
+        DomainLists {
+            disposable: DISPOSABLE.clone(),
+            relay: RELAY.clone(),
+            free: FREE.clone(),
+            allow: DomainSet::default(),
+        }
+    }
+
+    /// Empty lists.
+    pub fn empty() -> Self {
+        DomainLists {
+            disposable: DomainSet::default(),
+            relay: DomainSet::default(),
+            free: DomainSet::default(),
+            allow: DomainSet::default(),
+        }
+    }
+
+    fn set_mut(&mut self, list: DomainList) -> &mut FxHashSet<Box<str>> {
+        Arc::make_mut(match list {
+            DomainList::Disposable => &mut self.disposable,
+            DomainList::Relay => &mut self.relay,
+            DomainList::Free => &mut self.free,
+        })
+    }
+
+    /// Add a domain to a list (converted to lowercase A-labels).
+    pub fn add(&mut self, list: DomainList, domain: &str) {
+        self.set_mut(list).insert(domain_key(domain).into());
+    }
+
+    /// Remove a domain from a list.
+    pub fn remove(&mut self, list: DomainList, domain: &str) {
+        self.set_mut(list).remove(domain_key(domain).as_str());
+    }
+
+    /// Allow a domain (and its subdomains): it is never disposable, and never typo-corrected.
+    pub fn allow(&mut self, domain: &str) {
+        Arc::make_mut(&mut self.allow).insert(domain_key(domain).into());
+    }
+
+    /// Whether the domain is on the list (the free list: exactly; others: itself or a parent).
+    pub fn contains(&self, list: DomainList, domain_ascii: &str) -> bool {
+        match list {
+            DomainList::Disposable => {
+                !matches_or_parent(&self.allow, domain_ascii)
+                    && matches_or_parent(&self.disposable, domain_ascii)
+            }
+            DomainList::Relay => matches_or_parent(&self.relay, domain_ascii),
+            DomainList::Free => self.free.contains(domain_ascii),
+        }
+    }
+
+    /// Whether the user allowed this domain (or a parent).
+    pub fn is_allowed(&self, domain_ascii: &str) -> bool {
+        matches_or_parent(&self.allow, domain_ascii)
+    }
+
+    /// Whether the exact domain is a known, real mailbox domain that typo correction must leave
+    /// alone: on the relay or free list, or allowed. The disposable list does not count: it
+    /// holds typosquats such as `gmial.com`, which are exactly what correction is for.
+    pub fn is_known(&self, domain_ascii: &str) -> bool {
+        [&self.relay, &self.free, &self.allow]
+            .iter()
+            .any(|s| s.contains(domain_ascii))
+    }
+
+    /// All the flags of one domain.
+    pub fn flags(&self, domain_ascii: &str) -> DomainFlags {
+        let disposable = self.contains(DomainList::Disposable, domain_ascii);
+        let relay = self.contains(DomainList::Relay, domain_ascii);
+        let free = !disposable && !relay && self.contains(DomainList::Free, domain_ascii);
+        DomainFlags {
+            disposable,
+            relay,
+            free,
+        }
+    }
+
+    /// The domains of one list, unordered.
+    pub fn domains(&self, list: DomainList) -> impl Iterator<Item = &str> {
+        match list {
+            DomainList::Disposable => &self.disposable,
+            DomainList::Relay => &self.relay,
+            DomainList::Free => &self.free,
+        }
+        .iter()
+        .map(|d| &**d)
+    }
+}
+
+fn matches_or_parent(set: &FxHashSet<Box<str>>, domain: &str) -> bool {
+    if set.is_empty() {
+        return false;
+    }
+    let mut d = domain;
+    loop {
+        if set.contains(d) {
+            // Checked only on a hit, so the common miss costs hash probes alone.
+            return d.len() == domain.len() || !is_public_suffix(d);
+        }
+        match d.find('.') {
+            Some(i) => d = &d[i + 1..],
+            None => return false,
+        }
+    }
+}
+
+/// Role accounts (`info@`, `postmaster@`) by local part, with a category for each.
+///
+/// A local part is a role when, lowercased, without its `+tag` and without `.`, `-` and `_`,
+/// it equals a listed word: `No-Reply+x` is `noreply`; `info.john` is not a role.
+#[derive(Debug, Clone)]
+pub struct RoleList {
+    roles: Arc<FxHashMap<Box<str>, Box<str>>>,
+}
+
+static ROLES: Lazy<Arc<FxHashMap<Box<str>, Box<str>>>> = Lazy::new(|| {
+    Arc::new(
+        rows(include_str!("../data/roles.tsv"))
+            .skip(1)
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                Some((role_key(f.next()?).into(), f.next()?.into()))
+            })
+            .collect(),
+    )
+});
+
+impl Default for RoleList {
+    fn default() -> Self {
+        Self::builtin()
+    }
+}
+
+/// The lookup form of a local part: lowercase, no `+tag`, no separators.
+fn role_key(local: &str) -> String {
+    let local = match local.find('+') {
+        Some(p) if p > 0 => &local[..p],
+        _ => local,
+    };
+    local
+        .chars()
+        .filter(|c| !matches!(c, '.' | '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl RoleList {
+    /// The built-in list (`data/roles.tsv`).
+    pub fn builtin() -> Self {
+        RoleList {
+            roles: ROLES.clone(),
+        }
+    }
+    /// No roles.
+    pub fn empty() -> Self {
+        RoleList {
+            roles: Default::default(),
+        }
+    }
+    /// Add a role word with its category.
+    pub fn add(&mut self, local: &str, category: &str) {
+        Arc::make_mut(&mut self.roles).insert(role_key(local).into(), category.into());
+    }
+    /// Remove a role word.
+    pub fn remove(&mut self, local: &str) {
+        Arc::make_mut(&mut self.roles).remove(role_key(local).as_str());
+    }
+    /// The role category of a local part, if it is a role account.
+    ///
+    /// ```
+    /// let roles = mailhygiene::RoleList::builtin();
+    /// assert_eq!(roles.category("No.Reply+2024"), Some("noreply"));
+    /// assert_eq!(roles.category("infojohn"), None);
+    /// ```
+    pub fn category(&self, local: &str) -> Option<&str> {
+        self.roles.get(role_key(local).as_str()).map(|c| &**c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parents_match_at_label_boundaries_only() {
+        let mut lists = DomainLists::empty();
+        lists.add(DomainList::Disposable, "tmail.com");
+        assert!(lists.contains(DomainList::Disposable, "tmail.com"));
+        assert!(lists.contains(DomainList::Disposable, "x.tmail.com"));
+        assert!(!lists.contains(DomainList::Disposable, "hotmail.com"));
+    }
+
+    #[test]
+    fn a_listed_public_suffix_never_matches_its_children() {
+        let mut lists = DomainLists::empty();
+        lists.add(DomainList::Disposable, "co.uk");
+        assert!(!lists.contains(DomainList::Disposable, "example.co.uk"));
+    }
+
+    #[test]
+    fn allow_wins() {
+        let mut lists = DomainLists::empty();
+        lists.add(DomainList::Disposable, "example.com");
+        lists.allow("example.com");
+        assert!(!lists.contains(DomainList::Disposable, "example.com"));
+    }
+}

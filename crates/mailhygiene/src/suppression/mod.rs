@@ -1,0 +1,1 @@
+//! Suppression records from many mail systems, merged by explicit rules.

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test: Rust (unit, integration, doc, vectors, property), Python and Node.
+# Installs what it needs (maturin and pytest in a virtual environment, npm packages).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== Rust"
+cargo test --workspace --all-targets
+cargo test --workspace --doc
+
+for suite in bindings/python/scripts/test.sh bindings/node/scripts/test.sh; do
+  if [ -f "$suite" ]; then
+    echo "== $suite"
+    bash "$suite"
+  fi
+done
