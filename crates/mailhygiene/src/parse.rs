@@ -377,24 +377,51 @@ fn parse_domain(
             return Ok((lower, None));
         }
         // A-labels must decode to valid U-labels (well-formed punycode, CONTEXTJ, bidi).
-        let (unicode, result) = Uts46::new().to_unicode(lower.as_bytes(), AsciiDenyList::STD3, Hyphens::CheckFirstLast);
+        let (unicode, result) = Uts46::new().to_unicode(
+            lower.as_bytes(),
+            AsciiDenyList::STD3,
+            Hyphens::CheckFirstLast,
+        );
         if result.is_err() {
-            return Err(ErrorKind::InvalidIdna { domain: domain.to_owned() });
+            return Err(ErrorKind::InvalidIdna {
+                domain: domain.to_owned(),
+            });
         }
         let unicode = unicode.into_owned();
-        return Ok(if unicode == lower { (lower, None) } else { (unicode, Some(lower)) });
+        return Ok(if unicode == lower {
+            (lower, None)
+        } else {
+            (unicode, Some(lower))
+        });
     }
     let ascii = Uts46::new()
-        .to_ascii(domain.as_bytes(), AsciiDenyList::STD3, Hyphens::CheckFirstLast, DnsLength::Ignore)
-        .map_err(|_| ErrorKind::InvalidIdna { domain: domain.to_owned() })?
+        .to_ascii(
+            domain.as_bytes(),
+            AsciiDenyList::STD3,
+            Hyphens::CheckFirstLast,
+            DnsLength::Ignore,
+        )
+        .map_err(|_| ErrorKind::InvalidIdna {
+            domain: domain.to_owned(),
+        })?
         .into_owned();
     check_labels(&ascii, options)?;
-    let (unicode, result) = Uts46::new().to_unicode(ascii.as_bytes(), AsciiDenyList::STD3, Hyphens::CheckFirstLast);
+    let (unicode, result) = Uts46::new().to_unicode(
+        ascii.as_bytes(),
+        AsciiDenyList::STD3,
+        Hyphens::CheckFirstLast,
+    );
     if result.is_err() {
-        return Err(ErrorKind::InvalidIdna { domain: domain.to_owned() });
+        return Err(ErrorKind::InvalidIdna {
+            domain: domain.to_owned(),
+        });
     }
     let unicode = unicode.into_owned();
-    Ok(if unicode == ascii { (unicode, None) } else { (unicode, Some(ascii)) })
+    Ok(if unicode == ascii {
+        (unicode, None)
+    } else {
+        (unicode, Some(ascii))
+    })
 }
 
 fn has_ace_label(domain: &str) -> bool {

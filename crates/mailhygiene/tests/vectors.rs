@@ -46,11 +46,26 @@ fn read(file: &str) -> Vec<Case> {
         match &header {
             None => header = Some(fields.iter().map(|s| s.to_string()).collect()),
             Some(h) => {
-                assert_eq!(fields.len(), h.len(), "{file}:{}: {} cells, header has {}", i + 1, fields.len(), h.len());
-                assert!(!fields.last().unwrap().trim().is_empty(), "{file}:{}: the note is empty", i + 1);
+                assert_eq!(
+                    fields.len(),
+                    h.len(),
+                    "{file}:{}: {} cells, header has {}",
+                    i + 1,
+                    fields.len(),
+                    h.len()
+                );
+                assert!(
+                    !fields.last().unwrap().trim().is_empty(),
+                    "{file}:{}: the note is empty",
+                    i + 1
+                );
                 cases.push(Case {
                     name: format!("{file}:{}", i + 1),
-                    cells: h.iter().cloned().zip(fields.iter().map(|s| s.to_string())).collect(),
+                    cells: h
+                        .iter()
+                        .cloned()
+                        .zip(fields.iter().map(|s| s.to_string()))
+                        .collect(),
                 });
             }
         }
@@ -86,7 +101,13 @@ fn unescape(s: &str) -> String {
 fn codes<T: serde::Serialize>(items: &[T]) -> String {
     items
         .iter()
-        .map(|i| serde_json::to_value(i).unwrap().as_str().unwrap().to_owned())
+        .map(|i| {
+            serde_json::to_value(i)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -94,10 +115,22 @@ fn codes<T: serde::Serialize>(items: &[T]) -> String {
 /// Run `judge` on every case; collect failures and fail once with all of them.
 fn run(file: &str, min_cases: usize, judge: impl Fn(&Case) -> Result<(), String>) {
     let cases = read(file);
-    assert!(cases.len() >= min_cases, "{file}: {} cases, want at least {min_cases}", cases.len());
-    let failures: Vec<String> =
-        cases.iter().filter_map(|c| judge(c).err().map(|e| format!("{}: {e}", c.name))).collect();
-    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        cases.len() >= min_cases,
+        "{file}: {} cases, want at least {min_cases}",
+        cases.len()
+    );
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|c| judge(c).err().map(|e| format!("{}: {e}", c.name)))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 fn expect(what: &str, got: Option<&str>, want: Option<&str>) -> Result<(), String> {
@@ -129,7 +162,13 @@ fn syntax() {
         let got = if c.valid { "valid" } else { c.error.unwrap() };
         expect("verdict", Some(got), Some(case.get("expected")))
             .and_then(|_| expect("address", c.address.as_deref(), case.opt("address")))
-            .and_then(|_| expect("address_ascii", c.address_ascii.as_deref(), case.opt("address_ascii")))
+            .and_then(|_| {
+                expect(
+                    "address_ascii",
+                    c.address_ascii.as_deref(),
+                    case.opt("address_ascii"),
+                )
+            })
             .map_err(|e| format!("{e} ({})", c.message.unwrap_or_default()))
     });
 }
@@ -139,7 +178,11 @@ fn extraction() {
     run("extraction.tsv", 20, |case| {
         let c = mailhygiene::check(&case.input());
         expect("address", c.address.as_deref(), case.opt("address"))?;
-        expect("warnings", Some(&codes(&c.warnings)), Some(case.get("warnings")))
+        expect(
+            "warnings",
+            Some(&codes(&c.warnings)),
+            Some(case.get("warnings")),
+        )
     });
 }
 
@@ -156,7 +199,11 @@ fn canonical() {
 fn typos() {
     run("typos.tsv", 150, |case| {
         let c = mailhygiene::check(&case.input());
-        expect("suggestion", c.suggestion.as_deref(), case.opt("suggestion"))
+        expect(
+            "suggestion",
+            c.suggestion.as_deref(),
+            case.opt("suggestion"),
+        )
     });
 }
 
@@ -164,7 +211,12 @@ fn typos() {
 fn classify() {
     run("classify.tsv", 100, |case| {
         let c = mailhygiene::check(&case.input());
-        for (column, got) in [("role", c.role), ("disposable", c.disposable), ("relay", c.relay), ("free", c.free)] {
+        for (column, got) in [
+            ("role", c.role),
+            ("disposable", c.disposable),
+            ("relay", c.relay),
+            ("free", c.free),
+        ] {
             expect(column, Some(&got.to_string()), Some(case.get(column)))?;
         }
         Ok(())
