@@ -64,6 +64,10 @@ FREE_DROP = {
     "test.de",
     "example.com",
     "nus.edu.sg",  # a university
+    # Typosquats of big providers: a free-list entry is "known" and would never be corrected.
+    "outiook.com",  # outlook.com
+    "vahoo.com",  # yahoo.com
+    "sbcglbal.net",  # sbcglobal.net
 }
 
 # Rows of the broad mailchecker list (used only to filter the free list) that are real

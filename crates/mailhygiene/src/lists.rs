@@ -29,11 +29,40 @@ pub enum DomainList {
 }
 
 /// The Public Suffix List, embedded (`data/public_suffix_list.dat`, MPL-2.0, publicsuffix.org).
+const PSL_TEXT: &str = include_str!("../data/public_suffix_list.dat");
+
 static PSL: Lazy<PslList> = Lazy::new(|| {
-    include_str!("../data/public_suffix_list.dat")
+    PSL_TEXT
         .parse()
         .expect("the embedded public suffix list parses")
 });
+
+/// Every top-level label of the Public Suffix List (A-labels): one hash probe answers "is this
+/// a real TLD?", which typo correction asks on its hot path.
+static TLDS: Lazy<FxHashSet<Box<str>>> = Lazy::new(|| {
+    PSL_TEXT
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|rule| !rule.starts_with("//"))
+        .filter_map(|rule| rule.rsplit('.').next())
+        .map(|tld| {
+            let tld = tld.trim_start_matches(['!', '*']);
+            if tld.is_ascii() {
+                tld.to_ascii_lowercase().into()
+            } else {
+                idna::domain_to_ascii(tld)
+                    .unwrap_or_else(|_| tld.to_owned())
+                    .into()
+            }
+        })
+        .collect()
+});
+
+/// Whether `label` (lowercase A-label) is a top-level domain of the Public Suffix List
+/// (`com`, `uk`, `cm`, `xn--p1ai`), as opposed to a typo such as `con`.
+pub(crate) fn is_tld(label: &str) -> bool {
+    TLDS.contains(label)
+}
 
 /// Whether `domain` (lowercase A-labels) is itself a public suffix such as `co.uk` or `com`.
 pub fn is_public_suffix(domain: &str) -> bool {

@@ -354,3 +354,34 @@ fn typosquats_stay_disposable_and_get_a_suggestion() {
     let c = check("john@gmial.com");
     assert_eq!(c.suggestion.as_deref(), Some("john@gmail.com"));
 }
+
+#[test]
+fn typo_table_is_sorted_a_labels_under_public_suffixes() {
+    let text = data("typo-domains.tsv");
+    let rows = rows(&text);
+    assert_eq!(
+        rows[0].1, "domain\tkind\tnote",
+        "typo-domains.tsv header row"
+    );
+    let keys: Vec<String> = rows[1..]
+        .iter()
+        .map(|(_, r)| r.split('\t').next().unwrap().to_owned())
+        .collect();
+    assert_sorted_unique("typo-domains.tsv", &keys);
+    for &(line, row) in &rows[1..] {
+        let f: Vec<&str> = row.split('\t').collect();
+        assert_eq!(f.len(), 3, "typo-domains.tsv:{line}: three columns");
+        assert!(
+            ["target", "real"].contains(&f[1]),
+            "typo-domains.tsv:{line}: kind"
+        );
+        assert!(!f[2].is_empty(), "typo-domains.tsv:{line}: a note says why");
+        assert_a_label("typo-domains.tsv", f[0]);
+        // The corrector keeps the suffix of a table domain as real: it must be one.
+        let (_, suffix) = f[0].split_once('.').unwrap();
+        assert!(
+            is_public_suffix(suffix),
+            "typo-domains.tsv:{line}: {suffix} is not a public suffix"
+        );
+    }
+}
