@@ -169,8 +169,10 @@ impl ProviderRules {
         };
         let mut local: &str = &local;
         if rule.strip_tag {
-            // An empty main part (`+x@gmail.com`) is not a tag: keep it whole.
-            if let Some(plus) = local.find('+').filter(|&p| p > 0) {
+            // An empty main part (`+x@gmail.com`) is not a tag, and a main part ending in a dot
+            // (`a.+x`) would make a key that is no address: keep those whole.
+            let keeps_shape = |p: usize| p > 0 && (rule.strip_dots || !local[..p].ends_with('.'));
+            if let Some(plus) = local.find('+').filter(|&p| keeps_shape(p)) {
                 local = &local[..plus];
                 fired.push(CanonicalRule::StripTag);
             }

@@ -184,10 +184,11 @@ fn is_atext(b: u8) -> bool {
 
 /// The error for a character that is never allowed anywhere, or `None`.
 fn forbidden_anywhere(c: char, position: usize) -> Option<ErrorKind> {
-    if c.is_control() {
-        Some(ErrorKind::ControlChar { ch: c, position })
-    } else if c.is_whitespace() {
+    // White_Space first: a tab or line break is reported as whitespace, not as a control.
+    if c.is_whitespace() {
         Some(ErrorKind::Whitespace { ch: c, position })
+    } else if c.is_control() {
+        Some(ErrorKind::ControlChar { ch: c, position })
     } else if is_invisible(c) {
         Some(ErrorKind::InvisibleChar { ch: c, position })
     } else {
@@ -368,22 +369,16 @@ fn parse_domain(
         }
     }
 
-    let (unicode, ascii) = if all_ascii && !has_ace_label(domain) {
-        (domain.to_ascii_lowercase(), None)
-    } else {
-        let ascii = Uts46::new()
-            .to_ascii(
-                domain.as_bytes(),
-                AsciiDenyList::STD3,
-                Hyphens::CheckFirstLast,
-                DnsLength::Ignore,
-            )
-            .map_err(|_| ErrorKind::InvalidIdna {
-                domain: domain.to_owned(),
-            })?
-            .into_owned();
+    if all_ascii {
+        let lower = domain.to_ascii_lowercase();
+        // Shape and lengths first, so `xn--x-.de` reports the hyphen, not IDNA.
+        check_labels(&lower, options)?;
+        if !has_ace_label(&lower) {
+            return Ok((lower, None));
+        }
+        // A-labels must decode to valid U-labels (well-formed punycode, CONTEXTJ, bidi).
         let (unicode, result) = Uts46::new().to_unicode(
-            ascii.as_bytes(),
+            lower.as_bytes(),
             AsciiDenyList::STD3,
             Hyphens::CheckFirstLast,
         );
@@ -393,16 +388,40 @@ fn parse_domain(
             });
         }
         let unicode = unicode.into_owned();
-        if unicode == ascii {
-            (unicode, None)
+        return Ok(if unicode == lower {
+            (lower, None)
         } else {
-            (unicode, Some(ascii))
-        }
-    };
-
-    let ascii_form = ascii.as_deref().unwrap_or(&unicode);
-    check_labels(ascii_form, options)?;
-    Ok((unicode, ascii))
+            (unicode, Some(lower))
+        });
+    }
+    let ascii = Uts46::new()
+        .to_ascii(
+            domain.as_bytes(),
+            AsciiDenyList::STD3,
+            Hyphens::CheckFirstLast,
+            DnsLength::Ignore,
+        )
+        .map_err(|_| ErrorKind::InvalidIdna {
+            domain: domain.to_owned(),
+        })?
+        .into_owned();
+    check_labels(&ascii, options)?;
+    let (unicode, result) = Uts46::new().to_unicode(
+        ascii.as_bytes(),
+        AsciiDenyList::STD3,
+        Hyphens::CheckFirstLast,
+    );
+    if result.is_err() {
+        return Err(ErrorKind::InvalidIdna {
+            domain: domain.to_owned(),
+        });
+    }
+    let unicode = unicode.into_owned();
+    Ok(if unicode == ascii {
+        (unicode, None)
+    } else {
+        (unicode, Some(ascii))
+    })
 }
 
 fn has_ace_label(domain: &str) -> bool {
