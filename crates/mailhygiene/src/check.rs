@@ -312,6 +312,23 @@ impl Checker {
         use rayon::prelude::*;
         inputs.par_iter().map(|s| self.check(s.as_ref())).collect()
     }
+
+    /// [`check_many`](Self::check_many) for a column with missing cells (SQL `NULL`, a pandas
+    /// `NaN`, an Arrow null): a missing cell gets the result of an empty input (`empty`), so
+    /// the output keeps one row per input row. The bindings use it for their batch calls.
+    ///
+    /// ```
+    /// let checks = mailhygiene::Checker::default().check_many_optional(&[Some("a@example.com"), None]);
+    /// assert!(checks[0].valid);
+    /// assert_eq!(checks[1].error, Some("empty"));
+    /// ```
+    pub fn check_many_optional<S: AsRef<str> + Sync>(&self, inputs: &[Option<S>]) -> Vec<Check> {
+        use rayon::prelude::*;
+        inputs
+            .par_iter()
+            .map(|s| self.check(s.as_ref().map_or("", AsRef::as_ref)))
+            .collect()
+    }
 }
 
 fn invalid(
