@@ -310,6 +310,15 @@ impl Checker {
         use rayon::prelude::*;
         inputs.par_iter().map(|s| self.check(s.as_ref())).collect()
     }
+
+    /// [`check_exact`](Self::check_exact) on many inputs, on all cores; in input order.
+    pub fn check_many_exact<S: AsRef<str> + Sync>(&self, inputs: &[S]) -> Vec<Check> {
+        use rayon::prelude::*;
+        inputs
+            .par_iter()
+            .map(|s| self.check_exact(s.as_ref()))
+            .collect()
+    }
 }
 
 fn invalid(
