@@ -241,12 +241,12 @@ impl Checker {
         }
         let domain = crate::canonical::domain_key(domain);
         let known = |d: &str| self.is_known_domain(d);
-        let (fixed, distance, confidence) = self.inner.typos.suggest_domain(&domain, &known)?;
+        let fixed = self.inner.typos.suggest_domain(&domain, &known)?;
         Some(Suggestion {
-            address: format!("{local}@{fixed}"),
-            domain: fixed,
-            distance,
-            confidence,
+            address: format!("{local}@{}", fixed.domain),
+            domain: fixed.domain,
+            distance: fixed.distance,
+            confidence: fixed.confidence,
         })
     }
 
@@ -278,14 +278,16 @@ impl Checker {
         let (canonical, rules) = self.canonical_of(&address);
         let domain = address.domain_ascii();
         let flags = self.inner.lists.flags(domain);
-        let suggestion = if self.is_known_domain(domain) || address.is_domain_literal() {
+        // The corrector asks `known` itself, only once it has a candidate: the common
+        // no-suggestion path then costs no list lookups.
+        let suggestion = if address.is_domain_literal() {
             None
         } else {
             let known = |d: &str| self.is_known_domain(d);
             self.inner
                 .typos
                 .suggest_domain(domain, &known)
-                .map(|(fixed, _, _)| format!("{}@{}", address.local(), fixed))
+                .map(|fixed| format!("{}@{}", address.local(), fixed.domain))
         };
         Check {
             input: input.to_owned(),

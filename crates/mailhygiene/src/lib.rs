@@ -45,4 +45,4 @@ pub use error::{ErrorKind, ParseError};
 pub use extract::{extract, Extracted, Warning};
 pub use lists::{is_public_suffix, public_suffix, DomainFlags, DomainList, DomainLists, RoleList};
 pub use parse::{parse, parse_with, Address, ParseOptions};
-pub use typo::{Suggestion, TypoCorrector};
+pub use typo::{DomainSuggestion, Suggestion, TypoCorrector};
