@@ -1,0 +1,1 @@
+//! Date parsing for exports: each format with its zone, raw text kept.
