@@ -44,7 +44,9 @@ pub(super) fn sniff(t: &Table, name: &str) -> bool {
         OPTOUT,
         HARD_BOUNCE,
         "opted out of all email",
+        "legal basis",
         "legalbasis",
+        "source of status",
         "sourceofstatus",
     ]) || (name.contains("hubspot") && t.has_any(&EMAIL) && t.has_any(&STATUS))
 }
