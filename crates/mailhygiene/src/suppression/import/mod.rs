@@ -351,7 +351,10 @@ pub fn detect(file_name: &str, data: &[u8]) -> Option<System> {
 }
 
 /// Detectors, most specific first. Each looks at column names (case-insensitive) or JSON keys.
-const DETECTORS: [(System, fn(&Table, &str) -> bool); 10] = [
+/// Looks at a table and the lower-cased base file name.
+type Sniffer = fn(&Table, &str) -> bool;
+
+const DETECTORS: [(System, Sniffer); 10] = [
     (System::Mailchimp, mailchimp::sniff),
     (System::Sfmc, sfmc::sniff),
     (System::Postmark, postmark::sniff),

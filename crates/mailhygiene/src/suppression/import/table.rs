@@ -107,7 +107,7 @@ impl Table {
     /// Whether a column exists (case-insensitive).
     pub fn has(&self, name: &str) -> bool {
         let name = name.to_ascii_lowercase();
-        self.columns.iter().any(|c| *c == name)
+        self.columns.contains(&name)
     }
 
     /// Whether all the named columns exist.
