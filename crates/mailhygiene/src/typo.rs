@@ -350,7 +350,7 @@ impl TypoCorrector {
     /// correct the result like any other domain. A repaired domain is suggested on its own
     /// only when its TLD is real.
     fn repaired(&self, domain: &str, known: &dyn Fn(&str) -> bool) -> Option<Candidate> {
-        let (fixed, edits) = repair_syntax(domain);
+        let (fixed, edits, spaces) = repair_syntax(domain);
         if scan(&fixed) != Shape::Clean {
             return None;
         }
@@ -364,8 +364,10 @@ impl TypoCorrector {
         }
         let (label, suffix) = fixed.split_once('.')?;
         let tld = suffix.rsplit('.').next()?;
-        let plausible = is_tld(tld) && !label.is_empty();
-        (plausible || known(&fixed)).then(|| {
+        // Joining the pieces around a space is a guess (`acme corp.com`): only a table
+        // domain, found above, makes it safe.
+        let plausible = is_tld(tld) && !label.is_empty() && !spaces;
+        (plausible || self.table.exact.contains(fixed.as_str()) || known(&fixed)).then(|| {
             syntax(Candidate {
                 label: label.to_owned(),
                 suffix: suffix.to_owned(),
@@ -430,12 +432,21 @@ impl TypoCorrector {
         if joint.is_some() {
             return joint;
         }
+        if self.table.by_label.contains_key(label) {
+            // A provider's label: only its own domains (searched above) would be right;
+            // `gmail.c` must not become `gmail.ca`.
+            return None;
+        }
         // A TLD repair of an arbitrary domain: the typed TLD does not exist, so no real
-        // domain is being "corrected".
+        // domain is being "corrected". A single letter is too little to go on (`.c`: `.ca`,
+        // `.ch` or `.com`?).
         let (head, tld) = match suffix.rsplit_once('.') {
             Some((head, tld)) => (Some(head), tld),
             None => (None, suffix),
         };
+        if tld.len() < 2 {
+            return None;
+        }
         let mut best: Option<(&str, u32)> = None;
         let mut ties = 0;
         for cand in TLD_REPAIRS {
@@ -688,9 +699,10 @@ fn osa(a: &str, b: &str, bound: u32) -> Option<u32> {
     Some(u32::from(rows[a.len() % 3][b.len()])).filter(|&d| d <= bound)
 }
 
-/// Mechanical repairs of broken domain syntax, and how many were made: whitespace removed,
-/// `,` read as `.`, runs of dots collapsed, dots at the ends dropped.
-fn repair_syntax(domain: &str) -> (String, u32) {
+/// Mechanical repairs of broken domain syntax, how many were made, and whether a space was
+/// removed: whitespace removed, `,` read as `.`, runs of dots collapsed, dots at the ends
+/// dropped.
+fn repair_syntax(domain: &str) -> (String, u32, bool) {
     let mut out = String::with_capacity(domain.len());
     let mut edits = 0;
     for c in domain.chars() {
@@ -713,7 +725,8 @@ fn repair_syntax(domain: &str) -> (String, u32) {
         out.pop();
         edits += 1;
     }
-    (out, edits)
+    let spaces = domain.bytes().any(|b| b == b' ' || b == b'\t');
+    (out, edits, spaces)
 }
 
 #[cfg(test)]
@@ -813,6 +826,8 @@ mod tests {
         assert_eq!(suggest("example.ogr"), s("example.org"));
         // Too far from any TLD.
         assert_eq!(suggest("acme.qqqq"), None);
+        assert_eq!(suggest("gmail.c"), None);
+        assert_eq!(suggest("acme.c"), None);
     }
 
     #[test]
@@ -889,6 +904,7 @@ mod tests {
         assert_eq!(suggest("gmail,com"), s("gmail.com"));
         assert_eq!(suggest("gmail .com"), s("gmail.com"));
         assert_eq!(suggest("acme..com"), s("acme.com"));
+        assert_eq!(suggest("acme corp.com"), None);
         assert_eq!(suggest(".."), None);
         let c = TypoCorrector::builtin()
             .suggest_domain("gmial..com", &|_| false)
