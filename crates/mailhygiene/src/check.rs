@@ -274,7 +274,11 @@ impl Checker {
             flags: self.inner.lists.flags(domain_ascii),
             // The corrector asks `known` itself, only once it has a candidate: the common
             // no-suggestion path then costs no list lookups.
-            suggestion: self.inner.typos.suggest_domain(domain_ascii, &known).map(|s| s.domain.into()),
+            suggestion: self
+                .inner
+                .typos
+                .suggest_domain(domain_ascii, &known)
+                .map(|s| s.domain.into()),
         }
     }
 
@@ -302,7 +306,10 @@ impl Checker {
                 None => self.domain_verdict(domain),
             }
         };
-        let suggestion = verdict.suggestion.as_deref().map(|d| format!("{}@{d}", address.local()));
+        let suggestion = verdict
+            .suggestion
+            .as_deref()
+            .map(|d| format!("{}@{d}", address.local()));
         let role = self.inner.roles.category(address.local()).is_some();
         let address_ascii = address.to_ascii();
         Check {
@@ -349,7 +356,12 @@ impl Checker {
         self.batch(inputs, |s| s.as_ref().map(AsRef::as_ref), false)
     }
 
-    fn batch<T: Sync>(&self, inputs: &[T], text: impl Fn(&T) -> Option<&str> + Sync, exact: bool) -> Vec<Check> {
+    fn batch<T: Sync>(
+        &self,
+        inputs: &[T],
+        text: impl Fn(&T) -> Option<&str> + Sync,
+        exact: bool,
+    ) -> Vec<Check> {
         use rayon::prelude::*;
         inputs
             .par_iter()
@@ -383,7 +395,11 @@ struct DomainCache {
 impl DomainCache {
     const CAPACITY: usize = 1 << 16;
 
-    fn get_or_insert(&mut self, domain: &str, compute: impl FnOnce() -> DomainVerdict) -> DomainVerdict {
+    fn get_or_insert(
+        &mut self,
+        domain: &str,
+        compute: impl FnOnce() -> DomainVerdict,
+    ) -> DomainVerdict {
         if let Some(v) = self.verdicts.get(domain) {
             return v.clone();
         }
