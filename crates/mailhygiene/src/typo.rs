@@ -949,6 +949,28 @@ mod tests {
     }
 
     #[test]
+    fn odd_input_never_panics() {
+        // A small deterministic generator over an alphabet of troublemakers.
+        let alphabet: Vec<char> = "gmail.co,m -xn‐ü\u{0}\u{430}\u{200b}9@..".chars().collect();
+        let typos = TypoCorrector::builtin();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 24) as usize;
+            let s: String = (0..len)
+                .map(|i| alphabet[((seed >> (i % 8 * 8)) as usize + i) % alphabet.len()])
+                .collect();
+            let _ = typos.suggest_domain(&s, &|_| false);
+        }
+        let long = "a".repeat(300) + ".com";
+        assert_eq!(typos.suggest_domain(&long, &|_| false), None);
+        let long_tld = format!("gmail.{}", "c".repeat(300));
+        assert_eq!(typos.suggest_domain(&long_tld, &|_| false), None);
+    }
+
+    #[test]
     fn deterministic() {
         let a: Vec<_> = ["gmial.com", "gmail.con", "xmail.com", "hotmailcouk"]
             .iter()
