@@ -49,7 +49,7 @@ pub struct Check {
 /// The classification of a valid address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Classification {
-    /// The role category (`technical`, `noreply`, …) when the local part is a role account.
+    /// The role category (`noreply`, `rfc2142`, `marketing`, … see [`RoleList`](crate::RoleList)) when the local part is a role account.
     pub role: Option<String>,
     /// Domain list flags.
     #[serde(flatten)]
