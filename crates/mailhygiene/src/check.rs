@@ -49,7 +49,8 @@ pub struct Check {
 /// The classification of a valid address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Classification {
-    /// The role category (`noreply`, `rfc2142`, `marketing`, … see [`RoleList`](crate::RoleList)) when the local part is a role account.
+    /// The role category when the local part is a role account: `noreply`, `rfc2142`,
+    /// `marketing`, … (see [`RoleList`](crate::RoleList)).
     pub role: Option<String>,
     /// Domain list flags.
     #[serde(flatten)]
