@@ -1,39 +1,6 @@
 //! Typo correction of domains: suggest only when confident, abstain otherwise.
 //!
-//! The top complaint about mailcheck and its descendants is that they "correct" real domains:
-//! `mac.com` → `mail.com` (smashsend #25), `.com.ar` → `.com` (mailcheck #30), `hotmail.nl` →
-//! `hotmail.ca` (flanker #60), `.org.uk` → `.org` (smashsend #36), `mailo.com` and
-//! `pacific.co` (deep-email-validator #84, #68). The design works against that:
-//!
-//! * **Curated, small domain table** (`data/typo-domains.tsv`). *Targets* are big consumer
-//!   domains a typo may be corrected to; *real* domains (short or word-like labels, real
-//!   neighbours of targets such as `wahoo.com` or `cloud.com`) are never reached by an edit.
-//!   Nothing in the table, nothing the caller knows (lists, provider rules, the user's
-//!   allow-list) is ever corrected.
-//! * **A real public suffix is kept.** The second-level label is corrected only against targets
-//!   *under the same suffix*, so `yaho.co.uk` → `yahoo.co.uk` and `acme.com.ar` stays alone.
-//! * **A suffix is repaired only when it is not real**, the Public Suffix List being the judge:
-//!   `.con`, `.cmo`, `.ocm`, `.comm` are repaired; `.co` (Colombia) and `.cm` (Cameroon) are
-//!   real and kept — with one narrow exception: a provider label typed exactly whose provider
-//!   has a single domain, one edit away (`gmail.co`, `gmail.cm` → `gmail.com`; nobody has a
-//!   mailbox at Google's defensive registrations). `gmail.fr` is not one edit from `.com` and is
-//!   left alone (mailcheck #151); `hotmail.co` is one edit from both `hotmail.com` and
-//!   `hotmail.cl`, a tie, so it gets nothing.
-//! * **Small edit budgets.** Optimal-string-alignment distance (insertions, deletions,
-//!   substitutions, adjacent transpositions) of 1 for labels of 5 to 7 characters and 2 from 8;
-//!   labels shorter than 5 (`aol`, `msn`, `gmx`, `live`) are never reached by an edit.
-//! * **Abstain on ties** between different domains, and when a real domain is as close to the
-//!   typed one as the best target. No ordering of a hash map ever decides.
-//! * **Missing dots and broken syntax** (`gmailcom`, `gmail..com`, `gmail,com`): a suggestion
-//!   is made even when the input is not a valid address.
-//! * **IDN-safe**: punycode (`xn--`) labels are never edited into ASCII provider names; a
-//!   suggestion for an IDN domain is given back in Unicode.
-//!
-//! Performance: [`Checker::check`](crate::Checker::check) calls the corrector for every valid
-//! address, and most domains are corporate ones it has nothing to say about. That path costs a
-//! split, one or two hash probes and a scan of the few table labels of similar length under the
-//! same suffix, each rejected by a letter-set bitmask before any distance is computed. It
-//! allocates nothing, and asks the caller's `known` predicate only once a candidate exists.
+//! The rules are documented on [`TypoCorrector`], which is public.
 use std::sync::Arc;
 
 use once_cell::sync::Lazy;
@@ -229,7 +196,45 @@ static BUILTIN: Lazy<Arc<Table>> = Lazy::new(|| {
 });
 
 /// Corrects mistyped domains towards a small table of big consumer domains, and abstains
-/// whenever it is not confident (see the [module documentation](self) for the rules).
+/// whenever it is not confident.
+///
+/// The top complaint about mailcheck and its descendants is that they "correct" real domains:
+/// `mac.com` → `mail.com` (smashsend #25), `.com.ar` → `.com` (mailcheck #30), `hotmail.nl` →
+/// `hotmail.ca` (flanker #60), `.org.uk` → `.org` (smashsend #36), `mailo.com` and
+/// `pacific.co` (deep-email-validator #84, #68). The design works against that:
+///
+/// * **Curated, small domain table** (`data/typo-domains.tsv`). *Targets* are big consumer
+///   domains a typo may be corrected to; *real* domains (short or word-like labels, real
+///   neighbours of targets such as `wahoo.com` or `cloud.com`) are never reached by an edit.
+///   Nothing in the table, nothing the caller knows (lists, provider rules, the user's
+///   allow-list) is ever corrected.
+/// * **A real public suffix is kept.** The second-level label is corrected only against targets
+///   *under the same suffix*, so `yaho.co.uk` → `yahoo.co.uk` and `acme.com.ar` stays alone.
+/// * **A suffix is repaired only when it is not real**, the Public Suffix List being the judge:
+///   `.con`, `.cmo`, `.ocm`, `.comm` are repaired; `.co` (Colombia) and `.cm` (Cameroon) are
+///   real and kept — with one narrow exception: a provider label typed exactly whose provider
+///   has a single domain, one edit away (`gmail.co`, `gmail.cm` → `gmail.com`; nobody has a
+///   mailbox at Google's defensive registrations). `gmail.fr` is not one edit from `.com` and is
+///   left alone (mailcheck #151); `hotmail.co` is one edit from both `hotmail.com` and
+///   `hotmail.cl`, a tie, so it gets nothing. A non-existent TLD of any other domain is
+///   repaired to the most common TLD one edit away (`acme.con` → `acme.com`): the typed
+///   domain cannot exist, so nothing real is "corrected".
+/// * **Only the registrable label is edited**: `mail.gmial.com` is a host, and gets nothing.
+/// * **Small edit budgets.** Optimal-string-alignment distance (insertions, deletions,
+///   substitutions, adjacent transpositions) of 1 for labels of 5 to 7 characters and 2 from 8;
+///   labels shorter than 5 (`aol`, `msn`, `gmx`, `live`) are never reached by an edit.
+/// * **Abstain on ties** between different domains, and when a real domain is as close to the
+///   typed one as the best target. No ordering of a hash map ever decides.
+/// * **Missing dots and broken syntax** (`gmailcom`, `gmail..com`, `gmail,com`): a suggestion
+///   is made even when the input is not a valid address.
+/// * **IDN-safe**: punycode (`xn--`) labels are never edited into ASCII provider names; a
+///   suggestion for an IDN domain is given back in Unicode.
+///
+/// Performance: [`Checker::check`](crate::Checker::check) calls the corrector for every valid
+/// address, and most domains are corporate ones it has nothing to say about. That path costs a
+/// split, one or two hash probes and a scan of the few table labels of similar length under the
+/// same suffix, each rejected by a letter-set bitmask before any distance is computed. It
+/// allocates nothing, and asks the caller's `known` predicate only once a candidate exists.
 ///
 /// Confidence starts at 1 and is multiplied by `1 - 1/len` per edit of a label of `len`
 /// characters, by 0.9 for a repaired non-existent TLD (0.75 when several were equally close),
