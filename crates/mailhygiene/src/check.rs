@@ -49,7 +49,8 @@ pub struct Check {
 /// The classification of a valid address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Classification {
-    /// The role category (`technical`, `noreply`, …) when the local part is a role account.
+    /// The role category when the local part is a role account: `noreply`, `rfc2142`,
+    /// `marketing`, … (see [`RoleList`](crate::RoleList)).
     pub role: Option<String>,
     /// Domain list flags.
     #[serde(flatten)]
@@ -274,7 +275,11 @@ impl Checker {
             flags: self.inner.lists.flags(domain_ascii),
             // The corrector asks `known` itself, only once it has a candidate: the common
             // no-suggestion path then costs no list lookups.
-            suggestion: self.inner.typos.suggest_domain(domain_ascii, &known).map(|s| s.domain.into()),
+            suggestion: self
+                .inner
+                .typos
+                .suggest_domain(domain_ascii, &known)
+                .map(|s| s.domain.into()),
         }
     }
 
@@ -302,7 +307,10 @@ impl Checker {
                 None => self.domain_verdict(domain),
             }
         };
-        let suggestion = verdict.suggestion.as_deref().map(|d| format!("{}@{d}", address.local()));
+        let suggestion = verdict
+            .suggestion
+            .as_deref()
+            .map(|d| format!("{}@{d}", address.local()));
         let role = self.inner.roles.category(address.local()).is_some();
         let address_ascii = address.to_ascii();
         Check {
@@ -349,7 +357,12 @@ impl Checker {
         self.batch(inputs, |s| s.as_ref().map(AsRef::as_ref), false)
     }
 
-    fn batch<T: Sync>(&self, inputs: &[T], text: impl Fn(&T) -> Option<&str> + Sync, exact: bool) -> Vec<Check> {
+    fn batch<T: Sync>(
+        &self,
+        inputs: &[T],
+        text: impl Fn(&T) -> Option<&str> + Sync,
+        exact: bool,
+    ) -> Vec<Check> {
         use rayon::prelude::*;
         inputs
             .par_iter()
@@ -383,7 +396,11 @@ struct DomainCache {
 impl DomainCache {
     const CAPACITY: usize = 1 << 16;
 
-    fn get_or_insert(&mut self, domain: &str, compute: impl FnOnce() -> DomainVerdict) -> DomainVerdict {
+    fn get_or_insert(
+        &mut self,
+        domain: &str,
+        compute: impl FnOnce() -> DomainVerdict,
+    ) -> DomainVerdict {
         if let Some(v) = self.verdicts.get(domain) {
             return v.clone();
         }
