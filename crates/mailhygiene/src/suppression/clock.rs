@@ -24,7 +24,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    (
+        if m <= 2 {
+            yoe + era * 400 + 1
+        } else {
+            yoe + era * 400
+        },
+        m,
+        d,
+    )
 }
 
 /// Format Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -137,7 +145,13 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "2024-13-01", "2024-01-01T25:00", "2024-01-01T10:00+0x:00", "20240101"] {
+        for s in [
+            "",
+            "2024-13-01",
+            "2024-01-01T25:00",
+            "2024-01-01T10:00+0x:00",
+            "20240101",
+        ] {
             assert_eq!(parse_time(s), None, "{s}");
         }
     }

@@ -60,7 +60,7 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// The effective scope id of a restriction and whether it spares critical mail.
-    fn effective(&self, reason: Reason, scope: u32) -> (u32, bool) {
+    pub(crate) fn effective(&self, reason: Reason, scope: u32) -> (u32, bool) {
         match self.policy.scope_rule(reason) {
             Some(ScopeRule::All) | None => (SCOPE_ALL, false),
             Some(ScopeRule::AllButCritical) => (SCOPE_ALL, true),
@@ -130,8 +130,8 @@ pub(crate) fn evaluate(
         let expires = if *t == UNDATED {
             NEVER
         } else {
-            let factor = (cx.policy.escalation.expiry_multiplier as i64)
-                .saturating_pow(n.saturating_sub(1));
+            let factor =
+                (cx.policy.escalation.expiry_multiplier as i64).saturating_pow(n.saturating_sub(1));
             t.saturating_add((cx.policy.escalation.expiry_days as i64 * DAY).saturating_mul(factor))
         };
         // Cleared by a strictly later delivery or engagement; an undated escalation never is.

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::record::{Reason, Scope};
+use super::record::Reason;
 
 const DEFAULT_TOML: &str = include_str!("../../data/policy.toml");
 
@@ -215,20 +215,6 @@ impl Policy {
         }
         Ok(ranks)
     }
-
-    /// The effective scope of a restriction with `reason` whose source gave `scope`, and whether
-    /// it spares critical transactional mail. `None` when it covers no mail at all.
-    pub(crate) fn effective_scope(&self, reason: Reason, scope: &Scope) -> Option<(Scope, bool)> {
-        Some(match self.scope_rule(reason)? {
-            ScopeRule::All => (Scope::All, false),
-            ScopeRule::AllButCritical => (Scope::All, true),
-            ScopeRule::Marketing => (Scope::Marketing, false),
-            ScopeRule::Source => match scope {
-                Scope::All | Scope::Marketing | Scope::Transactional => (Scope::Marketing, false),
-                s => (s.clone(), false),
-            },
-        })
-    }
 }
 
 /// Recursively replace `base` values by `over` values (tables merge, everything else replaces).
@@ -266,21 +252,5 @@ mod tests {
         assert!(Policy::from_toml("precedence = [\"erasure\"]").is_err());
         assert!(Policy::from_toml("[escalation]\nconsecutiv = 3").is_err());
         assert!(Policy::from_toml("precedence = [\"delivered\"]").is_err());
-    }
-
-    #[test]
-    fn unsubscribe_is_never_transactional() {
-        let p = Policy::default();
-        for s in [Scope::All, Scope::Marketing, Scope::Transactional] {
-            assert_eq!(
-                p.effective_scope(Reason::Unsubscribe, &s),
-                Some((Scope::Marketing, false))
-            );
-        }
-        let g = Scope::Group("7".into());
-        assert_eq!(
-            p.effective_scope(Reason::Unsubscribe, &g),
-            Some((g.clone(), false))
-        );
     }
 }
