@@ -1141,14 +1141,11 @@ impl SuppressionList {
 
     fn add_parsed(&mut self, p: Parsed, rejects: &mut Vec<Reject>) -> FileSummary {
         let mut records = BTreeMap::new();
-        if let Some(system) = p.system {
-            self.streams
-                .entry(p.stream.clone())
-                .or_default()
-                .system
-                .get_or_insert(system);
-        } else {
-            self.streams.entry(p.stream.clone()).or_default();
+        if !p.stream.is_empty() {
+            let info = self.streams.entry(p.stream.clone()).or_default();
+            if let (None, Some(system)) = (info.system, p.system) {
+                info.system = Some(system);
+            }
         }
         for r in &p.records {
             *records.entry(r.reason.code().to_string()).or_insert(0) += 1;
