@@ -35,6 +35,8 @@ pub(crate) enum TimeFormat {
         /// What to record as the zone (`UTC`, `UTC (assumed)`, `UTC-06:00` …).
         label: String,
     },
+    /// A `strftime` layout that includes the offset (`%z`, `%:z`) or zone (`%Q`).
+    Layout(String),
     /// Any of the listed formats, first that parses.
     AnyOf(Vec<TimeFormat>),
 }
@@ -133,6 +135,15 @@ impl TimeFormat {
                     .to_zoned(tz.clone())
                     .map_err(|e| format!("not a time in {label}: {e}"))?;
                 Ok(stamp(zoned.timestamp().as_second(), label.clone()))
+            }
+            TimeFormat::Layout(layout) => {
+                let zoned = jiff::Zoned::strptime(layout, raw)
+                    .map_err(|e| format!("does not match {layout} (with its zone): {e}"))?;
+                let zone = match zoned.time_zone().iana_name() {
+                    Some(name) => name.to_string(),
+                    None => format!("UTC{}", offset_label(zoned.offset())),
+                };
+                Ok(stamp(zoned.timestamp().as_second(), zone))
             }
             TimeFormat::AnyOf(formats) => {
                 let mut errors = Vec::new();

@@ -12,8 +12,25 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::suppression::{Reason, Reject, Scope, SuppressionRecord};
+use crate::suppression::bounce::{self, BounceClass};
+use crate::suppression::time::{Stamp, TimeFormat};
+use crate::suppression::{Provenance, Reason, Reject, Scope, SuppressionRecord};
 use crate::Checker;
+
+mod brevo;
+mod generic;
+mod hubspot;
+mod klaviyo;
+mod mailchimp;
+mod mailgun;
+mod mandrill;
+mod postmark;
+mod sendgrid;
+mod ses;
+mod sfmc;
+mod table;
+
+use table::{Row, Table};
 
 /// A mail system whose export format we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -318,23 +335,128 @@ impl ImportError {
 }
 
 /// Detects the system of a file from its header or JSON shape (file name as a secondary hint).
-/// `None` when nothing matches.
+/// `None` when nothing matches, or when the file is not UTF-8 or not readable as CSV/JSON.
+///
+/// ```
+/// use mailhygiene::suppression::import::{detect, System};
+/// let csv = b"Email Address,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,LEID,EUID\n";
+/// assert_eq!(detect("members.csv", csv), Some(System::Mailchimp));
+/// let json = br#"{"SuppressedDestinationSummaries": [], "NextToken": null}"#;
+/// assert_eq!(detect("suppressed.json", json), Some(System::Ses));
+/// ```
 pub fn detect(file_name: &str, data: &[u8]) -> Option<System> {
-    let _ = (file_name, data);
-    None
+    let text = table::decode(file_name, data).ok()?;
+    let table = load(file_name, text).ok()?;
+    sniff(&table, file_name)
+}
+
+/// Detectors, most specific first. Each looks at column names (case-insensitive) or JSON keys.
+/// Looks at a table and the lower-cased base file name.
+type Sniffer = fn(&Table, &str) -> bool;
+
+const DETECTORS: [(System, Sniffer); 10] = [
+    (System::Mailchimp, mailchimp::sniff),
+    (System::Sfmc, sfmc::sniff),
+    (System::Postmark, postmark::sniff),
+    (System::Ses, ses::sniff),
+    (System::Brevo, brevo::sniff),
+    (System::Mandrill, mandrill::sniff),
+    (System::Mailgun, mailgun::sniff),
+    (System::Klaviyo, klaviyo::sniff),
+    (System::Hubspot, hubspot::sniff),
+    (System::Sendgrid, sendgrid::sniff),
+];
+
+fn sniff(table: &Table, file_name: &str) -> Option<System> {
+    let name = base_name(file_name);
+    DETECTORS
+        .iter()
+        .find(|(_, f)| f(table, &name))
+        .map(|(system, _)| *system)
+}
+
+/// The lower-cased file name without directories, for name hints (`bounces.csv`).
+fn base_name(file_name: &str) -> String {
+    file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file_name)
+        .to_ascii_lowercase()
+}
+
+/// Reads the file as a table. A CSV whose first cell holds an address has no header line; its
+/// columns are read as `email`, `reason` (the SES import CSV, docs.aws.amazon.com/ses/latest/dg/
+/// sending-email-suppression-list.html "bulk import": `recipient@example.com,BOUNCE`).
+fn load(file: &str, text: &str) -> Result<Table, ImportError> {
+    let table = table::read(file, text)?;
+    if !table.is_json() && table.columns.first().is_some_and(|c| c.contains('@')) {
+        return Ok(table::read_csv_headerless(text, &["email", "reason"]));
+    }
+    Ok(table)
 }
 
 /// Imports one file's bytes.
+///
+/// ```
+/// use mailhygiene::suppression::import::{import_bytes, ImportOptions, System};
+/// use mailhygiene::suppression::{Reason, Scope};
+/// let csv = "email,reason\nJane.Doe@example.com,BOUNCE\nnot-an-address,COMPLAINT\n";
+/// let imported = import_bytes("ses.csv", csv.as_bytes(), &ImportOptions::new("newsletter")).unwrap();
+/// assert_eq!(imported.system, System::Ses);
+/// assert_eq!(imported.records[0].canonical, "jane.doe@example.com");
+/// assert_eq!((imported.records[0].reason, &imported.records[0].scope), (Reason::HardBounce, &Scope::All));
+/// assert_eq!((imported.rejects[0].line, imported.rejects[0].code.as_str()), (3, "missing_at"));
+/// assert_eq!(imported.rows_read, imported.rows_used + imported.rejects.len() as u64);
+/// ```
 pub fn import_bytes(
     file_name: &str,
     data: &[u8],
     opts: &ImportOptions,
 ) -> Result<Imported, ImportError> {
-    let _ = (data, opts);
-    Err(ImportError::UnknownFormat {
+    let text = table::decode(file_name, data)?;
+    let table = load(file_name, text)?;
+    let system = match opts.system {
+        Some(system) => system,
+        None => sniff(&table, file_name)
+            .or(opts.generic.as_ref().map(|_| System::Generic))
+            .ok_or_else(|| ImportError::UnknownFormat {
+                file: file_name.into(),
+                header: table.header.clone(),
+            })?,
+    };
+    let mut cx = Ctx {
+        opts,
+        system,
         file: file_name.into(),
-        header: String::new(),
-    })
+        name: base_name(file_name),
+        out: Imported {
+            system,
+            file: file_name.into(),
+            records: Vec::new(),
+            rejects: Vec::new(),
+            rows_read: 0,
+            rows_used: 0,
+        },
+    };
+    for (line, message, raw) in &table.unreadable {
+        cx.out.rows_read += 1;
+        cx.reject(*line, raw, RowError::new("unreadable_row", message.clone()));
+    }
+    match system {
+        System::Mailchimp => mailchimp::import(&table, &mut cx)?,
+        System::Mandrill => mandrill::import(&table, &mut cx)?,
+        System::Sendgrid => sendgrid::import(&table, &mut cx)?,
+        System::Mailgun => mailgun::import(&table, &mut cx)?,
+        System::Ses => ses::import(&table, &mut cx)?,
+        System::Postmark => postmark::import(&table, &mut cx)?,
+        System::Brevo => brevo::import(&table, &mut cx)?,
+        System::Sfmc => sfmc::import(&table, &mut cx)?,
+        System::Hubspot => hubspot::import(&table, &mut cx)?,
+        System::Klaviyo => klaviyo::import(&table, &mut cx)?,
+        System::Generic => generic::import(&table, &mut cx)?,
+    }
+    cx.out.rejects.sort_by_key(|r| r.line);
+    Ok(cx.out)
 }
 
 /// Reads and imports one file.
@@ -344,4 +466,199 @@ pub fn import_path(path: &Path, opts: &ImportOptions) -> Result<Imported, Import
         source,
     })?;
     import_bytes(&path.display().to_string(), &data, opts)
+}
+
+/// Why one row was rejected.
+#[derive(Debug, Clone)]
+pub(crate) struct RowError {
+    code: String,
+    message: String,
+}
+
+impl RowError {
+    pub(crate) fn new(code: &str, message: impl Into<String>) -> Self {
+        RowError {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A source value we have no mapping for (`reason`, `SuppressionReason` …).
+    pub(crate) fn unknown_reason(column: &str, value: &str) -> Self {
+        RowError::new("unknown_reason", format!("unknown {column} {value:?}"))
+    }
+}
+
+type RowResult = Result<Vec<SuppressionRecord>, RowError>;
+
+/// The state of one import: options, counters, output.
+pub(crate) struct Ctx<'a> {
+    opts: &'a ImportOptions,
+    system: System,
+    file: String,
+    /// The lower-cased base file name, for hints.
+    name: String,
+    out: Imported,
+}
+
+impl Ctx<'_> {
+    /// Runs `f` on every row: its records are kept, its error becomes a reject.
+    fn each_row(&mut self, table: &Table, mut f: impl FnMut(&Self, &Row) -> RowResult) {
+        for row in &table.rows {
+            self.out.rows_read += 1;
+            match f(self, row) {
+                Ok(records) => {
+                    self.out.rows_used += 1;
+                    self.out.records.extend(records);
+                }
+                Err(e) => self.reject(row.line, &row.raw, e),
+            }
+        }
+    }
+
+    fn reject(&mut self, line: u64, raw: &str, e: RowError) {
+        self.out.rejects.push(Reject {
+            file: self.file.clone(),
+            line,
+            code: e.code,
+            message: e.message,
+            raw: raw.to_string(),
+        });
+    }
+
+    /// The address in the first non-empty of `keys`, with its canonical key.
+    fn address(&self, row: &Row, keys: &[&str]) -> Result<(String, String), RowError> {
+        let raw = row
+            .get(keys)
+            .ok_or_else(|| RowError::new("missing_address", format!("no {} value", keys[0])))?;
+        self.canonical(&raw)
+    }
+
+    /// The canonical key of an address; its parse error code rejects the row.
+    fn canonical(&self, raw: &str) -> Result<(String, String), RowError> {
+        match self.opts.checker.canonical(raw) {
+            Ok(canonical) => Ok((canonical, raw.to_string())),
+            Err(e) => Err(RowError::new(
+                e.code(),
+                format!("invalid address {raw:?}: {e}"),
+            )),
+        }
+    }
+
+    /// The time in the first non-empty of `keys`; empty is `None`, unreadable is `bad_date`.
+    fn time(
+        &self,
+        row: &Row,
+        keys: &[&str],
+        format: &TimeFormat,
+    ) -> Result<Option<Stamp>, RowError> {
+        match row.get(keys) {
+            None => Ok(None),
+            Some(raw) => format
+                .parse(&raw)
+                .map(Some)
+                .map_err(|e| RowError::new("bad_date", format!("{}: {e}", keys[0]))),
+        }
+    }
+
+    /// A record of this row with the reason's default scope ([`default_scope`]).
+    fn record(
+        &self,
+        row: &Row,
+        (canonical, address): &(String, String),
+        reason: Reason,
+    ) -> SuppressionRecord {
+        let mut r = SuppressionRecord::new(
+            canonical,
+            address,
+            reason,
+            default_scope(reason),
+            self.system.code(),
+        );
+        r.source_stream = self.opts.stream.clone();
+        r.source_account = self.opts.account.clone();
+        r.provenance = Provenance {
+            file: self.file.clone(),
+            line: row.line,
+        };
+        r
+    }
+
+    /// The scope of list-level unsubscribes and opt-ins: `list:<list_id>` when the options name
+    /// the list, else `marketing`.
+    fn list_scope(&self) -> Scope {
+        self.opts
+            .list_id
+            .as_ref()
+            .map_or(Scope::Marketing, |id| Scope::List(id.clone()))
+    }
+}
+
+/// The scope a reason covers unless the source says narrower (research §5 "Scope"): address
+/// facts (bounces, invalid, erasure, manual blocks) cover all mail; complaints and
+/// unsubscribes cover marketing (transactional mail is exempt from opt-outs under CAN-SPAM
+/// and the SFMC send-classification matrix; a complaint's originating stream is the merge
+/// policy's concern).
+fn default_scope(reason: Reason) -> Scope {
+    match reason {
+        Reason::Complaint | Reason::Unsubscribe | Reason::OptIn | Reason::Sunset => {
+            Scope::Marketing
+        }
+        _ => Scope::All,
+    }
+}
+
+/// Sets a record's time fields.
+fn set_time(record: &mut SuppressionRecord, stamp: Option<Stamp>) {
+    if let Some(s) = stamp {
+        record.event_time = Some(s.utc);
+        record.event_time_raw = Some(s.raw);
+        record.source_zone = Some(s.zone);
+    }
+}
+
+/// How much a source's bounce verdict is trusted against the classifier.
+#[derive(Debug, Clone, Copy)]
+enum Verdict {
+    /// The source's reason stands (SendGrid blocks, SFMC `BounceCategory`, Mandrill
+    /// `soft-bounce`); the classifier adds a sub-reason only when it agrees.
+    Source(Reason),
+    /// The classifier decides (a SendGrid "bounce" with `5.2.2` is a soft-bounce
+    /// observation, research §2); the source's reason stands only when no rule matches.
+    Classify(Reason),
+}
+
+/// Fills a bounce record's reason, sub-reason, scope and SMTP fields from the source's codes
+/// and text.
+fn apply_bounce(
+    record: &mut SuppressionRecord,
+    verdict: Verdict,
+    smtp_reply: Option<&str>,
+    enhanced_status: Option<&str>,
+    diagnostic: Option<String>,
+) {
+    // A reply may be written "550" or "550 5.1.1"; only a leading 3-digit number counts.
+    let reply = smtp_reply
+        .and_then(|r| r.get(..3))
+        .and_then(|r| r.parse().ok());
+    let b = bounce::classify(reply, enhanced_status, diagnostic.as_deref());
+    let class_reason = match b.class {
+        BounceClass::Hard => Some(Reason::HardBounce),
+        BounceClass::Soft => Some(Reason::SoftBounce),
+        BounceClass::Block => Some(Reason::Block),
+        BounceClass::Unknown => None,
+    };
+    let (reason, sub_reason) = match verdict {
+        Verdict::Source(r) => (r, b.sub_reason.filter(|_| class_reason == Some(r))),
+        Verdict::Classify(r) => match class_reason {
+            Some(c) => (c, b.sub_reason),
+            None => (r, None),
+        },
+    };
+    record.reason = reason;
+    record.scope = default_scope(reason);
+    record.sub_reason = sub_reason;
+    record.smtp_reply = b.smtp_reply;
+    record.enhanced_status = b.enhanced_status;
+    record.diagnostic = diagnostic;
 }
