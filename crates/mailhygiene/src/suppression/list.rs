@@ -445,7 +445,6 @@ pub(crate) struct Parsed {
     pub file: String,
     pub stream: String,
     pub format: String,
-    pub system: Option<System>,
     pub records: Vec<SuppressionRecord>,
     pub rejects: Vec<Reject>,
     pub rows_read: u64,
@@ -587,9 +586,41 @@ impl SuppressionList {
         self.streams.insert(name.into(), info);
     }
 
-    /// The streams seen or declared, by name.
-    pub fn streams(&self) -> &BTreeMap<String, StreamInfo> {
-        &self.streams
+    /// What is known of a stream: its declaration, else marketing, with the system of its
+    /// records when they all come from one system (several systems: none, so outputs do not
+    /// depend on which arrived first).
+    pub fn stream_info(&self, name: &str) -> StreamInfo {
+        let declared = self.streams.get(name).copied().unwrap_or_default();
+        if declared.system.is_some() {
+            return declared;
+        }
+        let mut systems = self
+            .origins
+            .items
+            .iter()
+            .filter(|o| o.stream == name)
+            .filter_map(|o| o.system.parse::<System>().ok());
+        let first = systems.next();
+        let system = match first {
+            Some(f) if systems.all(|s| s == f) => Some(f),
+            _ => None,
+        };
+        StreamInfo { system, ..declared }
+    }
+
+    /// Every stream declared or named by a record, with [`stream_info`](Self::stream_info).
+    pub fn streams(&self) -> BTreeMap<String, StreamInfo> {
+        let names: std::collections::BTreeSet<&str> = self
+            .streams
+            .keys()
+            .map(String::as_str)
+            .chain(self.origins.items.iter().map(|o| o.stream.as_str()))
+            .filter(|n| !n.is_empty())
+            .collect();
+        names
+            .into_iter()
+            .map(|n| (n.to_string(), self.stream_info(n)))
+            .collect()
     }
 
     /// Number of distinct records.
@@ -657,16 +688,6 @@ impl SuppressionList {
         let detail = self
             .details
             .intern(&(r.sub_reason.as_deref(), r.enhanced_status.as_deref()));
-        if !r.source_stream.is_empty() && !self.streams.contains_key(&r.source_stream) {
-            let system = r.source_system.parse().ok();
-            self.streams.insert(
-                r.source_stream.clone(),
-                StreamInfo {
-                    kind: StreamKind::Marketing,
-                    system,
-                },
-            );
-        }
         self.entries
             .get_mut()
             .unwrap_or_else(|e| e.into_inner())
@@ -1141,12 +1162,6 @@ impl SuppressionList {
 
     fn add_parsed(&mut self, p: Parsed, rejects: &mut Vec<Reject>) -> FileSummary {
         let mut records = BTreeMap::new();
-        if !p.stream.is_empty() {
-            let info = self.streams.entry(p.stream.clone()).or_default();
-            if let (None, Some(system)) = (info.system, p.system) {
-                info.system = Some(system);
-            }
-        }
         for r in &p.records {
             *records.entry(r.reason.code().to_string()).or_insert(0) += 1;
             self.add_ref(r);
@@ -1228,7 +1243,6 @@ pub(crate) fn parse_file(
         file,
         stream: stream.into(),
         format: imported.system.code().into(),
-        system: Some(imported.system),
         records: imported.records,
         rejects: imported.rejects,
         rows_read: imported.rows_read,

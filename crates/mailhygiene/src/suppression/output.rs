@@ -146,7 +146,7 @@ impl SuppressionList {
     /// What `stream` is missing, rendered in the import format of its system (declared with
     /// [`SuppressionList::set_stream`] or seen when loading; generic CSV when unknown).
     pub fn export_missing(&self, stream: &str) -> MissingExport {
-        let info = self.streams().get(stream).copied().unwrap_or_default();
+        let info = self.stream_info(stream);
         let target = Target::of(info.system);
         let mut files: Vec<(String, Vec<u8>)> = target
             .files()
@@ -554,7 +554,6 @@ pub(crate) fn parse_rows(
         file: file.into(),
         stream: stream.into(),
         format: format.into(),
-        system: None,
         records: Vec::new(),
         rejects: Vec::new(),
         rows_read: 0,
