@@ -169,6 +169,7 @@ impl SuppressionList {
             ..Default::default()
         };
         let mut postmark = Vec::new();
+        let (mut last_key, mut files_done) = (String::new(), Vec::new());
         for row in self.missing_for(stream) {
             let expr = if row.spares_critical && info.kind == StreamKind::Transactional {
                 Expr::None(
@@ -187,6 +188,17 @@ impl SuppressionList {
                     let _ = unexpressed.write_record(&cells);
                 }
                 Expr::Native { file, code, loss } => {
+                    // One line per address and file in native lists: the first (most restrictive) row
+                    // wins. The generic format keeps every row, as the master list does.
+                    if last_key != row.canonical {
+                        last_key.clone_from(&row.canonical);
+                        files_done.clear();
+                    }
+                    if target != Target::Generic && files_done.contains(&file) {
+                        report.folded += 1;
+                        continue;
+                    }
+                    files_done.push(file);
                     *report.written.entry(reason).or_insert(0) += 1;
                     if let Some(note) = loss {
                         *report.lossy.entry(note.into()).or_insert(0) += 1;
@@ -268,6 +280,9 @@ pub struct MissingReport {
     pub lossy: BTreeMap<String, u64>,
     /// Rows that could not be expressed (written to `<stream>.unexpressed.csv`), per note.
     pub unexpressed: BTreeMap<String, u64>,
+    /// Rows not written because a more restrictive row already wrote the same address to the
+    /// same file (native lists hold one entry per address).
+    pub folded: u64,
     /// The files written.
     pub files: Vec<String>,
 }
