@@ -1,0 +1,190 @@
+//! Suppression lookups for `clean`, behind one small trait.
+//!
+//! [`SuppressionSource`] is what `clean` needs from a suppression list: given a row's
+//! canonical key (and its address, for hashed lists), is it suppressed, why, and according
+//! to whom. [`SimpleList`] implements it for the files `clean --suppressions` accepts.
+use std::borrow::Cow;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use mailhygiene::Checker;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use sha2::{Digest, Sha256};
+
+use super::{input, scan};
+
+/// Why a row is suppressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The deciding reason code (`hard_bounce`, `unsubscribe`, `complaint`, …).
+    pub reason: String,
+    /// The sources that hold it (`sendgrid`, `mailchimp`, a file name, `hashed:list.txt`).
+    pub sources: Vec<String>,
+}
+
+/// A suppression list as `clean` sees it.
+pub trait SuppressionSource: Sync {
+    /// The status of a row with this canonical key and deliverable address.
+    fn status(&self, canonical: &str, address: &str) -> Option<Suppressed>;
+}
+
+/// Suppression entries loaded from files: addresses (or canonical keys) with a reason and
+/// source, and SHA-256 hashes.
+#[derive(Debug, Default)]
+pub struct SimpleList {
+    by_key: FxHashMap<String, u32>,
+    entries: Vec<Suppressed>,
+    hashes: FxHashMap<[u8; 32], u32>,
+    /// Per loaded file: (path, records).
+    pub loaded: Vec<(String, usize)>,
+}
+
+impl SuppressionSource for SimpleList {
+    fn status(&self, canonical: &str, address: &str) -> Option<Suppressed> {
+        if let Some(&i) = self.by_key.get(canonical) {
+            return Some(self.entries[i as usize].clone());
+        }
+        if self.hashes.is_empty() {
+            return None;
+        }
+        // Hashed lists are made from trimmed, lowercased addresses (the common convention)
+        // or from canonical keys (ours); try both.
+        let lower = address.to_lowercase();
+        for text in [canonical, lower.as_str()] {
+            let h: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+            if let Some(&i) = self.hashes.get(&h) {
+                return Some(self.entries[i as usize].clone());
+            }
+        }
+        None
+    }
+}
+
+impl SimpleList {
+    /// Load one file.
+    ///
+    /// - A CSV with a `canonical` column (the master list) uses those keys as they are.
+    /// - A CSV with an email column (by header, as for contacts) is canonicalized row by
+    ///   row: raw exports and plain address lists.
+    /// - A file whose values are 64 hex digits (one a line, with or without a header) is a
+    ///   hashed list (SHA-256).
+    ///
+    /// `reason` and `source` / `source_system` / `sources` columns are used when present;
+    /// otherwise the reason is `listed` and the source the file name.
+    pub fn load(&mut self, path: &Path, checker: &Checker) -> Result<()> {
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let decoded = input::decode(bytes, None).with_context(|| format!("{}", path.display()))?;
+        let data = decoded.text;
+        let delimiter = scan::sniff_delimiter(&data);
+        let table = scan::scan(&data, delimiter, usize::MAX)
+            .with_context(|| format!("{}", path.display()))?;
+        let file_name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
+        let Some(header) = table.records.first() else {
+            self.loaded.push((path.display().to_string(), 0));
+            return Ok(());
+        };
+        let cell = |r: &scan::Record, i: usize| -> Option<Cow<'_, str>> {
+            let raw = table.raw_field(&data, r, i)?;
+            Some(match scan::unescape(raw) {
+                Cow::Borrowed(b) => Cow::Borrowed(std::str::from_utf8(b).ok()?),
+                Cow::Owned(v) => Cow::Owned(String::from_utf8(v).ok()?),
+            })
+        };
+        let headers: Vec<Cow<'_, str>> = (0..header.fields as usize)
+            .map(|i| cell(header, i).unwrap_or_default())
+            .collect();
+        let is_hash = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        let find = |names: &[&str]| {
+            headers
+                .iter()
+                .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+        };
+        let reason_col = find(&["reason"]);
+        let source_col = find(&["sources", "source", "source_system", "system"]);
+        let headerless_hashes = headers.len() == 1 && is_hash(headers[0].trim());
+        let hash_col = if headerless_hashes {
+            Some(0)
+        } else {
+            find(&["sha256", "hash", "email_sha256", "address_sha256"])
+        };
+        let body = if headerless_hashes {
+            &table.records[..]
+        } else {
+            &table.records[1..]
+        };
+        let entry = |r: &scan::Record| -> Suppressed {
+            let reason = reason_col
+                .and_then(|i| cell(r, i))
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "listed".to_owned());
+            let sources = source_col
+                .and_then(|i| cell(r, i))
+                .map(|s| {
+                    s.split([';', '|', ','])
+                        .map(|p| p.trim().to_owned())
+                        .filter(|p| !p.is_empty())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| vec![file_name.clone()]);
+            Suppressed { reason, sources }
+        };
+        let before = self.entries.len();
+        if let Some(col) = hash_col {
+            for (line, r) in body.iter().enumerate() {
+                let v = cell(r, col).unwrap_or_default();
+                let v = v.trim();
+                let mut h = [0u8; 32];
+                if hex::decode_to_slice(v, &mut h).is_err() {
+                    bail!(
+                        "{}: line {}: '{v}' is not a SHA-256 hex digest",
+                        path.display(),
+                        r.line.max(line as u64)
+                    );
+                }
+                let i = self.push(entry(r));
+                self.hashes.entry(h).or_insert(i);
+            }
+        } else if let Some(col) = find(&["canonical"]) {
+            for r in body {
+                if let Some(key) = cell(r, col).filter(|k| !k.trim().is_empty()) {
+                    let i = self.push(entry(r));
+                    self.by_key.entry(key.trim().to_owned()).or_insert(i);
+                }
+            }
+        } else {
+            let col = input::find_column(&headers, None)
+                .or_else(|_| find(&["address"]).context("no address column"))
+                .with_context(|| format!("{}: which column is the address?", path.display()))?;
+            let keys: Vec<Option<String>> = body
+                .par_iter()
+                .map(|r| cell(r, col).and_then(|v| checker.canonical(&v).ok()))
+                .collect();
+            for (r, key) in body.iter().zip(keys) {
+                if let Some(key) = key {
+                    let i = self.push(entry(r));
+                    self.by_key.entry(key).or_insert(i);
+                }
+            }
+        }
+        self.loaded
+            .push((path.display().to_string(), self.entries.len() - before));
+        Ok(())
+    }
+
+    fn push(&mut self, s: Suppressed) -> u32 {
+        // Most lists repeat the same few (reason, sources) pairs: share them.
+        if let Some(last) = self.entries.last() {
+            if *last == s {
+                return self.entries.len() as u32 - 1;
+            }
+        }
+        self.entries.push(s);
+        self.entries.len() as u32 - 1
+    }
+}
