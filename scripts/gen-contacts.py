@@ -153,8 +153,8 @@ def main():
         w.writerows(rows)
 
     n_supp = args.suppressions or max(1, args.rows * 8 // 100)
-    # Half of the list hits the contacts (a mix of sources and reasons); the rest are other people.
-    picked = rng.sample(seen, min(len(seen), n_supp // 2)) if seen else []
+    # Up to half of the list (at most 4 % of the rows) hits the contacts (a mix of sources and reasons); the rest are other people.
+    picked = rng.sample(seen, min(len(seen), n_supp // 2, max(1, args.rows * 4 // 100))) if seen else []
     supp_dir = args.out_dir if args.suppressions else os.path.join(args.out_dir, "suppressions")
     os.makedirs(supp_dir, exist_ok=True)
     path = os.path.join(supp_dir, "suppressions.csv")

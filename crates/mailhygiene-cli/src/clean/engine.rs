@@ -1,5 +1,10 @@
 //! Judging one email cell: the core's checks, with the domain-only work cached.
-use mailhygiene::{extract, Checker};
+use mailhygiene::{extract, Checker, RoleList};
+use once_cell::sync::Lazy;
+
+/// The role list of `Checker::default()`. `classify` would give the same answer but also
+/// recomputes the domain flags on every row; the core has no role-only accessor yet.
+static DEFAULT_ROLES: Lazy<RoleList> = Lazy::new(RoleList::builtin);
 use rustc_hash::FxHashMap;
 
 use super::policy::{Categories, Category};
@@ -21,11 +26,15 @@ pub struct Verdict {
     /// Whether `--fix-typos` applied the suggestion.
     pub fixed: bool,
     /// The suppression that applies.
-    pub suppression: Option<Suppressed>,
+    pub suppression: Option<std::sync::Arc<Suppressed>>,
     /// The domain as typed, when a typo suggestion exists.
     pub typed_domain: Option<String>,
     /// The line of the first row with the same canonical key, for duplicates.
     pub duplicate_of: Option<u64>,
+    /// Whether this is the first repeat of its key (counts duplicate groups).
+    pub starts_duplicate_group: bool,
+    /// A hash of the canonical key (duplicate detection), computed on the judging threads.
+    pub key_hash: u64,
 }
 
 impl Verdict {
@@ -52,6 +61,7 @@ struct DomainFacts {
 /// `clean`).
 pub struct CachedChecker<'a> {
     checker: &'a Checker,
+    roles: &'a RoleList,
     domains: FxHashMap<String, DomainFacts>,
 }
 
@@ -79,10 +89,12 @@ pub struct Checked {
 }
 
 impl<'a> CachedChecker<'a> {
-    /// A cache in front of `checker`.
+    /// A cache in front of `checker`, which must use the built-in role list (the CLI's
+    /// checkers do).
     pub fn new(checker: &'a Checker) -> Self {
         CachedChecker {
             checker,
+            roles: &DEFAULT_ROLES,
             domains: FxHashMap::default(),
         }
     }
@@ -133,7 +145,7 @@ impl<'a> CachedChecker<'a> {
                     })
             }
         };
-        let role = checker.classify(&address).role.is_some();
+        let role = self.roles.category(address.local()).is_some();
         Checked {
             valid: true,
             error: None,
@@ -205,6 +217,12 @@ impl<'a> CachedChecker<'a> {
         if v.suppression.is_some() {
             v.categories.insert(Category::Suppressed);
         }
+        v.key_hash = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = rustc_hash::FxBuildHasher.build_hasher();
+            h.write(canonical.as_bytes());
+            h.finish()
+        };
         v.canonical = Some(canonical);
         v.address = Some(address);
         v

@@ -31,14 +31,12 @@ pub mod suppress;
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mailhygiene::Checker;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use engine::{CachedChecker, Verdict};
 use output::{Output, RowWriter};
@@ -113,23 +111,273 @@ pub const COLUMNS: [&str; 6] = [
 
 const CHUNK: usize = 8192;
 
+/// Phase timings on stderr when `MAILHYGIENE_TIMINGS` is set (benchmarks): wall time and,
+/// on Linux, the process's CPU time, which stays meaningful on a busy machine.
+struct Timer(Option<(std::time::Instant, f64)>);
+
+impl Timer {
+    fn new() -> Self {
+        Timer(
+            std::env::var_os("MAILHYGIENE_TIMINGS")
+                .map(|_| (std::time::Instant::now(), cpu_seconds())),
+        )
+    }
+    fn lap(&mut self, phase: &str) {
+        if let Some((t, cpu)) = self.0 {
+            let now = cpu_seconds();
+            eprintln!(
+                "timing: {phase:<12} wall {:>7.3} s  cpu {:>7.3} s",
+                t.elapsed().as_secs_f64(),
+                now - cpu
+            );
+            self.0 = Some((std::time::Instant::now(), now));
+        }
+    }
+}
+
+/// User + system CPU seconds of this process (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 here; 100 ticks/s.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// One chunk's output.
+#[derive(Default)]
+struct ChunkOut {
+    kept: Vec<u8>,
+    rejected: Vec<u8>,
+    kept_rows: u64,
+    rejected_rows: u64,
+    collector: Collector,
+    flags: String,
+    reason: String,
+}
+
+impl ChunkOut {
+    fn clear(&mut self) {
+        self.kept.clear();
+        self.rejected.clear();
+        self.kept_rows = 0;
+        self.rejected_rows = 0;
+    }
+}
+
+/// What writing a row needs.
+struct RowContext<'a> {
+    data: &'a [u8],
+    table: &'a scan::Table,
+    writer: RowWriter,
+    policy: &'a Policy,
+    column: usize,
+    fix_typos: bool,
+    header_term: &'a [u8],
+}
+
+impl RowContext<'_> {
+    fn write_row(&self, o: &mut ChunkOut, r: &scan::Record, v: &Verdict) {
+        let (data, table) = (self.data, self.table);
+        let verdict = self.policy.verdict(v.categories);
+        let neutralize = self.writer.neutralize
+            && (0..r.fields as usize).any(|i| {
+                let raw = table.raw_field(data, r, i).unwrap_or_default();
+                output::is_formula_trigger(&raw[scan::value_offset(raw)..])
+            });
+        let flags = &mut o.flags;
+        flags.clear();
+        for c in v.categories.iter() {
+            if !flags.is_empty() {
+                flags.push(' ');
+            }
+            flags.push_str(c.code());
+        }
+        for (on, word) in [(v.fixed, "fixed"), (neutralize, "neutralized")] {
+            if on {
+                if !flags.is_empty() {
+                    flags.push(' ');
+                }
+                flags.push_str(word);
+            }
+        }
+        let reason = &mut o.reason;
+        reason.clear();
+        match verdict {
+            None => {}
+            Some(Category::Invalid) => {
+                reason.push_str("invalid: ");
+                reason.push_str(v.error.unwrap_or("invalid"));
+            }
+            Some(Category::Suppressed) => {
+                let s = v.suppression.as_ref().expect("suppressed");
+                reason.push_str("suppressed: ");
+                reason.push_str(&s.reason);
+                reason.push_str(" (");
+                reason.push_str(&s.sources.join(", "));
+                reason.push(')');
+            }
+            Some(Category::Duplicate) => {
+                reason.push_str("duplicate: line ");
+                reason.push_str(&v.duplicate_of.unwrap_or(0).to_string());
+            }
+            Some(c) => reason.push_str(c.code()),
+        }
+        let original = (self.fix_typos && v.fixed)
+            .then(|| table.raw_field(data, r, self.column))
+            .flatten()
+            .map(|raw| String::from_utf8_lossy(&scan::unescape(raw)).into_owned());
+        let replace = original
+            .as_ref()
+            .and(v.address.as_deref())
+            .map(|a| (self.column, a));
+        let line;
+        let mut extra: [&str; 8] = [
+            if verdict.is_none() {
+                "kept"
+            } else {
+                "rejected"
+            },
+            v.address.as_deref().unwrap_or(""),
+            v.canonical.as_deref().unwrap_or(""),
+            v.suggestion.as_deref().unwrap_or(""),
+            flags,
+            reason,
+            "",
+            "",
+        ];
+        let mut n = COLUMNS.len();
+        if self.fix_typos {
+            extra[n] = original.as_deref().unwrap_or("");
+            n += 1;
+        }
+        let term = match r.terminator(data) {
+            b"" => self.header_term,
+            t => t,
+        };
+        let wrote_neutralized = if verdict.is_none() {
+            o.kept_rows += 1;
+            self.writer
+                .write(&mut o.kept, data, table, r, replace, &extra[..n], term)
+        } else {
+            o.rejected_rows += 1;
+            line = r.line.to_string();
+            extra[n] = &line;
+            n += 1;
+            self.writer
+                .write(&mut o.rejected, data, table, r, replace, &extra[..n], term)
+        };
+        debug_assert_eq!(wrote_neutralized, neutralize);
+        o.collector.add(
+            v,
+            verdict,
+            v.typed_domain.as_deref(),
+            neutralize,
+            v.starts_duplicate_group,
+        );
+    }
+}
+
+/// The canonical keys seen so far, split into shards by hash so that each shard can be
+/// walked in row order on its own thread. Keys are copied into one arena per shard.
+struct SeenKeys {
+    shards: Vec<Shard>,
+}
+
+#[derive(Default)]
+struct Shard {
+    /// (hash, key start in arena, key end, line of the first row, whether repeated yet)
+    table: hashbrown::HashTable<(u64, usize, usize, u64, bool)>,
+    arena: String,
+}
+
+impl SeenKeys {
+    fn new() -> Self {
+        let n = (rayon::current_num_threads() * 2).max(1);
+        SeenKeys {
+            shards: (0..n).map(|_| Shard::default()).collect(),
+        }
+    }
+
+    /// Mark the duplicates in a batch of rows (later than every row seen before).
+    fn mark(&mut self, verdicts: &mut [Vec<Verdict>], rows: &[scan::Record]) {
+        let n = self.shards.len() as u64;
+        let found: Vec<(usize, u64, bool)> = self
+            .shards
+            .par_iter_mut()
+            .enumerate()
+            .flat_map_iter(|(shard, s)| {
+                let mut out = Vec::new();
+                let mut i = 0;
+                for chunk in verdicts.iter() {
+                    for v in chunk {
+                        let row = i;
+                        i += 1;
+                        let Some(key) = v.canonical.as_deref() else {
+                            continue;
+                        };
+                        if v.key_hash % n != shard as u64 {
+                            continue;
+                        }
+                        let h = v.key_hash;
+                        let arena = &s.arena;
+                        match s.table.find_mut(h, |e| e.0 == h && &arena[e.1..e.2] == key) {
+                            Some(e) => {
+                                out.push((row, e.3, !e.4));
+                                e.4 = true;
+                            }
+                            None => {
+                                let start = s.arena.len();
+                                s.arena.push_str(key);
+                                let entry = (h, start, s.arena.len(), rows[row].line, false);
+                                s.table.insert_unique(h, entry, |e| e.0);
+                            }
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        let sizes: Vec<usize> = verdicts.iter().map(Vec::len).collect();
+        for (row, first, starts_group) in found {
+            // Chunks are CHUNK long except the last.
+            let (ci, j) = (row / CHUNK, row % CHUNK);
+            debug_assert!(j < sizes[ci]);
+            let v = &mut verdicts[ci][j];
+            v.categories.insert(Category::Duplicate);
+            v.duplicate_of = Some(first);
+            v.starts_duplicate_group = starts_group;
+        }
+    }
+}
+
 /// Run `clean`.
 pub fn run(args: CleanArgs) -> Result<()> {
     let policy = Policy::new(&args.drop, &args.keep).map_err(anyhow::Error::msg)?;
     let checker = Checker::default();
-    let mut list = SimpleList::default();
-    for path in expand(&args.suppressions)? {
-        list.load(&path, &checker)?;
-    }
-    let suppression_lists = list
-        .loaded
-        .iter()
-        .map(|(p, n)| Count {
-            name: p.clone(),
-            rows: *n as u64,
-        })
-        .collect();
-    let outcome = clean(&args, &policy, &checker, &list, suppression_lists)?;
+    let paths = expand(&args.suppressions)?;
+    let load = || -> Result<(SimpleList, Vec<Count>)> {
+        let mut timer = Timer::new();
+        let mut list = SimpleList::default();
+        for path in &paths {
+            list.load(path, &checker)?;
+        }
+        timer.lap("suppressions");
+        let counts = list
+            .loaded
+            .iter()
+            .map(|(p, n)| Count {
+                name: p.clone(),
+                rows: *n as u64,
+            })
+            .collect();
+        Ok((list, counts))
+    };
+    let outcome = clean(&args, &policy, &checker, load)?;
     if !args.quiet {
         let text = outcome.summary();
         if args.out.as_deref() == Some(Path::new("-")) {
@@ -196,14 +444,9 @@ impl Outcome {
     }
 }
 
-/// Clean with a loaded suppression source.
-pub fn clean(
-    args: &CleanArgs,
-    policy: &Policy,
-    checker: &Checker,
-    suppressions: &dyn SuppressionSource,
-    suppression_lists: Vec<Count>,
-) -> Result<Outcome> {
+/// Read, decode and scan the contacts file.
+fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, u8, scan::Table)> {
+    let mut timer = Timer::new();
     let path = &args.contacts;
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let decoded = input::decode(bytes, args.encoding.as_deref())
@@ -217,6 +460,24 @@ pub fn clean(
     };
     let table =
         scan::scan(data, delimiter, usize::MAX).with_context(|| path.display().to_string())?;
+    timer.lap("read+scan");
+    Ok((decoded, delimiter, table))
+}
+
+/// Clean, loading the suppression source with `load` while the contacts are read.
+pub fn clean<S: SuppressionSource + Send>(
+    args: &CleanArgs,
+    policy: &Policy,
+    checker: &Checker,
+    load: impl FnOnce() -> Result<(S, Vec<Count>)> + Send,
+) -> Result<Outcome> {
+    let path = &args.contacts;
+    let (loaded, read) = rayon::join(load, || read_contacts(args));
+    let (decoded, delimiter, table) = read?;
+    let (suppressions, suppression_lists) = loaded?;
+    let suppressions = &suppressions;
+    let mut timer = Timer::new();
+    let data = &decoded.text[..];
     let Some(header) = table.records.first().copied() else {
         bail!("{}: the file is empty", path.display());
     };
@@ -260,53 +521,6 @@ pub fn clean(
         pb
     };
 
-    // 3. Judge every email cell, in parallel, in order.
-    let judged = AtomicU64::new(0);
-    let mut verdicts: Vec<Verdict> = rows
-        .par_chunks(CHUNK)
-        .flat_map_iter(|chunk| {
-            let mut cached = CachedChecker::new(checker);
-            let out: Vec<Verdict> = chunk
-                .iter()
-                .map(|r| {
-                    let cell = cell_text(r, column);
-                    cached.verdict(cell.as_deref(), args.fix_typos, suppressions)
-                })
-                .collect();
-            judged.fetch_add(chunk.len() as u64, Ordering::Relaxed);
-            progress.set_position(judged.load(Ordering::Relaxed));
-            out
-        })
-        .collect();
-
-    // Duplicates: the first row with a canonical key keeps it; later rows point to it.
-    let mut first_line: FxHashMap<&str, (u64, bool)> = FxHashMap::default();
-    first_line.reserve(verdicts.len());
-    let mut group_starts = vec![false; verdicts.len()];
-    let mut duplicates: Vec<(usize, u64)> = Vec::new();
-    for (i, (v, r)) in verdicts.iter().zip(rows).enumerate() {
-        if let Some(key) = v.canonical.as_deref() {
-            match first_line.entry(key) {
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert((r.line, false));
-                }
-                std::collections::hash_map::Entry::Occupied(mut e) => {
-                    let (line, seen) = e.get_mut();
-                    duplicates.push((i, *line));
-                    if !*seen {
-                        *seen = true;
-                        group_starts[i] = true;
-                    }
-                }
-            }
-        }
-    }
-    drop(first_line);
-    for (i, line) in duplicates {
-        verdicts[i].categories.insert(Category::Duplicate);
-        verdicts[i].duplicate_of = Some(line);
-    }
-
     // 5. Write.
     let writer = RowWriter {
         delimiter,
@@ -347,140 +561,61 @@ pub fn clean(
         out.write_all(&buf).context("writing output")?;
     }
 
-    struct ChunkOut {
-        kept: Vec<u8>,
-        rejected: Vec<u8>,
-        kept_rows: u64,
-        rejected_rows: u64,
-        neutralized: Vec<bool>,
-    }
+    let row_ctx = RowContext {
+        data,
+        table: &table,
+        writer,
+        policy,
+        column,
+        fix_typos: args.fix_typos,
+        header_term,
+    };
     let mut collector = Collector::default();
     let mut written = (0u64, 0u64);
-    let chunks: Vec<(usize, &[scan::Record])> = rows.chunks(CHUNK * 4).enumerate().collect();
-    // Write in slices of chunks so memory stays bounded by a few chunks of output.
-    for group in chunks.chunks(rayon::current_num_threads().max(1) * 2) {
-        let outs: Vec<ChunkOut> = group
-            .par_iter()
-            .map(|&(ci, chunk)| {
-                let base = ci * CHUNK * 4;
-                let mut o = ChunkOut {
-                    kept: Vec::with_capacity(chunk.len() * 160),
-                    rejected: Vec::new(),
-                    kept_rows: 0,
-                    rejected_rows: 0,
-                    neutralized: Vec::with_capacity(chunk.len()),
-                };
-                let mut flags = String::new();
-                let mut reason = String::new();
-                for (j, r) in chunk.iter().enumerate() {
-                    let v = &verdicts[base + j];
-                    let verdict = policy.verdict(v.categories);
-                    flags.clear();
-                    for c in v.categories.iter() {
-                        if !flags.is_empty() {
-                            flags.push(' ');
-                        }
-                        flags.push_str(c.code());
-                    }
-                    if v.fixed {
-                        flags.push_str(" fixed");
-                    }
-                    let neutralize = writer.neutralize
-                        && (0..r.fields as usize).any(|i| {
-                            let raw = table.raw_field(data, r, i).unwrap_or_default();
-                            output::is_formula_trigger(&raw[scan::value_offset(raw)..])
-                        });
-                    if neutralize {
-                        if !flags.is_empty() {
-                            flags.push(' ');
-                        }
-                        flags.push_str("neutralized");
-                    }
-                    reason.clear();
-                    match verdict {
-                        None => {}
-                        Some(Category::Invalid) => {
-                            reason.push_str("invalid: ");
-                            reason.push_str(v.error.unwrap_or("invalid"));
-                        }
-                        Some(Category::Suppressed) => {
-                            let s = v.suppression.as_ref().expect("suppressed");
-                            reason.push_str("suppressed: ");
-                            reason.push_str(&s.reason);
-                            reason.push_str(" (");
-                            reason.push_str(&s.sources.join(", "));
-                            reason.push(')');
-                        }
-                        Some(Category::Duplicate) => {
-                            reason.push_str("duplicate: line ");
-                            reason.push_str(&v.duplicate_of.unwrap_or(0).to_string());
-                        }
-                        Some(c) => reason.push_str(c.code()),
-                    }
-                    let original = if args.fix_typos && v.fixed {
-                        cell_text(r, column)
-                    } else {
-                        None
-                    };
-                    let replace = original
-                        .as_ref()
-                        .and(v.address.as_deref())
-                        .map(|a| (column, a));
-                    let line = r.line.to_string();
-                    let mut extra: Vec<&str> = vec![
-                        if verdict.is_none() {
-                            "kept"
-                        } else {
-                            "rejected"
-                        },
-                        v.address.as_deref().unwrap_or(""),
-                        v.canonical.as_deref().unwrap_or(""),
-                        v.suggestion.as_deref().unwrap_or(""),
-                        &flags,
-                        &reason,
-                    ];
-                    if args.fix_typos {
-                        extra.push(original.as_deref().unwrap_or(""));
-                    }
-                    let term = match r.terminator(data) {
-                        b"" => header_term,
-                        t => t,
-                    };
-                    let n = if verdict.is_none() {
-                        o.kept_rows += 1;
-                        writer.write(&mut o.kept, data, &table, r, replace, &extra, term)
-                    } else {
-                        o.rejected_rows += 1;
-                        extra.push(&line);
-                        writer.write(&mut o.rejected, data, &table, r, replace, &extra, term)
-                    };
-                    debug_assert_eq!(n, neutralize);
-                    o.neutralized.push(neutralize);
-                }
-                o
+    let mut seen = SeenKeys::new();
+    // Rows go through in batches: judged in parallel chunks, duplicates marked in row
+    // order (one thread per key shard), formatted in parallel into reused buffers, then
+    // written in order. Memory stays bounded by a batch, plus the keys seen.
+    let threads = rayon::current_num_threads().max(1);
+    let mut buffers: Vec<ChunkOut> = (0..threads * 4).map(|_| ChunkOut::default()).collect();
+    for batch in rows.chunks(CHUNK * threads * 4) {
+        let mut verdicts: Vec<Vec<Verdict>> = batch
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut cached = CachedChecker::new(checker);
+                chunk
+                    .iter()
+                    .map(|r| {
+                        let cell = cell_text(r, column);
+                        cached.verdict(cell.as_deref(), args.fix_typos, suppressions)
+                    })
+                    .collect()
             })
             .collect();
-        for (&(ci, _), o) in group.iter().zip(outs) {
+        seen.mark(&mut verdicts, batch);
+        buffers[..verdicts.len()]
+            .par_iter_mut()
+            .zip(batch.par_chunks(CHUNK))
+            .zip(&verdicts)
+            .for_each(|((o, records), vs)| {
+                o.clear();
+                for (r, v) in records.iter().zip(vs) {
+                    row_ctx.write_row(o, r, v);
+                }
+            });
+        for o in &mut buffers[..verdicts.len()] {
             kept_out.write_all(&o.kept).context("writing kept rows")?;
             rejects_out
                 .write_all(&o.rejected)
                 .context("writing rejected rows")?;
             written.0 += o.kept_rows;
             written.1 += o.rejected_rows;
-            let base = ci * CHUNK * 4;
-            for (j, n) in o.neutralized.into_iter().enumerate() {
-                let v = &verdicts[base + j];
-                collector.add(
-                    v,
-                    policy.verdict(v.categories),
-                    v.typed_domain.as_deref(),
-                    n,
-                    group_starts[base + j],
-                );
-            }
+            collector.merge(std::mem::take(&mut o.collector));
         }
+        progress.inc(batch.len() as u64);
     }
     progress.finish_and_clear();
+    timer.lap("write");
 
     // Nothing is lost: every data row is in exactly one of the two outputs.
     let rows_in = rows.len() as u64;
@@ -530,6 +665,7 @@ pub fn clean(
     }
     rejects_out.commit()?;
     kept_out.commit()?;
+    timer.lap("commit");
     Ok(Outcome {
         report,
         out: out_path,

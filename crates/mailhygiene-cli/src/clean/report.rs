@@ -210,7 +210,10 @@ impl Collector {
             }
         }
         if let Some(d) = v.domain() {
-            let e = self.domains.entry(d.to_owned()).or_default();
+            let e = match self.domains.get_mut(d) {
+                Some(e) => e,
+                None => self.domains.entry(d.to_owned()).or_default(),
+            };
             e.0 += 1;
             e.1 += u64::from(kept);
         }
@@ -222,6 +225,40 @@ impl Collector {
         }
         if let Some(e) = v.error {
             *self.errors.entry(e).or_default() += 1;
+        }
+    }
+
+    /// Add the counts of another collector (of later rows).
+    pub fn merge(&mut self, other: Collector) {
+        for (a, b) in self.per_category.iter_mut().zip(other.per_category) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        self.kept += other.kept;
+        self.rejected += other.rejected;
+        self.rows += other.rows;
+        self.neutralized += other.neutralized;
+        self.fixed += other.fixed;
+        self.weight_all += other.weight_all;
+        self.weight_kept += other.weight_kept;
+        self.duplicate_groups += other.duplicate_groups;
+        for (k, n) in other.typos {
+            *self.typos.entry(k).or_default() += n;
+        }
+        for (k, (n, m)) in other.domains {
+            let e = self.domains.entry(k).or_default();
+            e.0 += n;
+            e.1 += m;
+        }
+        for (k, n) in other.sources {
+            *self.sources.entry(k).or_default() += n;
+        }
+        for (k, n) in other.reasons {
+            *self.reasons.entry(k).or_default() += n;
+        }
+        for (k, n) in other.errors {
+            *self.errors.entry(k).or_default() += n;
         }
     }
 

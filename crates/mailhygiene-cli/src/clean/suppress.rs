@@ -5,6 +5,7 @@
 //! to whom. [`SimpleList`] implements it for the files `clean --suppressions` accepts.
 use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use mailhygiene::Checker;
@@ -26,7 +27,7 @@ pub struct Suppressed {
 /// A suppression list as `clean` sees it.
 pub trait SuppressionSource: Sync {
     /// The status of a row with this canonical key and deliverable address.
-    fn status(&self, canonical: &str, address: &str) -> Option<Suppressed>;
+    fn status(&self, canonical: &str, address: &str) -> Option<Arc<Suppressed>>;
 }
 
 /// Suppression entries loaded from files: addresses (or canonical keys) with a reason and
@@ -34,14 +35,15 @@ pub trait SuppressionSource: Sync {
 #[derive(Debug, Default)]
 pub struct SimpleList {
     by_key: FxHashMap<String, u32>,
-    entries: Vec<Suppressed>,
+    entries: Vec<Arc<Suppressed>>,
+    interned: FxHashMap<String, u32>,
     hashes: FxHashMap<[u8; 32], u32>,
     /// Per loaded file: (path, records).
     pub loaded: Vec<(String, usize)>,
 }
 
 impl SuppressionSource for SimpleList {
-    fn status(&self, canonical: &str, address: &str) -> Option<Suppressed> {
+    fn status(&self, canonical: &str, address: &str) -> Option<Arc<Suppressed>> {
         if let Some(&i) = self.by_key.get(canonical) {
             return Some(self.entries[i as usize].clone());
         }
@@ -116,25 +118,34 @@ impl SimpleList {
         } else {
             &table.records[1..]
         };
-        let entry = |r: &scan::Record| -> Suppressed {
-            let reason = reason_col
-                .and_then(|i| cell(r, i))
-                .map(|s| s.trim().to_owned())
+        // Rows share a few (reason, source) pairs: one entry per distinct pair.
+        let entry = |list: &mut SimpleList, r: &scan::Record| -> u32 {
+            let reason = reason_col.and_then(|i| cell(r, i)).unwrap_or_default();
+            let source = source_col.and_then(|i| cell(r, i)).unwrap_or_default();
+            let mut key = String::with_capacity(reason.len() + source.len() + 1);
+            key.push_str(&reason);
+            key.push('\0');
+            key.push_str(&source);
+            if let Some(&i) = list.interned.get(&key) {
+                return i;
+            }
+            let reason = Some(reason.trim().to_owned())
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| "listed".to_owned());
-            let sources = source_col
-                .and_then(|i| cell(r, i))
-                .map(|s| {
-                    s.split([';', '|', ','])
-                        .map(|p| p.trim().to_owned())
-                        .filter(|p| !p.is_empty())
-                        .collect::<Vec<_>>()
-                })
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| vec![file_name.clone()]);
-            Suppressed { reason, sources }
+            let mut sources: Vec<String> = source
+                .split([';', '|', ','])
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .collect();
+            if sources.is_empty() {
+                sources.push(file_name.clone());
+            }
+            list.entries.push(Arc::new(Suppressed { reason, sources }));
+            let i = list.entries.len() as u32 - 1;
+            list.interned.insert(key, i);
+            i
         };
-        let before = self.entries.len();
+        let before = self.by_key.len() + self.hashes.len();
         if let Some(col) = hash_col {
             for (line, r) in body.iter().enumerate() {
                 let v = cell(r, col).unwrap_or_default();
@@ -147,13 +158,14 @@ impl SimpleList {
                         r.line.max(line as u64)
                     );
                 }
-                let i = self.push(entry(r));
+                let i = entry(self, r);
                 self.hashes.entry(h).or_insert(i);
             }
         } else if let Some(col) = find(&["canonical"]) {
+            self.by_key.reserve(body.len());
             for r in body {
                 if let Some(key) = cell(r, col).filter(|k| !k.trim().is_empty()) {
-                    let i = self.push(entry(r));
+                    let i = entry(self, r);
                     self.by_key.entry(key.trim().to_owned()).or_insert(i);
                 }
             }
@@ -165,26 +177,18 @@ impl SimpleList {
                 .par_iter()
                 .map(|r| cell(r, col).and_then(|v| checker.canonical(&v).ok()))
                 .collect();
+            self.by_key.reserve(body.len());
             for (r, key) in body.iter().zip(keys) {
                 if let Some(key) = key {
-                    let i = self.push(entry(r));
+                    let i = entry(self, r);
                     self.by_key.entry(key).or_insert(i);
                 }
             }
         }
-        self.loaded
-            .push((path.display().to_string(), self.entries.len() - before));
+        self.loaded.push((
+            path.display().to_string(),
+            self.by_key.len() + self.hashes.len() - before,
+        ));
         Ok(())
-    }
-
-    fn push(&mut self, s: Suppressed) -> u32 {
-        // Most lists repeat the same few (reason, sources) pairs: share them.
-        if let Some(last) = self.entries.last() {
-            if *last == s {
-                return self.entries.len() as u32 - 1;
-            }
-        }
-        self.entries.push(s);
-        self.entries.len() as u32 - 1
     }
 }
