@@ -2,7 +2,7 @@
 """Deterministic synthetic contact lists for `mailhygiene clean` (examples and benchmarks).
 
     python3 scripts/gen-contacts.py                       # examples/contacts.csv + examples/suppressions/
-    python3 scripts/gen-contacts.py --rows 1000000 --suppressions 1000000 --out-dir /tmp/bench
+    python3 scripts/gen-contacts.py --rows 1000000 --suppressions 1000000 --no-exports --out-dir /tmp/bench
 
 Writes CONTACTS (6 columns: First Name, Last Name, Email Address, Company, Phone, Notes) with
 what real CRM exports hold: typo domains, duplicates differing only by dots / case / +tags,
@@ -16,6 +16,7 @@ import argparse
 import csv
 import os
 import random
+import re
 
 FIRST = ["Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kara",
          "Liam", "Mia", "Noah", "Olga", "Pablo", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera",
@@ -114,6 +115,8 @@ def main():
                     help="records in the suppression list (default: about 8%% of the rows)")
     ap.add_argument("--out-dir", default=os.path.join(os.path.dirname(__file__), "..", "examples"))
     ap.add_argument("--seed", type=int, default=20261123)
+    ap.add_argument("--no-exports", dest="exports", action="store_false",
+                    help="do not mix in the addresses of examples/exports")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     os.makedirs(args.out_dir, exist_ok=True)
@@ -145,6 +148,19 @@ def main():
         else:
             seen.append(email)
         rows.append([first, last, cell, company, phone(rng), notes(rng)])
+
+    # People who are also in the example ESP exports (examples/exports, the importers' test
+    # data): their rows meet real export formats when cleaned with --suppressions examples/exports.
+    exports = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "exports")
+    if args.exports and os.path.isdir(exports):
+        found = set()
+        for root, _, files in os.walk(exports):
+            for name in files:
+                if name.endswith((".csv", ".json", ".tsv")) and name != "manifest.tsv":
+                    with open(os.path.join(root, name), encoding="utf-8-sig", errors="replace") as f:
+                        found.update(re.findall(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+", f.read()))
+        for address in sorted(found):
+            rows[rng.randrange(len(rows))][2] = address
 
     contacts = os.path.join(args.out_dir, "contacts.csv")
     with open(contacts, "w", newline="", encoding="utf-8") as f:

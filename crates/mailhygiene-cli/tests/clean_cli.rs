@@ -378,6 +378,31 @@ fn suppression_lists_plain_and_hashed() {
     );
 }
 
+#[test]
+fn raw_esp_exports_go_through_the_importers() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email\njane.doe+promo@googlemail.com\nok@example.org\n",
+    );
+    // The SES bulk-import CSV (no header) and a Mailchimp "cleaned" export.
+    let ses = run.write("ses.csv", "Jane.Doe@gmail.com,BOUNCE\n");
+    let summary = run.ok(&["--suppressions", ses.to_str().unwrap()]);
+    assert!(
+        summary.contains("2 rows in = 1 kept + 1 rejected"),
+        "{summary}"
+    );
+    let rejects = run.table("rejects.csv");
+    assert_eq!(
+        col(&rejects[0], "mh_reason"),
+        "suppressed: hard_bounce (ses)"
+    );
+
+    let readme = run.write("README.md", "not a list");
+    let err = run.err(&["--suppressions", readme.to_str().unwrap()]);
+    assert!(err.contains("not a suppression list"), "{err}");
+}
+
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
@@ -389,6 +414,7 @@ fn nothing_is_lost_on_the_example_list() {
     let json = run.path("report.json");
     let summary = run.ok(&[
         "--suppressions",
+        examples().join("exports").to_str().unwrap(),
         examples().join("suppressions").to_str().unwrap(),
         "--report",
         json.to_str().unwrap(),

@@ -112,6 +112,7 @@ fn html_report_shows_the_json_numbers() {
         .arg("clean")
         .arg(examples.join("contacts.csv"))
         .arg("--suppressions")
+        .arg(examples.join("exports"))
         .arg(examples.join("suppressions"))
         .arg("--out")
         .arg(dir.path().join("kept.csv"))

@@ -363,8 +363,19 @@ pub fn run(args: CleanArgs) -> Result<()> {
     let load = || -> Result<(SimpleList, Vec<Count>)> {
         let mut timer = Timer::new();
         let mut list = SimpleList::default();
-        for path in &paths {
-            list.load(path, &checker)?;
+        for (path, named) in &paths {
+            if !list.load(path, &checker)? {
+                if *named {
+                    bail!(
+                        "{}: not a suppression list (no known export format, and no email, \
+                         canonical or sha256 column)",
+                        path.display()
+                    );
+                }
+                if !args.quiet {
+                    eprintln!("note: skipped {}: not a suppression list", path.display());
+                }
+            }
         }
         timer.lap("suppressions");
         let counts = list
@@ -389,24 +400,39 @@ pub fn run(args: CleanArgs) -> Result<()> {
     Ok(())
 }
 
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// The files named, with folders walked (recursively, in name order). The flag says whether
+/// the file was named directly: a folder may hold files that are not lists (a README).
+fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+    fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else {
+                let ext = p
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase());
+                if matches!(ext.as_deref(), Some("csv" | "tsv" | "txt" | "json")) {
+                    out.push((p, false));
+                }
+            }
+        }
+        Ok(())
+    }
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(p)
-                .with_context(|| format!("reading {}", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.is_file()
-                        && !p
-                            .file_name()
-                            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-                })
-                .collect();
-            files.sort();
-            out.extend(files);
+            walk(p, &mut out)?;
         } else {
-            out.push(p.clone());
+            out.push((p.clone(), true));
         }
     }
     Ok(out)

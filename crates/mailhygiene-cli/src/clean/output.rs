@@ -141,6 +141,7 @@ impl Output {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let tmp = tempfile::Builder::new()
             .prefix(".mailhygiene-")
             .suffix(".tmp")
