@@ -420,12 +420,21 @@ impl TypoCorrector {
     fn single_domain_provider(&self, label: &str, suffix: &str) -> Option<Candidate> {
         let suffixes = self.table.by_label.get(label)?;
         match &suffixes[..] {
-            [only] if label.len() >= 4 && osa(suffix, only, 1) == Some(1) => Some(Candidate {
-                label: label.to_owned(),
-                suffix: only.to_string(),
-                distance: 1,
-                confidence: CONF_REAL_SUFFIX,
-            }),
+            // Single-label suffixes only: `terra.com.ar` is Terra's real Argentine domain,
+            // one edit from `terra.com.br` (mailcheck #30).
+            [only]
+                if label.len() >= 4
+                    && !suffix.contains('.')
+                    && !only.contains('.')
+                    && osa(suffix, only, 1) == Some(1) =>
+            {
+                Some(Candidate {
+                    label: label.to_owned(),
+                    suffix: only.to_string(),
+                    distance: 1,
+                    confidence: CONF_REAL_SUFFIX,
+                })
+            }
             _ => None,
         }
     }
@@ -803,8 +812,9 @@ mod tests {
         // Several domains one edit away: hotmail.com or hotmail.cl? yahoo.com or yahoo.ca?
         assert_eq!(suggest("hotmail.co"), None);
         assert_eq!(suggest("yahoo.co"), None);
-        // Short labels never.
+        // Short labels never; country second levels never (mailcheck #30).
         assert_eq!(suggest("aol.co"), None);
+        assert_eq!(suggest("terra.com.ar"), None);
         let c = TypoCorrector::builtin()
             .suggest_domain("gmail.co", &|_| false)
             .unwrap();
