@@ -403,22 +403,38 @@ impl TypoCorrector {
                     distance: d,
                     confidence: label_confidence(e.label.len(), d),
                 }),
-                Nearest::None => self.single_domain_provider(label, suffix),
+                Nearest::None => self.provider_suffix_fix(label, suffix),
             };
         }
         let tld = suffix.rsplit('.').next().unwrap_or(suffix);
         if is_tld(tld) {
-            self.single_domain_provider(label, suffix)
+            self.provider_suffix_fix(label, suffix)
         } else {
             self.unknown_tld(label, suffix)
         }
     }
 
-    /// A provider label typed exactly, under a real suffix that is not the provider's, one edit
-    /// from the provider's only suffix: `gmail.co` → `gmail.com`. Providers with several
+    /// A provider's own suffix typed twice (`gmail.com.com` → `gmail.com`), or a provider label
+    /// typed exactly, under a real suffix that is not the provider's, one edit from the
+    /// provider's only suffix: `gmail.co` → `gmail.com`. Providers with several
     /// domains (`hotmail.co`: `.com` or `.cl`?) and short labels (`aol.co`) get nothing.
-    fn single_domain_provider(&self, label: &str, suffix: &str) -> Option<Candidate> {
+    fn provider_suffix_fix(&self, label: &str, suffix: &str) -> Option<Candidate> {
         let suffixes = self.table.by_label.get(label)?;
+        // A provider's own suffix typed twice (`gmail.com.com`, `hotmail.co.uk.co.uk`).
+        let doubled = |s: &str| {
+            suffix.len() == 2 * s.len() + 1
+                && suffix.starts_with(s)
+                && suffix.ends_with(s)
+                && suffix.as_bytes()[s.len()] == b'.'
+        };
+        if let Some(s) = suffixes.iter().find(|s| doubled(s)) {
+            return Some(Candidate {
+                label: label.to_owned(),
+                suffix: s.to_string(),
+                distance: 1,
+                confidence: CONF_SYNTAX,
+            });
+        }
         match &suffixes[..] {
             // Single-label suffixes only: `terra.com.ar` is Terra's real Argentine domain,
             // one edit from `terra.com.br` (mailcheck #30).
@@ -805,7 +821,7 @@ mod tests {
     }
 
     #[test]
-    fn single_domain_provider_under_a_neighbouring_real_suffix() {
+    fn provider_suffix_fix_under_a_neighbouring_real_suffix() {
         assert_eq!(suggest("gmail.co"), s("gmail.com"));
         assert_eq!(suggest("gmail.cm"), s("gmail.com"));
         assert_eq!(suggest("icloud.co"), s("icloud.com"));
@@ -815,6 +831,10 @@ mod tests {
         // Short labels never; country second levels never (mailcheck #30).
         assert_eq!(suggest("aol.co"), None);
         assert_eq!(suggest("terra.com.ar"), None);
+        // The provider's own suffix twice.
+        assert_eq!(suggest("gmail.com.com"), s("gmail.com"));
+        assert_eq!(suggest("hotmail.co.uk.co.uk"), s("hotmail.co.uk"));
+        assert_eq!(suggest("gmail.com.br"), None);
         let c = TypoCorrector::builtin()
             .suggest_domain("gmail.co", &|_| false)
             .unwrap();
