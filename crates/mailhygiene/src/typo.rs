@@ -866,6 +866,24 @@ mod tests {
     }
 
     #[test]
+    fn the_public_suffix_list_is_the_judge() {
+        for tld in TLD_REPAIRS {
+            assert!(is_tld(tld), "{tld} must be a real TLD");
+        }
+        for typo in [
+            "con", "cmo", "ocm", "comm", "cpm", "vom", "xom", "nte", "ogr",
+        ] {
+            assert!(
+                !is_tld(typo),
+                "{typo} is a TLD now: its repair would correct real domains"
+            );
+        }
+        for real in ["co", "cm", "om", "tv", "tk", "xn--p1ai"] {
+            assert!(is_tld(real), "{real}");
+        }
+    }
+
+    #[test]
     fn ties_abstain() {
         // xmail is one edit from gmail and from ymail.
         assert_eq!(suggest("xmail.com"), None);
