@@ -251,7 +251,8 @@ pub struct RoleList {
 
 #[derive(Debug, Clone, Default)]
 struct RoleMap {
-    map: FxHashMap<Box<str>, Box<str>>,
+    /// Keys in matching form, as bytes: the hot path builds them in a stack buffer.
+    map: FxHashMap<Box<[u8]>, Box<str>>,
     /// The longest key: a longer local part cannot be a role, so it is rejected unread.
     max_len: usize,
 }
@@ -259,7 +260,8 @@ struct RoleMap {
 impl RoleMap {
     fn insert(&mut self, key: String, category: &str) {
         self.max_len = self.max_len.max(key.len());
-        self.map.insert(key.into(), category.into());
+        self.map
+            .insert(key.into_bytes().into_boxed_slice(), category.into());
     }
 }
 
@@ -325,7 +327,7 @@ impl RoleList {
     pub fn remove(&mut self, local: &str) {
         Arc::make_mut(&mut self.roles)
             .map
-            .remove(role_key(local).as_str());
+            .remove(role_key(local).as_bytes());
     }
     /// The role category of a local part, if it is a role account.
     ///
@@ -340,27 +342,27 @@ impl RoleList {
         if roles.map.is_empty() {
             return None;
         }
-        let local = untagged(local);
-        if !local.is_ascii() {
-            // Rare, and lowercasing may change lengths: take the allocating path.
-            return roles.map.get(role_key(local).as_str()).map(|c| &**c);
-        }
-        // The hot path (every check): build the key on the stack, give up as soon as it is
-        // longer than any listed word.
+        // The hot path (every check), in one pass: build the key on the stack, give up as
+        // soon as it is longer than any listed word.
+        let limit = roles.max_len.min(ROLE_BUF);
         let mut buf = [0u8; ROLE_BUF];
         let mut n = 0;
-        for &b in local.as_bytes() {
-            if is_role_separator(b as char) {
-                continue;
+        for (i, &b) in local.as_bytes().iter().enumerate() {
+            match b {
+                b'+' if i > 0 => break,
+                b'.' | b'-' | b'_' => continue,
+                0x80.. => {
+                    // Rare, and lowercasing may change lengths: take the allocating path.
+                    return roles.map.get(role_key(local).as_bytes()).map(|c| &**c);
+                }
+                _ if n == limit => return None,
+                _ => {
+                    buf[n] = b.to_ascii_lowercase();
+                    n += 1;
+                }
             }
-            if n == roles.max_len.min(ROLE_BUF) {
-                return None;
-            }
-            buf[n] = b.to_ascii_lowercase();
-            n += 1;
         }
-        let key = std::str::from_utf8(&buf[..n]).ok()?;
-        roles.map.get(key).map(|c| &**c)
+        roles.map.get(&buf[..n]).map(|c| &**c)
     }
 }
 
