@@ -341,7 +341,7 @@ struct Candidate {
 
 /// The result of comparing a typed label with a group of table entries.
 enum Nearest<'a> {
-    /// The label is a table label.
+    /// The typed label is a target label under this suffix: the domain is a target.
     Exact,
     /// One target is strictly nearest, at this distance.
     Target(&'a Entry, u32),
