@@ -253,13 +253,12 @@ impl Checker {
 
     /// Extract, parse, normalize, classify and suggest: everything about one input.
     pub fn check(&self, input: &str) -> Check {
-        let extracted = extract(input);
-        self.check_extracted(input, &extracted.value, extracted.warnings, None)
+        self.check_one(input, false, None)
     }
 
     /// Like [`check`](Self::check) but judging the input exactly as given (no extraction).
     pub fn check_exact(&self, input: &str) -> Check {
-        self.check_extracted(input, input, Vec::new(), None)
+        self.check_one(input, true, None)
     }
 
     /// The result for a line that is not valid UTF-8 (CLI, bindings).
@@ -331,51 +330,19 @@ impl Checker {
         }
     }
 
-    /// Check many inputs on all cores; the output is in input order.
-    ///
-    /// Each worker thread remembers the verdict (list flags, typo suggestion) of the domains
-    /// it has seen, so a list with many addresses per domain pays for each domain once.
-    pub fn check_many<S: AsRef<str> + Sync>(&self, inputs: &[S]) -> Vec<Check> {
-        self.batch(inputs, |s| Some(s.as_ref()), false)
-    }
-
-    /// [`check_exact`](Self::check_exact) on many inputs, on all cores; in input order.
-    pub fn check_many_exact<S: AsRef<str> + Sync>(&self, inputs: &[S]) -> Vec<Check> {
-        self.batch(inputs, |s| Some(s.as_ref()), true)
-    }
-
-    /// [`check_many`](Self::check_many) for a column with missing cells (SQL `NULL`, a pandas
-    /// `NaN`, an Arrow null): a missing cell gets the result of an empty input (`empty`), so
-    /// the output keeps one row per input row. The bindings use it for their batch calls.
-    ///
-    /// ```
-    /// let checks = mailhygiene::Checker::default().check_many_optional(&[Some("a@example.com"), None]);
-    /// assert!(checks[0].valid);
-    /// assert_eq!(checks[1].error, Some("empty"));
-    /// ```
-    pub fn check_many_optional<S: AsRef<str> + Sync>(&self, inputs: &[Option<S>]) -> Vec<Check> {
-        self.batch(inputs, |s| s.as_ref().map(AsRef::as_ref), false)
-    }
-
-    fn batch<T: Sync>(
+    /// Check one input, reusing a batch's domain cache when given.
+    pub(crate) fn check_one(
         &self,
-        inputs: &[T],
-        text: impl Fn(&T) -> Option<&str> + Sync,
+        input: &str,
         exact: bool,
-    ) -> Vec<Check> {
-        use rayon::prelude::*;
-        inputs
-            .par_iter()
-            .map_init(DomainCache::default, |cache, item| {
-                let input = text(item).unwrap_or("");
-                if exact {
-                    self.check_extracted(input, input, Vec::new(), Some(cache))
-                } else {
-                    let extracted = extract(input);
-                    self.check_extracted(input, &extracted.value, extracted.warnings, Some(cache))
-                }
-            })
-            .collect()
+        cache: Option<&mut DomainCache>,
+    ) -> Check {
+        if exact {
+            self.check_extracted(input, input, Vec::new(), cache)
+        } else {
+            let extracted = extract(input);
+            self.check_extracted(input, &extracted.value, extracted.warnings, cache)
+        }
     }
 }
 
@@ -389,7 +356,7 @@ struct DomainVerdict {
 /// Per-thread memory of domain verdicts for batch calls, bounded so a list of millions of
 /// distinct domains cannot grow it without limit.
 #[derive(Default)]
-struct DomainCache {
+pub(crate) struct DomainCache {
     verdicts: rustc_hash::FxHashMap<Box<str>, DomainVerdict>,
 }
 
