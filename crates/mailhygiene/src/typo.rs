@@ -492,20 +492,8 @@ impl TypoCorrector {
             return None;
         }
         let suffixes = self.table.by_label.get(label)?;
-        // A provider's own suffix typed twice (`gmail.com.com`, `hotmail.co.uk.co.uk`).
-        let doubled = |s: &str| {
-            suffix.len() == 2 * s.len() + 1
-                && suffix.starts_with(s)
-                && suffix.ends_with(s)
-                && suffix.as_bytes()[s.len()] == b'.'
-        };
-        if let Some(s) = suffixes.iter().find(|s| doubled(s)) {
-            return Some(Candidate {
-                label: label.to_owned(),
-                suffix: s.to_string(),
-                distance: 1,
-                confidence: CONF_SYNTAX,
-            });
+        if let Some(c) = doubled_suffix(label, suffix, suffixes) {
+            return Some(c);
         }
         match &suffixes[..] {
             // Single-label suffixes only: `terra.com.ar` is Terra's real Argentine domain,
@@ -534,10 +522,10 @@ impl TypoCorrector {
         if joint.is_some() {
             return joint;
         }
-        if self.table.by_label.contains_key(label) {
-            // A provider's label: only its own domains (searched above) would be right;
+        if let Some(suffixes) = self.table.by_label.get(label) {
+            // A provider's label: only its own domains would be right (`gmail.comcom`), and
             // `gmail.c` must not become `gmail.ca`.
-            return None;
+            return doubled_suffix(label, suffix, suffixes);
         }
         // A TLD repair of an arbitrary domain: the typed TLD does not exist, so no real
         // domain is being "corrected". A single letter is too little to go on (`.c`: `.ca`,
@@ -638,6 +626,26 @@ impl TypoCorrector {
             confidence,
         })
     }
+}
+
+/// A provider's own suffix typed twice, with or without the dot between (`gmail.com.com`,
+/// `gmail.comcom`, `hotmail.co.uk.co.uk`).
+fn doubled_suffix(label: &str, suffix: &str, suffixes: &[Box<str>]) -> Option<Candidate> {
+    let doubled = |s: &str| {
+        let sep = suffix.len().checked_sub(2 * s.len())?;
+        let ok = sep <= 1
+            && suffix.starts_with(s)
+            && suffix.ends_with(s)
+            && (sep == 0 || suffix.as_bytes()[s.len()] == b'.');
+        ok.then_some(())
+    };
+    let s = suffixes.iter().find(|s| doubled(s).is_some())?;
+    Some(Candidate {
+        label: label.to_owned(),
+        suffix: s.to_string(),
+        distance: 1,
+        confidence: CONF_SYNTAX,
+    })
 }
 
 /// The nearest target to `label` under one suffix. This is the hot path: no allocation, and
@@ -938,6 +946,7 @@ mod tests {
         assert_eq!(suggest("terra.com.ar"), None);
         // The provider's own suffix twice.
         assert_eq!(suggest("gmail.com.com"), s("gmail.com"));
+        assert_eq!(suggest("gmail.comcom"), s("gmail.com"));
         assert_eq!(suggest("hotmail.co.uk.co.uk"), s("hotmail.co.uk"));
         assert_eq!(suggest("gmail.com.br"), None);
         let c = TypoCorrector::builtin()
