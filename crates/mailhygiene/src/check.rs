@@ -240,7 +240,11 @@ impl Checker {
         if local.is_empty() || domain.is_empty() {
             return None;
         }
-        let domain = crate::canonical::domain_key(domain);
+        let mut domain = crate::canonical::domain_key(domain);
+        if value.trim_end().ends_with('.') {
+            // `domain_key` drops a trailing dot; here it is the syntax error to correct.
+            domain.push('.');
+        }
         let known = |d: &str| self.is_known_domain(d);
         let fixed = self.inner.typos.suggest_domain(&domain, &known)?;
         Some(Suggestion {

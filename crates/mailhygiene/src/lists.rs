@@ -227,7 +227,8 @@ fn matches_or_parent(set: &FxHashSet<Box<str>>, domain: &str) -> bool {
             // Checked only on a hit, so the common miss costs hash probes alone.
             return d.len() == domain.len() || !is_public_suffix(d);
         }
-        match d.find('.') {
+        // A byte loop: `str::find(char)` sets up a searcher costing more than the probe.
+        match d.bytes().position(|b| b == b'.') {
             Some(i) => d = &d[i + 1..],
             None => return false,
         }
@@ -250,7 +251,8 @@ pub struct RoleList {
 
 #[derive(Debug, Clone, Default)]
 struct RoleMap {
-    map: FxHashMap<Box<str>, Box<str>>,
+    /// Keys in matching form, as bytes: the hot path builds them in a stack buffer.
+    map: FxHashMap<Box<[u8]>, Box<str>>,
     /// The longest key: a longer local part cannot be a role, so it is rejected unread.
     max_len: usize,
 }
@@ -258,7 +260,8 @@ struct RoleMap {
 impl RoleMap {
     fn insert(&mut self, key: String, category: &str) {
         self.max_len = self.max_len.max(key.len());
-        self.map.insert(key.into(), category.into());
+        self.map
+            .insert(key.into_bytes().into_boxed_slice(), category.into());
     }
 }
 
@@ -281,7 +284,7 @@ impl Default for RoleList {
 
 /// The local part without its `+tag` (a leading `+` is not a tag separator).
 fn untagged(local: &str) -> &str {
-    match local.find('+') {
+    match local.bytes().position(|b| b == b'+') {
         Some(p) if p > 0 => &local[..p],
         _ => local,
     }
@@ -324,7 +327,7 @@ impl RoleList {
     pub fn remove(&mut self, local: &str) {
         Arc::make_mut(&mut self.roles)
             .map
-            .remove(role_key(local).as_str());
+            .remove(role_key(local).as_bytes());
     }
     /// The role category of a local part, if it is a role account.
     ///
@@ -339,27 +342,27 @@ impl RoleList {
         if roles.map.is_empty() {
             return None;
         }
-        let local = untagged(local);
-        if !local.is_ascii() {
-            // Rare, and lowercasing may change lengths: take the allocating path.
-            return roles.map.get(role_key(local).as_str()).map(|c| &**c);
-        }
-        // The hot path (every check): build the key on the stack, give up as soon as it is
-        // longer than any listed word.
+        // The hot path (every check), in one pass: build the key on the stack, give up as
+        // soon as it is longer than any listed word.
+        let limit = roles.max_len.min(ROLE_BUF);
         let mut buf = [0u8; ROLE_BUF];
         let mut n = 0;
-        for &b in local.as_bytes() {
-            if is_role_separator(b as char) {
-                continue;
+        for (i, &b) in local.as_bytes().iter().enumerate() {
+            match b {
+                b'+' if i > 0 => break,
+                b'.' | b'-' | b'_' => continue,
+                0x80.. => {
+                    // Rare, and lowercasing may change lengths: take the allocating path.
+                    return roles.map.get(role_key(local).as_bytes()).map(|c| &**c);
+                }
+                _ if n == limit => return None,
+                _ => {
+                    buf[n] = b.to_ascii_lowercase();
+                    n += 1;
+                }
             }
-            if n == roles.max_len.min(ROLE_BUF) {
-                return None;
-            }
-            buf[n] = b.to_ascii_lowercase();
-            n += 1;
         }
-        let key = std::str::from_utf8(&buf[..n]).ok()?;
-        roles.map.get(key).map(|c| &**c)
+        roles.map.get(&buf[..n]).map(|c| &**c)
     }
 }
 
