@@ -4,7 +4,9 @@ use mailhygiene::{Checker, DomainList, ProviderRule};
 #[test]
 fn the_per_thread_domain_cache_never_leaks_between_checkers() {
     let plain = Checker::default();
-    let strict = Checker::builder().add_domain(DomainList::Disposable, "example.com").build();
+    let strict = Checker::builder()
+        .add_domain(DomainList::Disposable, "example.com")
+        .build();
     for _ in 0..3 {
         assert!(!plain.check("x@example.com").disposable);
         assert!(strict.check("x@example.com").disposable);
