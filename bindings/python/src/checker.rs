@@ -53,10 +53,11 @@ fn do_check_many<'py>(
         }
         checks
     });
-    drop(cells);
-    drop(items);
     if columns_ {
-        let d = columns(py, &checks)?;
+        let originals: Vec<_> = (cells.cells.iter().zip(&items))
+            .map(|(cell, item)| cell.map(|_| item))
+            .collect();
+        let d = columns(py, &checks, &originals)?;
         // Freeing a million results takes a noticeable fraction of a second; let Python go on.
         py.detach(|| drop(checks));
         Ok(d.into_any())
