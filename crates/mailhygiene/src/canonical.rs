@@ -161,53 +161,58 @@ impl ProviderRules {
 
     /// The canonical key of a parsed address and the rules that fired.
     pub fn canonical(&self, address: &Address) -> (String, Vec<CanonicalRule>) {
-        let local = lowercase_local(address.local());
+        let local = address.local();
         let domain = address.domain_ascii();
         let mut fired = Vec::new();
-        let Some(rule) = self.get(domain) else {
-            return (join(&local, domain), fired);
-        };
-        let mut local: &str = &local;
-        if rule.strip_tag {
+        let rule = self.get(domain);
+
+        let mut main = local;
+        if let Some(rule) = rule.filter(|r| r.strip_tag) {
             // An empty main part (`+x@gmail.com`) is not a tag, and a main part ending in a dot
             // (`a.+x`) would make a key that is no address: keep those whole.
             let keeps_shape = |p: usize| p > 0 && (rule.strip_dots || !local[..p].ends_with('.'));
             if let Some(plus) = local.find('+').filter(|&p| keeps_shape(p)) {
-                local = &local[..plus];
+                main = &local[..plus];
                 fired.push(CanonicalRule::StripTag);
             }
         }
-        let stripped;
-        if rule.strip_dots && local.contains('.') {
-            stripped = local.replace('.', "");
-            local = &stripped;
+        let strip_dots = rule.is_some_and(|r| r.strip_dots) && main.contains('.');
+        if strip_dots {
             fired.push(CanonicalRule::StripDots);
         }
-        let domain = match &rule.canonical_domain {
-            Some(d) => {
+        let domain = match rule.and_then(|r| r.canonical_domain.as_deref()) {
+            Some(alias) => {
                 fired.push(CanonicalRule::DomainAlias);
-                d.as_str()
+                alias
             }
             None => domain,
         };
-        (join(local, domain), fired)
-    }
-}
 
-fn join(local: &str, domain: &str) -> String {
-    let mut s = String::with_capacity(local.len() + 1 + domain.len());
-    s.push_str(local);
-    s.push('@');
-    s.push_str(domain);
-    s
+        let mut key = String::with_capacity(main.len() + 1 + domain.len());
+        if main.is_ascii() {
+            if strip_dots {
+                main.split('.').for_each(|part| key.push_str(part));
+            } else {
+                key.push_str(main);
+            }
+            key.make_ascii_lowercase();
+        } else {
+            let lowered = lowercase_local(main);
+            if strip_dots {
+                lowered.split('.').for_each(|part| key.push_str(part));
+            } else {
+                key.push_str(&lowered);
+            }
+        }
+        key.push('@');
+        key.push_str(domain);
+        (key, fired)
+    }
 }
 
 /// NFC (done by the parser), then Unicode lowercase, then NFC again: lowercasing can leave a
 /// string that is not NFC, and the key must be a fixed point.
 fn lowercase_local(local: &str) -> String {
-    if local.is_ascii() {
-        return local.to_ascii_lowercase();
-    }
     local.to_lowercase().nfc().collect()
 }
 

@@ -49,7 +49,8 @@ pub struct Check {
 /// The classification of a valid address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Classification {
-    /// The role category (`technical`, `noreply`, …) when the local part is a role account.
+    /// The role category when the local part is a role account: `noreply`, `rfc2142`,
+    /// `marketing`, … (see [`RoleList`](crate::RoleList)).
     pub role: Option<String>,
     /// Domain list flags.
     #[serde(flatten)]
@@ -241,24 +242,24 @@ impl Checker {
         }
         let domain = crate::canonical::domain_key(domain);
         let known = |d: &str| self.is_known_domain(d);
-        let (fixed, distance, confidence) = self.inner.typos.suggest_domain(&domain, &known)?;
+        let fixed = self.inner.typos.suggest_domain(&domain, &known)?;
         Some(Suggestion {
-            address: format!("{local}@{fixed}"),
-            domain: fixed,
-            distance,
-            confidence,
+            address: format!("{local}@{}", fixed.domain),
+            domain: fixed.domain,
+            distance: fixed.distance,
+            confidence: fixed.confidence,
         })
     }
 
     /// Extract, parse, normalize, classify and suggest: everything about one input.
     pub fn check(&self, input: &str) -> Check {
         let extracted = extract(input);
-        self.check_extracted(input, &extracted.value, extracted.warnings)
+        self.check_extracted(input, &extracted.value, extracted.warnings, None)
     }
 
     /// Like [`check`](Self::check) but judging the input exactly as given (no extraction).
     pub fn check_exact(&self, input: &str) -> Check {
-        self.check_extracted(input, input, Vec::new())
+        self.check_extracted(input, input, Vec::new(), None)
     }
 
     /// The result for a line that is not valid UTF-8 (CLI, bindings).
@@ -267,7 +268,28 @@ impl Checker {
         invalid(lossy_input, &error, None, Vec::new())
     }
 
-    fn check_extracted(&self, input: &str, value: &str, warnings: Vec<Warning>) -> Check {
+    /// List flags and typo correction depend on the domain alone: the batch calls cache them.
+    fn domain_verdict(&self, domain_ascii: &str) -> DomainVerdict {
+        let known = |d: &str| self.is_known_domain(d);
+        DomainVerdict {
+            flags: self.inner.lists.flags(domain_ascii),
+            // The corrector asks `known` itself, only once it has a candidate: the common
+            // no-suggestion path then costs no list lookups.
+            suggestion: self
+                .inner
+                .typos
+                .suggest_domain(domain_ascii, &known)
+                .map(|s| s.domain.into()),
+        }
+    }
+
+    fn check_extracted(
+        &self,
+        input: &str,
+        value: &str,
+        warnings: Vec<Warning>,
+        cache: Option<&mut DomainCache>,
+    ) -> Check {
         let address = match self.parse(value) {
             Ok(a) => a,
             Err(e) => {
@@ -277,38 +299,49 @@ impl Checker {
         };
         let (canonical, rules) = self.canonical_of(&address);
         let domain = address.domain_ascii();
-        let flags = self.inner.lists.flags(domain);
-        let suggestion = if self.is_known_domain(domain) || address.is_domain_literal() {
-            None
+        let verdict = if address.is_domain_literal() {
+            DomainVerdict::default()
         } else {
-            let known = |d: &str| self.is_known_domain(d);
-            self.inner
-                .typos
-                .suggest_domain(domain, &known)
-                .map(|(fixed, _, _)| format!("{}@{}", address.local(), fixed))
+            match cache {
+                Some(cache) => cache.get_or_insert(domain, || self.domain_verdict(domain)),
+                None => self.domain_verdict(domain),
+            }
         };
+        let suggestion = verdict
+            .suggestion
+            .as_deref()
+            .map(|d| format!("{}@{d}", address.local()));
+        let role = self.inner.roles.category(address.local()).is_some();
+        let address_ascii = address.to_ascii();
         Check {
             input: input.to_owned(),
             valid: true,
             error: None,
             message: None,
-            address_ascii: Some(address.to_ascii()),
+            address: Some(address.into_string()),
+            address_ascii: Some(address_ascii),
             canonical: Some(canonical),
             suggestion,
-            role: self.inner.roles.category(address.local()).is_some(),
-            disposable: flags.disposable,
-            relay: flags.relay,
-            free: flags.free,
+            role,
+            disposable: verdict.flags.disposable,
+            relay: verdict.flags.relay,
+            free: verdict.flags.free,
             warnings,
             rules,
-            address: Some(address.as_str().to_owned()),
         }
     }
 
     /// Check many inputs on all cores; the output is in input order.
+    ///
+    /// Each worker thread remembers the verdict (list flags, typo suggestion) of the domains
+    /// it has seen, so a list with many addresses per domain pays for each domain once.
     pub fn check_many<S: AsRef<str> + Sync>(&self, inputs: &[S]) -> Vec<Check> {
-        use rayon::prelude::*;
-        inputs.par_iter().map(|s| self.check(s.as_ref())).collect()
+        self.batch(inputs, |s| Some(s.as_ref()), false)
+    }
+
+    /// [`check_exact`](Self::check_exact) on many inputs, on all cores; in input order.
+    pub fn check_many_exact<S: AsRef<str> + Sync>(&self, inputs: &[S]) -> Vec<Check> {
+        self.batch(inputs, |s| Some(s.as_ref()), true)
     }
 
     /// [`check_many`](Self::check_many) for a column with missing cells (SQL `NULL`, a pandas
@@ -321,11 +354,62 @@ impl Checker {
     /// assert_eq!(checks[1].error, Some("empty"));
     /// ```
     pub fn check_many_optional<S: AsRef<str> + Sync>(&self, inputs: &[Option<S>]) -> Vec<Check> {
+        self.batch(inputs, |s| s.as_ref().map(AsRef::as_ref), false)
+    }
+
+    fn batch<T: Sync>(
+        &self,
+        inputs: &[T],
+        text: impl Fn(&T) -> Option<&str> + Sync,
+        exact: bool,
+    ) -> Vec<Check> {
         use rayon::prelude::*;
         inputs
             .par_iter()
-            .map(|s| self.check(s.as_ref().map_or("", AsRef::as_ref)))
+            .map_init(DomainCache::default, |cache, item| {
+                let input = text(item).unwrap_or("");
+                if exact {
+                    self.check_extracted(input, input, Vec::new(), Some(cache))
+                } else {
+                    let extracted = extract(input);
+                    self.check_extracted(input, &extracted.value, extracted.warnings, Some(cache))
+                }
+            })
             .collect()
+    }
+}
+
+/// What the lists and the typo corrector say about one domain.
+#[derive(Debug, Clone, Default)]
+struct DomainVerdict {
+    flags: DomainFlags,
+    suggestion: Option<Box<str>>,
+}
+
+/// Per-thread memory of domain verdicts for batch calls, bounded so a list of millions of
+/// distinct domains cannot grow it without limit.
+#[derive(Default)]
+struct DomainCache {
+    verdicts: rustc_hash::FxHashMap<Box<str>, DomainVerdict>,
+}
+
+impl DomainCache {
+    const CAPACITY: usize = 1 << 16;
+
+    fn get_or_insert(
+        &mut self,
+        domain: &str,
+        compute: impl FnOnce() -> DomainVerdict,
+    ) -> DomainVerdict {
+        if let Some(v) = self.verdicts.get(domain) {
+            return v.clone();
+        }
+        if self.verdicts.len() >= Self::CAPACITY {
+            self.verdicts.clear();
+        }
+        let v = compute();
+        self.verdicts.insert(domain.into(), v.clone());
+        v
     }
 }
 

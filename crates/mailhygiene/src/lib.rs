@@ -45,4 +45,9 @@ pub use error::{ErrorKind, ParseError};
 pub use extract::{extract, Extracted, Warning};
 pub use lists::{is_public_suffix, public_suffix, DomainFlags, DomainList, DomainLists, RoleList};
 pub use parse::{parse, parse_with, Address, ParseOptions};
-pub use typo::{Suggestion, TypoCorrector};
+pub use typo::{DomainSuggestion, Suggestion, TypoCorrector};
+
+/// The README's Rust snippets run as doctests, so the front page never lies.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

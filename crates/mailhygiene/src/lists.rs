@@ -29,11 +29,40 @@ pub enum DomainList {
 }
 
 /// The Public Suffix List, embedded (`data/public_suffix_list.dat`, MPL-2.0, publicsuffix.org).
+const PSL_TEXT: &str = include_str!("../data/public_suffix_list.dat");
+
 static PSL: Lazy<PslList> = Lazy::new(|| {
-    include_str!("../data/public_suffix_list.dat")
+    PSL_TEXT
         .parse()
         .expect("the embedded public suffix list parses")
 });
+
+/// Every top-level label of the Public Suffix List (A-labels): one hash probe answers "is this
+/// a real TLD?", which typo correction asks on its hot path.
+static TLDS: Lazy<FxHashSet<Box<str>>> = Lazy::new(|| {
+    PSL_TEXT
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|rule| !rule.starts_with("//"))
+        .filter_map(|rule| rule.rsplit('.').next())
+        .map(|tld| {
+            let tld = tld.trim_start_matches(['!', '*']);
+            if tld.is_ascii() {
+                tld.to_ascii_lowercase().into()
+            } else {
+                idna::domain_to_ascii(tld)
+                    .unwrap_or_else(|_| tld.to_owned())
+                    .into()
+            }
+        })
+        .collect()
+});
+
+/// Whether `label` (lowercase A-label) is a top-level domain of the Public Suffix List
+/// (`com`, `uk`, `cm`, `xn--p1ai`), as opposed to a typo such as `con`.
+pub(crate) fn is_tld(label: &str) -> bool {
+    TLDS.contains(label)
+}
 
 /// Whether `domain` (lowercase A-labels) is itself a public suffix such as `co.uk` or `com`.
 pub fn is_public_suffix(domain: &str) -> bool {
@@ -162,10 +191,12 @@ impl DomainLists {
             .any(|s| s.contains(domain_ascii))
     }
 
-    /// All the flags of one domain.
+    /// All the flags of one domain. The categories exclude each other: a relay is never
+    /// disposable (a real person reads it, however the lists say otherwise), and a relay or
+    /// disposable domain is never free.
     pub fn flags(&self, domain_ascii: &str) -> DomainFlags {
-        let disposable = self.contains(DomainList::Disposable, domain_ascii);
         let relay = self.contains(DomainList::Relay, domain_ascii);
+        let disposable = !relay && self.contains(DomainList::Disposable, domain_ascii);
         let free = !disposable && !relay && self.contains(DomainList::Free, domain_ascii);
         DomainFlags {
             disposable,
@@ -206,22 +237,40 @@ fn matches_or_parent(set: &FxHashSet<Box<str>>, domain: &str) -> bool {
 /// Role accounts (`info@`, `postmaster@`) by local part, with a category for each.
 ///
 /// A local part is a role when, lowercased, without its `+tag` and without `.`, `-` and `_`,
-/// it equals a listed word: `No-Reply+x` is `noreply`; `info.john` is not a role.
+/// it equals a listed word: `No-Reply+x` is `noreply`; `info.john` is not a role (a role word
+/// inside a longer local part is a person's mailbox as often as not).
+///
+/// Categories of the built-in list (`data/roles.tsv`): `noreply`, `rfc2142` (the mailbox
+/// names of RFC 2142 sections 3-5), and mixmax's `marketing`, `notification`, `meeting`,
+/// `other`.
 #[derive(Debug, Clone)]
 pub struct RoleList {
-    roles: Arc<FxHashMap<Box<str>, Box<str>>>,
+    roles: Arc<RoleMap>,
 }
 
-static ROLES: Lazy<Arc<FxHashMap<Box<str>, Box<str>>>> = Lazy::new(|| {
-    Arc::new(
-        rows(include_str!("../data/roles.tsv"))
-            .skip(1)
-            .filter_map(|l| {
-                let mut f = l.split('\t');
-                Some((role_key(f.next()?).into(), f.next()?.into()))
-            })
-            .collect(),
-    )
+#[derive(Debug, Clone, Default)]
+struct RoleMap {
+    map: FxHashMap<Box<str>, Box<str>>,
+    /// The longest key: a longer local part cannot be a role, so it is rejected unread.
+    max_len: usize,
+}
+
+impl RoleMap {
+    fn insert(&mut self, key: String, category: &str) {
+        self.max_len = self.max_len.max(key.len());
+        self.map.insert(key.into(), category.into());
+    }
+}
+
+static ROLES: Lazy<Arc<RoleMap>> = Lazy::new(|| {
+    let mut roles = RoleMap::default();
+    for l in rows(include_str!("../data/roles.tsv")).skip(1) {
+        let mut f = l.split('\t');
+        if let (Some(local), Some(category)) = (f.next(), f.next()) {
+            roles.insert(role_key(local), category);
+        }
+    }
+    Arc::new(roles)
 });
 
 impl Default for RoleList {
@@ -230,18 +279,29 @@ impl Default for RoleList {
     }
 }
 
-/// The lookup form of a local part: lowercase, no `+tag`, no separators.
-fn role_key(local: &str) -> String {
-    let local = match local.find('+') {
+/// The local part without its `+tag` (a leading `+` is not a tag separator).
+fn untagged(local: &str) -> &str {
+    match local.find('+') {
         Some(p) if p > 0 => &local[..p],
         _ => local,
-    };
-    local
+    }
+}
+
+fn is_role_separator(c: char) -> bool {
+    matches!(c, '.' | '-' | '_')
+}
+
+/// The lookup form of a local part: lowercase, no `+tag`, no separators.
+fn role_key(local: &str) -> String {
+    untagged(local)
         .chars()
-        .filter(|c| !matches!(c, '.' | '-' | '_'))
+        .filter(|&c| !is_role_separator(c))
         .flat_map(char::to_lowercase)
         .collect()
 }
+
+/// Stack room for the lookup key; role words are far shorter (the built-in maximum is ~30).
+const ROLE_BUF: usize = 64;
 
 impl RoleList {
     /// The built-in list (`data/roles.tsv`).
@@ -258,21 +318,48 @@ impl RoleList {
     }
     /// Add a role word with its category.
     pub fn add(&mut self, local: &str, category: &str) {
-        Arc::make_mut(&mut self.roles).insert(role_key(local).into(), category.into());
+        Arc::make_mut(&mut self.roles).insert(role_key(local), category);
     }
     /// Remove a role word.
     pub fn remove(&mut self, local: &str) {
-        Arc::make_mut(&mut self.roles).remove(role_key(local).as_str());
+        Arc::make_mut(&mut self.roles)
+            .map
+            .remove(role_key(local).as_str());
     }
     /// The role category of a local part, if it is a role account.
     ///
     /// ```
     /// let roles = mailhygiene::RoleList::builtin();
     /// assert_eq!(roles.category("No.Reply+2024"), Some("noreply"));
+    /// assert_eq!(roles.category("postmaster"), Some("rfc2142"));
     /// assert_eq!(roles.category("infojohn"), None);
     /// ```
     pub fn category(&self, local: &str) -> Option<&str> {
-        self.roles.get(role_key(local).as_str()).map(|c| &**c)
+        let roles = &*self.roles;
+        if roles.map.is_empty() {
+            return None;
+        }
+        let local = untagged(local);
+        if !local.is_ascii() {
+            // Rare, and lowercasing may change lengths: take the allocating path.
+            return roles.map.get(role_key(local).as_str()).map(|c| &**c);
+        }
+        // The hot path (every check): build the key on the stack, give up as soon as it is
+        // longer than any listed word.
+        let mut buf = [0u8; ROLE_BUF];
+        let mut n = 0;
+        for &b in local.as_bytes() {
+            if is_role_separator(b as char) {
+                continue;
+            }
+            if n == roles.max_len.min(ROLE_BUF) {
+                return None;
+            }
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        }
+        let key = std::str::from_utf8(&buf[..n]).ok()?;
+        roles.map.get(key).map(|c| &**c)
     }
 }
 

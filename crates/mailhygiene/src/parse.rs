@@ -4,6 +4,7 @@
 //! an unquoted dot-atom local part (RFC 5322 §3.2.3 `atext`, plus any non-ASCII character allowed
 //! by RFC 6531 §3.3 `UTF8-non-ascii`) and a domain name of LDH labels (RFC 5321 §4.1.2 `Domain`)
 //! after UTS-46 / IDNA2008 processing. Options widen the grammar for old lists and special uses.
+use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
@@ -98,6 +99,10 @@ impl Address {
             Some(d) => format!("{}@{}", self.local(), d),
         }
     }
+    /// The address with the Unicode domain, as an owned string.
+    pub fn into_string(self) -> String {
+        self.text
+    }
     /// Whether the domain is an IP literal such as `[192.0.2.1]`.
     pub fn is_domain_literal(&self) -> bool {
         self.domain().starts_with('[')
@@ -134,31 +139,32 @@ pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Address, ParseE
     if input.is_empty() {
         return Err(err(ErrorKind::Empty));
     }
-    let (local, at) = if input.starts_with('"') {
+    let (local, input_at) = if input.starts_with('"') {
         parse_quoted_local(input, options).map_err(err)?
     } else {
         scan_local(input).map_err(err)?
     };
-    let domain_text = &input[at + 1..];
-    let (domain, ascii_domain) = parse_domain(domain_text, at + 1, input, options).map_err(err)?;
+    let domain_text = &input[input_at + 1..];
+    // One allocation for the whole address: the domain is appended in its Unicode form.
+    let mut text = String::with_capacity(local.len() + 1 + domain_text.len());
+    text.push_str(&local);
+    text.push('@');
+    let at = local.len();
+    let ascii_domain =
+        parse_domain(domain_text, input_at + 1, input, options, &mut text).map_err(err)?;
 
     if !options.lenient_lengths {
-        let local_octets = local.len();
-        if local_octets > 64 {
-            return Err(err(ErrorKind::LocalTooLong {
-                octets: local_octets,
-            }));
+        if at > 64 {
+            return Err(err(ErrorKind::LocalTooLong { octets: at }));
         }
-        let ascii_len = ascii_domain.as_deref().map_or(domain.len(), str::len);
-        let total = local_octets + 1 + ascii_len;
+        let domain_octets = ascii_domain
+            .as_deref()
+            .map_or(text.len() - at - 1, str::len);
+        let total = at + 1 + domain_octets;
         if total > 254 {
             return Err(err(ErrorKind::AddressTooLong { octets: total }));
         }
     }
-    let mut text = local;
-    let at = text.len();
-    text.push('@');
-    text.push_str(&domain);
     Ok(Address {
         text,
         at,
@@ -179,8 +185,26 @@ pub(crate) fn is_invisible(c: char) -> bool {
 
 /// RFC 5322 §3.2.3 `atext`, ASCII part.
 fn is_atext(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~".contains(&b)
+    ATEXT[b as usize]
 }
+
+/// `atext` as a lookup table: the local-part scan is the hottest loop of the parser.
+static ATEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric();
+        b += 1;
+    }
+    let specials = b"!#$%&'*+-/=?^_`{|}~";
+    let mut i = 0;
+    while i < specials.len() {
+        table[specials[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// The error for a character that is never allowed anywhere, or `None`.
 fn forbidden_anywhere(c: char, position: usize) -> Option<ErrorKind> {
@@ -197,7 +221,7 @@ fn forbidden_anywhere(c: char, position: usize) -> Option<ErrorKind> {
 }
 
 /// Scan an unquoted local part up to the `@`; returns it in NFC and the byte offset of the `@`.
-fn scan_local(input: &str) -> Result<(String, usize), ErrorKind> {
+fn scan_local(input: &str) -> Result<(Cow<'_, str>, usize), ErrorKind> {
     let bytes = input.as_bytes();
     // ASCII fast path: most addresses never leave it.
     let mut i = 0;
@@ -209,7 +233,9 @@ fn scan_local(input: &str) -> Result<(String, usize), ErrorKind> {
         }
         let position = i + 1; // ASCII so far: byte index = char index
         match b {
-            b'@' => return finish_local(input, i, prev_dot),
+            b'@' => {
+                return finish_local(input, i, prev_dot).map(|_| (Cow::Borrowed(&input[..i]), i));
+            }
             b'.' => {
                 if i == 0 {
                     return Err(ErrorKind::LeadingDot);
@@ -254,7 +280,7 @@ fn scan_local(input: &str) -> Result<(String, usize), ErrorKind> {
                 if let Some(kind) = forbidden_anywhere(c, position) {
                     return Err(kind);
                 }
-                if c.is_ascii() || matches!(c as u32, 0xFFFD | 0xFFFE | 0xFFFF) {
+                if c.is_ascii() || matches!(c as u32, 0xFFFD..=0xFFFF) {
                     return Err(ErrorKind::InvalidLocalChar { ch: c, position });
                 }
                 prev_dot = false;
@@ -264,7 +290,11 @@ fn scan_local(input: &str) -> Result<(String, usize), ErrorKind> {
     Err(ErrorKind::MissingAt)
 }
 
-fn finish_local(input: &str, at: usize, prev_dot: bool) -> Result<(String, usize), ErrorKind> {
+fn finish_local(
+    input: &str,
+    at: usize,
+    prev_dot: bool,
+) -> Result<(Cow<'_, str>, usize), ErrorKind> {
     if at == 0 {
         return Err(ErrorKind::EmptyLocal);
     }
@@ -274,16 +304,19 @@ fn finish_local(input: &str, at: usize, prev_dot: bool) -> Result<(String, usize
     Ok((nfc(&input[..at]), at))
 }
 
-fn nfc(s: &str) -> String {
+fn nfc(s: &str) -> Cow<'_, str> {
     if s.is_ascii() || is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        s.to_owned()
+        Cow::Borrowed(s)
     } else {
-        s.nfc().collect()
+        Cow::Owned(s.nfc().collect())
     }
 }
 
 /// RFC 5322 §3.2.4 quoted-string as a whole local part. Returns the quoted text as written.
-fn parse_quoted_local(input: &str, options: &ParseOptions) -> Result<(String, usize), ErrorKind> {
+fn parse_quoted_local<'a>(
+    input: &'a str,
+    options: &ParseOptions,
+) -> Result<(Cow<'a, str>, usize), ErrorKind> {
     if !options.quoted_local {
         return Err(ErrorKind::QuotedLocal);
     }
@@ -332,26 +365,51 @@ fn parse_quoted_local(input: &str, options: &ParseOptions) -> Result<(String, us
     })
 }
 
-/// Validate and normalize the domain. Returns the Unicode form and, when different, the A-label form.
+/// Validate and normalize the domain, appending its Unicode form to `out`. Returns the A-label
+/// form when it differs from the Unicode one.
 fn parse_domain(
     domain: &str,
     offset: usize,
     input: &str,
     options: &ParseOptions,
-) -> Result<(String, Option<String>), ErrorKind> {
+    out: &mut String,
+) -> Result<Option<String>, ErrorKind> {
     if domain.is_empty() {
         return Err(ErrorKind::EmptyDomain);
     }
     if domain.starts_with('[') {
-        return parse_domain_literal(domain, options);
+        parse_domain_literal(domain, options)?;
+        out.push_str(domain);
+        return Ok(None);
     }
+    let start = out.len();
+    // Fast path: letters, digits, hyphens and dots only (nearly every real address).
+    if let Some(ace) = push_ascii_domain(domain, options, out)? {
+        if !ace {
+            return Ok(None);
+        }
+        // A-labels must decode to valid U-labels (well-formed punycode, CONTEXTJ, bidi).
+        let ascii = out.split_off(start);
+        let (unicode, result) = Uts46::new().to_unicode(
+            ascii.as_bytes(),
+            AsciiDenyList::STD3,
+            Hyphens::CheckFirstLast,
+        );
+        if result.is_err() {
+            return Err(ErrorKind::InvalidIdna {
+                domain: domain.to_owned(),
+            });
+        }
+        out.push_str(&unicode);
+        return Ok((unicode != ascii).then_some(ascii));
+    }
+
     // Character screening, with positions in the whole input.
     let mut position = if input[..offset].is_ascii() {
         offset
     } else {
         input[..offset].chars().count()
     };
-    let mut all_ascii = true;
     for c in domain.chars() {
         position += 1;
         if let Some(kind) = forbidden_anywhere(c, position) {
@@ -365,35 +423,13 @@ fn parse_domain(
             '(' => return Err(ErrorKind::Comment { position }),
             'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '.' => {}
             c if c.is_ascii() => return Err(ErrorKind::InvalidDomainChar { ch: c, position }),
-            _ => all_ascii = false,
+            _ => {}
         }
     }
-
-    if all_ascii {
-        let lower = domain.to_ascii_lowercase();
-        // Shape and lengths first, so `xn--x-.de` reports the hyphen, not IDNA.
-        check_labels(&lower, options)?;
-        if !has_ace_label(&lower) {
-            return Ok((lower, None));
-        }
-        // A-labels must decode to valid U-labels (well-formed punycode, CONTEXTJ, bidi).
-        let (unicode, result) = Uts46::new().to_unicode(
-            lower.as_bytes(),
-            AsciiDenyList::STD3,
-            Hyphens::CheckFirstLast,
-        );
-        if result.is_err() {
-            return Err(ErrorKind::InvalidIdna {
-                domain: domain.to_owned(),
-            });
-        }
-        let unicode = unicode.into_owned();
-        return Ok(if unicode == lower {
-            (lower, None)
-        } else {
-            (unicode, Some(lower))
-        });
-    }
+    // Non-ASCII: UTS-46 non-transitional mapping, then IDNA2008 validity.
+    let invalid = || ErrorKind::InvalidIdna {
+        domain: domain.to_owned(),
+    };
     let ascii = Uts46::new()
         .to_ascii(
             domain.as_bytes(),
@@ -401,9 +437,7 @@ fn parse_domain(
             Hyphens::CheckFirstLast,
             DnsLength::Ignore,
         )
-        .map_err(|_| ErrorKind::InvalidIdna {
-            domain: domain.to_owned(),
-        })?
+        .map_err(|_| invalid())?
         .into_owned();
     check_labels(&ascii, options)?;
     let (unicode, result) = Uts46::new().to_unicode(
@@ -412,45 +446,71 @@ fn parse_domain(
         Hyphens::CheckFirstLast,
     );
     if result.is_err() {
-        return Err(ErrorKind::InvalidIdna {
-            domain: domain.to_owned(),
-        });
+        return Err(invalid());
     }
-    let unicode = unicode.into_owned();
-    Ok(if unicode == ascii {
-        (unicode, None)
-    } else {
-        (unicode, Some(ascii))
-    })
+    out.push_str(&unicode);
+    Ok((unicode != ascii).then_some(ascii))
 }
 
-fn has_ace_label(domain: &str) -> bool {
-    domain
-        .split('.')
-        .any(|l| l.len() >= 4 && l[..4].eq_ignore_ascii_case("xn--"))
+/// Append a letters-digits-hyphens-dots domain lowercased to `out` and check its labels in one
+/// pass. `Ok(None)` (with `out` untouched) when another byte occurs: the caller's slow path then
+/// finds and names it. `Ok(Some(ace))` tells whether a label is an A-label.
+fn push_ascii_domain(
+    domain: &str,
+    options: &ParseOptions,
+    out: &mut String,
+) -> Result<Option<bool>, ErrorKind> {
+    let bytes = domain.as_bytes();
+    if !bytes
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    {
+        return Ok(None);
+    }
+    let start = out.len();
+    out.push_str(domain);
+    out[start..].make_ascii_lowercase();
+    match check_labels(&out[start..], options) {
+        Ok(ace) => Ok(Some(ace)),
+        Err(e) => {
+            out.truncate(start);
+            Err(e)
+        }
+    }
 }
 
-/// RFC 1035 §2.3.4 lengths and RFC 952/1123 LDH shape, on the A-label form.
-fn check_labels(ascii: &str, options: &ParseOptions) -> Result<(), ErrorKind> {
+/// RFC 1035 §2.3.4 lengths and RFC 952/1123 LDH shape, on the lowercase A-label form.
+/// Returns whether a label is an A-label (`xn--`), which then needs IDNA validation.
+fn check_labels(ascii: &str, options: &ParseOptions) -> Result<bool, ErrorKind> {
+    let bytes = ascii.as_bytes();
     let mut labels = 0;
-    let mut last = "";
-    for label in ascii.split('.') {
+    let mut ace = false;
+    let mut label_start = 0;
+    let mut last_all_digits = true;
+    for i in 0..=bytes.len() {
+        if i < bytes.len() && bytes[i] != b'.' {
+            continue;
+        }
+        let label = &bytes[label_start..i];
         labels += 1;
-        if label.is_empty() {
-            return Err(ErrorKind::EmptyLabel);
+        let text = || ascii[label_start..i].to_owned();
+        match label {
+            [] => return Err(ErrorKind::EmptyLabel),
+            _ if label.len() > 63 => {
+                return Err(ErrorKind::DomainLabelTooLong {
+                    label: text(),
+                    octets: label.len(),
+                })
+            }
+            [b'-', ..] | [.., b'-'] => return Err(ErrorKind::LabelHyphen { label: text() }),
+            _ => {}
         }
-        if label.len() > 63 {
-            return Err(ErrorKind::DomainLabelTooLong {
-                label: label.to_owned(),
-                octets: label.len(),
-            });
+        ace |= label.starts_with(b"xn--");
+        if i == bytes.len() {
+            last_all_digits = label.iter().all(u8::is_ascii_digit);
+            break;
         }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Err(ErrorKind::LabelHyphen {
-                label: label.to_owned(),
-            });
-        }
-        last = label;
+        label_start = i + 1;
     }
     if ascii.len() > 253 {
         return Err(ErrorKind::DomainTooLong {
@@ -460,19 +520,17 @@ fn check_labels(ascii: &str, options: &ParseOptions) -> Result<(), ErrorKind> {
     if labels < 2 && !options.single_label {
         return Err(ErrorKind::SingleLabelDomain);
     }
-    if last.bytes().all(|b| b.is_ascii_digit()) {
+    if last_all_digits {
+        let tld = &ascii[label_start..];
         return Err(ErrorKind::NumericTld {
-            tld: last.to_owned(),
+            tld: tld.to_owned(),
         });
     }
-    Ok(())
+    Ok(ace)
 }
 
 /// RFC 5321 §4.1.3 address literals: `[IPv4]` or `[IPv6:…]`.
-fn parse_domain_literal(
-    domain: &str,
-    options: &ParseOptions,
-) -> Result<(String, Option<String>), ErrorKind> {
+fn parse_domain_literal(domain: &str, options: &ParseOptions) -> Result<(), ErrorKind> {
     if !options.domain_literal {
         return Err(ErrorKind::DomainLiteral);
     }
@@ -484,10 +542,11 @@ fn parse_domain_literal(
         Some(tag) if tag.eq_ignore_ascii_case("IPv6:") => inner[5..].parse::<Ipv6Addr>().is_ok(),
         _ => inner.parse::<Ipv4Addr>().is_ok(),
     };
-    if !valid {
-        return Err(ErrorKind::InvalidDomainLiteral);
+    if valid {
+        Ok(())
+    } else {
+        Err(ErrorKind::InvalidDomainLiteral)
     }
-    Ok((domain.to_owned(), None))
 }
 
 #[cfg(test)]

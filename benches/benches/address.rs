@@ -1,0 +1,71 @@
+//! Criterion benches of the address engine over the generated 1 M-address corpus, one group
+//! per operation, reported in addresses per second (single thread unless named `_many`).
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use mailhygiene::{Checker, ParseOptions};
+use std::hint::black_box;
+
+const N: usize = 1_000_000;
+
+fn benches(c: &mut Criterion) {
+    let corpus = mailhygiene_benches::corpus(N);
+    let checker = Checker::default();
+    let parsed: Vec<_> = corpus
+        .iter()
+        .filter_map(|s| checker.normalize(s).ok())
+        .collect();
+    let options = ParseOptions::new();
+
+    let mut g = c.benchmark_group("address");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(N as u64));
+    g.bench_function("parse", |b| {
+        b.iter(|| {
+            corpus
+                .iter()
+                .filter(|s| mailhygiene::parse_with(black_box(s), &options).is_ok())
+                .count()
+        })
+    });
+    g.bench_function("parse+canonical", |b| {
+        b.iter(|| {
+            corpus
+                .iter()
+                .filter_map(|s| checker.parse(black_box(s)).ok())
+                .map(|a| checker.canonical_of(&a).0.len())
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("check", |b| {
+        b.iter(|| {
+            corpus
+                .iter()
+                .map(|s| checker.check(black_box(s)).valid as usize)
+                .sum::<usize>()
+        })
+    });
+    g.bench_function("check_many", |b| {
+        b.iter(|| checker.check_many(black_box(&corpus)).len())
+    });
+    g.throughput(Throughput::Elements(parsed.len() as u64));
+    g.bench_function("classify", |b| {
+        b.iter(|| {
+            parsed
+                .iter()
+                .map(|a| checker.classify(black_box(a)).domain.free as usize)
+                .sum::<usize>()
+        })
+    });
+    g.throughput(Throughput::Elements(N as u64));
+    g.bench_function("suggest", |b| {
+        b.iter(|| {
+            corpus
+                .iter()
+                .filter(|s| checker.suggest(black_box(s)).is_some())
+                .count()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(address, benches);
+criterion_main!(address);

@@ -1,0 +1,462 @@
+//! The `Checker` class, and the one implementation behind it and the module-level functions.
+use mailhygiene::{Address, Check, CheckerBuilder, DomainList, ParseOptions, ProviderRule};
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+use crate::convert::{flag, parse_error, Batch, CheckResult, Flag, Text, Texts};
+
+/// Options of `check`.
+#[napi(object, object_to_js = false)]
+pub struct CheckOptions {
+    /// Judge the input exactly as given: no trimming, no display name or `mailto:` removal.
+    #[napi(ts_type = "boolean")]
+    pub exact: Option<Flag>,
+}
+
+/// Options of `checkMany` and `checkManyAsync`.
+#[napi(object, object_to_js = false)]
+pub struct CheckManyOptions {
+    /// Judge each input exactly as given: no trimming, no display name or `mailto:` removal.
+    #[napi(ts_type = "boolean")]
+    pub exact: Option<Flag>,
+    /// Return one array per field (`CheckColumns`) instead of one object per input.
+    #[napi(ts_type = "boolean")]
+    pub columns: Option<Flag>,
+}
+
+/// Domains per list, for `CheckerOptions.addDomains` and `removeDomains`.
+#[napi(object, object_to_js = false)]
+pub struct DomainListsInit {
+    /// Disposable (throwaway) domains; a listed domain covers its subdomains.
+    #[napi(ts_type = "string[]")]
+    pub disposable: Option<Vec<Text>>,
+    /// Privacy relay and forwarding domains; a listed domain covers its subdomains.
+    #[napi(ts_type = "string[]")]
+    pub relay: Option<Vec<Text>>,
+    /// Free consumer mailbox providers (exact domains).
+    #[napi(ts_type = "string[]")]
+    pub free: Option<Vec<Text>>,
+}
+
+/// How one mail provider treats the local parts of one of its domains.
+#[napi(object, object_to_js = false)]
+pub struct ProviderRuleInit {
+    /// The domain the rule applies to (exactly; never its subdomains).
+    #[napi(ts_type = "string")]
+    pub domain: Text,
+    /// The domain to use in the canonical key, when it differs (`googlemail.com` → `gmail.com`).
+    #[napi(ts_type = "string")]
+    pub canonical_domain: Option<Text>,
+    /// Dots in the local part are ignored by the provider.
+    #[napi(ts_type = "boolean")]
+    pub strip_dots: Option<Flag>,
+    /// A `+tag` in the local part reaches the same mailbox.
+    #[napi(ts_type = "boolean")]
+    pub strip_tag: Option<Flag>,
+    /// A provider name, for your own records.
+    #[napi(ts_type = "string")]
+    pub provider: Option<Text>,
+}
+
+/// The configuration of a `Checker`. Every field is optional; the default is the built-in
+/// lists and rules with the strict public-internet grammar.
+#[napi(object, object_to_js = false)]
+pub struct CheckerOptions {
+    /// Accept quoted local parts (`"john doe"@example.com`, RFC 5322 §3.2.4).
+    #[napi(ts_type = "boolean")]
+    pub allow_quoted_local: Option<Flag>,
+    /// Accept IP address literals (`user@[192.0.2.1]`, RFC 5321 §4.1.3).
+    #[napi(ts_type = "boolean")]
+    pub allow_domain_literal: Option<Flag>,
+    /// Accept single-label domains (`root@localhost`).
+    #[napi(ts_type = "boolean")]
+    pub allow_single_label: Option<Flag>,
+    /// Skip the 64-octet local-part and 254-octet address limits (DNS limits stay).
+    #[napi(ts_type = "boolean")]
+    pub lenient_lengths: Option<Flag>,
+    /// Domains to add to the built-in lists.
+    pub add_domains: Option<DomainListsInit>,
+    /// Domains to remove from the built-in lists.
+    pub remove_domains: Option<DomainListsInit>,
+    /// Domains (and their subdomains) that are never disposable and never typo-corrected.
+    #[napi(ts_type = "string[]")]
+    pub allow_domains: Option<Vec<Text>>,
+    /// Role words to add, with their category: `{ billing: 'finance' }`.
+    #[napi(ts_type = "Record<string, string>")]
+    pub add_roles: Option<std::collections::HashMap<String, Text>>,
+    /// Role words to remove.
+    #[napi(ts_type = "string[]")]
+    pub remove_roles: Option<Vec<Text>>,
+    /// Provider rules to add or replace (e.g. your Google Workspace domain ignores dots and tags).
+    pub provider_rules: Option<Vec<ProviderRuleInit>>,
+    /// Domains whose built-in provider rule is removed.
+    #[napi(ts_type = "string[]")]
+    pub remove_provider_rules: Option<Vec<Text>>,
+}
+
+/// A valid address, normalized for delivery.
+#[napi(object, object_from_js = false)]
+pub struct AddressResult {
+    /// `local@domain` with the Unicode domain.
+    pub address: String,
+    /// The same with the domain in A-labels.
+    pub address_ascii: String,
+    /// The local part, NFC as written.
+    pub local: String,
+    /// The domain, lowercased Unicode.
+    pub domain: String,
+    /// The domain as lowercase A-labels.
+    pub domain_ascii: String,
+}
+
+impl From<Address> for AddressResult {
+    fn from(a: Address) -> Self {
+        AddressResult {
+            address_ascii: a.to_ascii(),
+            local: a.local().to_owned(),
+            domain: a.domain().to_owned(),
+            domain_ascii: a.domain_ascii().to_owned(),
+            address: a.as_str().to_owned(),
+        }
+    }
+}
+
+/// A suggested correction of a mistyped domain.
+#[napi(object, object_from_js = false)]
+pub struct SuggestionResult {
+    /// The full corrected address (the local part unchanged).
+    pub address: String,
+    /// The corrected domain.
+    pub domain: String,
+    /// Edit distance between the typed and the suggested domain.
+    pub distance: u32,
+    /// Confidence in (0, 1].
+    pub confidence: f64,
+}
+
+/// The classification of a valid address.
+#[napi(object, use_nullable = true, object_from_js = false)]
+pub struct ClassificationResult {
+    /// The role category (`technical`, `noreply`, …) when the local part is a role account.
+    pub role: Option<String>,
+    /// A disposable domain.
+    pub disposable: bool,
+    /// A privacy relay or forwarder.
+    pub relay: bool,
+    /// A free consumer mailbox provider.
+    pub free: bool,
+}
+
+fn texts(v: Option<Vec<Text>>) -> Vec<String> {
+    v.unwrap_or_default().into_iter().map(|t| t.0).collect()
+}
+
+fn builder(options: CheckerOptions) -> CheckerBuilder {
+    let mut b = mailhygiene::Checker::builder().options(
+        ParseOptions::new()
+            .allow_quoted_local(flag(&options.allow_quoted_local))
+            .allow_domain_literal(flag(&options.allow_domain_literal))
+            .allow_single_label(flag(&options.allow_single_label))
+            .lenient_lengths(flag(&options.lenient_lengths)),
+    );
+    let lists = |init: Option<DomainListsInit>| {
+        let init = init.unwrap_or(DomainListsInit {
+            disposable: None,
+            relay: None,
+            free: None,
+        });
+        [
+            (DomainList::Disposable, texts(init.disposable)),
+            (DomainList::Relay, texts(init.relay)),
+            (DomainList::Free, texts(init.free)),
+        ]
+    };
+    for (list, domains) in lists(options.add_domains) {
+        for d in domains {
+            b = b.add_domain(list, &d);
+        }
+    }
+    for (list, domains) in lists(options.remove_domains) {
+        for d in domains {
+            b = b.remove_domain(list, &d);
+        }
+    }
+    for d in texts(options.allow_domains) {
+        b = b.allow_domain(&d);
+    }
+    let mut roles: Vec<_> = options.add_roles.unwrap_or_default().into_iter().collect();
+    roles.sort_by(|a, b| a.0.cmp(&b.0));
+    for (local, category) in roles {
+        b = b.add_role(&local, &category.0);
+    }
+    for r in texts(options.remove_roles) {
+        b = b.remove_role(&r);
+    }
+    for d in texts(options.remove_provider_rules) {
+        b = b.remove_provider_rule(&d);
+    }
+    for r in options.provider_rules.unwrap_or_default() {
+        let mut rule = ProviderRule::new(&r.domain.0)
+            .strip_dots(flag(&r.strip_dots))
+            .strip_tag(flag(&r.strip_tag));
+        if let Some(d) = &r.canonical_domain {
+            rule = rule.canonical_domain(&d.0);
+        }
+        if let Some(p) = &r.provider {
+            rule = rule.provider(&p.0);
+        }
+        b = b.provider_rule(rule);
+    }
+    b
+}
+
+/// The single implementation of every address operation; `Checker` methods and the module
+/// functions (which use the default checker) both call these.
+pub(crate) mod ops {
+    use super::*;
+
+    pub fn check(c: &mailhygiene::Checker, input: &str, options: Option<CheckOptions>) -> CheckResult {
+        let exact = options.is_some_and(|o| flag(&o.exact));
+        if exact {
+            c.check_exact(input).into()
+        } else {
+            c.check(input).into()
+        }
+    }
+
+    pub fn run_many(c: &mailhygiene::Checker, inputs: &Texts, exact: bool) -> Vec<Check> {
+        let strs = inputs.as_strs();
+        if exact {
+            c.check_many_exact(&strs)
+        } else {
+            c.check_many(&strs)
+        }
+    }
+
+    pub fn check_many(
+        c: &mailhygiene::Checker,
+        inputs: Texts,
+        options: Option<CheckManyOptions>,
+    ) -> Batch {
+        let (exact, columns) = options
+            .map(|o| (flag(&o.exact), flag(&o.columns)))
+            .unwrap_or_default();
+        let checks = run_many(c, &inputs, exact);
+        if columns {
+            Batch::Columns(checks)
+        } else {
+            Batch::Rows(checks)
+        }
+    }
+
+    pub fn check_many_async(
+        c: &mailhygiene::Checker,
+        inputs: Texts,
+        options: Option<CheckManyOptions>,
+    ) -> AsyncTask<CheckManyTask> {
+        let (exact, columns) = options
+            .map(|o| (flag(&o.exact), flag(&o.columns)))
+            .unwrap_or_default();
+        AsyncTask::new(CheckManyTask {
+            checker: c.clone(),
+            inputs,
+            exact,
+            columns,
+        })
+    }
+
+    pub fn normalize(env: Env, c: &mailhygiene::Checker, input: &str) -> Result<AddressResult> {
+        c.normalize(input)
+            .map(Into::into)
+            .map_err(|e| parse_error(env, &e))
+    }
+
+    pub fn canonical(env: Env, c: &mailhygiene::Checker, input: &str) -> Result<String> {
+        c.canonical(input).map_err(|e| parse_error(env, &e))
+    }
+
+    pub fn suggest(c: &mailhygiene::Checker, input: &str) -> Option<SuggestionResult> {
+        c.suggest(input).map(|s| SuggestionResult {
+            address: s.address,
+            domain: s.domain,
+            distance: s.distance,
+            confidence: s.confidence as f64,
+        })
+    }
+
+    pub fn classify(
+        env: Env,
+        c: &mailhygiene::Checker,
+        input: &str,
+    ) -> Result<ClassificationResult> {
+        let address = c.normalize(input).map_err(|e| parse_error(env, &e))?;
+        let k = c.classify(&address);
+        Ok(ClassificationResult {
+            role: k.role,
+            disposable: k.domain.disposable,
+            relay: k.domain.relay,
+            free: k.domain.free,
+        })
+    }
+}
+
+/// Runs a batch on libuv's thread pool (and from there on all cores): the event loop keeps
+/// running meanwhile. Reading the input array and building the result happen on the main
+/// thread, as they must.
+pub struct CheckManyTask {
+    checker: mailhygiene::Checker,
+    inputs: Texts,
+    exact: bool,
+    columns: bool,
+}
+
+impl Task for CheckManyTask {
+    type Output = Vec<Check>;
+    type JsValue = Batch;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        // A panic must reject the promise, not abort the process.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            ops::run_many(&self.checker, &self.inputs, self.exact)
+        }))
+        .map_err(|p| crate::panic_error(&*p))
+    }
+
+    fn resolve(&mut self, _env: Env, checks: Self::Output) -> Result<Self::JsValue> {
+        Ok(if self.columns {
+            Batch::Columns(checks)
+        } else {
+            Batch::Rows(checks)
+        })
+    }
+}
+
+/// A configured address engine: parse options, extra or removed list entries, provider rules.
+///
+/// ```js
+/// const checker = new Checker({ allowSingleLabel: true, addDomains: { disposable: ['throwaway.example'] } })
+/// checker.check('root@localhost').valid // true
+/// ```
+#[napi]
+pub struct Checker {
+    inner: mailhygiene::Checker,
+}
+
+#[napi]
+impl Checker {
+    /// A checker with the given options; `new Checker()` is the default configuration.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(options: Option<CheckerOptions>) -> Self {
+        let inner = match options {
+            Some(o) => builder(o).build(),
+            None => mailhygiene::Checker::default(),
+        };
+        Checker { inner }
+    }
+
+    /// Everything about one input: validity, error code and message, the deliverable address,
+    /// canonical key, suggestion, flags, warnings and provider rules. Never throws for an
+    /// invalid address: that is a result (`valid: false`).
+    #[napi(catch_unwind)]
+    pub fn check(
+        &self,
+        #[napi(ts_arg_type = "string")] address: Text,
+        options: Option<CheckOptions>,
+    ) -> CheckResult {
+        ops::check(&self.inner, &address.0, options)
+    }
+
+    /// `check` on many inputs (on all cores), in input order. With `{ columns: true }`, one
+    /// array per field instead of one object per input.
+    #[napi(
+        catch_unwind,
+        ts_generic_types = "O extends CheckManyOptions = {}",
+        ts_args_type = "addresses: ReadonlyArray<string>, options?: O",
+        ts_return_type = "O extends { columns: true } ? CheckColumns : CheckResult[]"
+    )]
+    pub fn check_many(&self, addresses: Texts, options: Option<CheckManyOptions>) -> Batch {
+        ops::check_many(&self.inner, addresses, options)
+    }
+
+    /// `checkMany` off the main thread: the event loop keeps running while the batch is checked.
+    #[napi(
+        catch_unwind,
+        ts_generic_types = "O extends CheckManyOptions = {}",
+        ts_args_type = "addresses: ReadonlyArray<string>, options?: O",
+        ts_return_type = "Promise<O extends { columns: true } ? CheckColumns : CheckResult[]>"
+    )]
+    pub fn check_many_async(
+        &self,
+        addresses: Texts,
+        options: Option<CheckManyOptions>,
+    ) -> AsyncTask<CheckManyTask> {
+        ops::check_many_async(&self.inner, addresses, options)
+    }
+
+    /// Extract (trim, display name, `mailto:`) then parse. Throws an `Error` with the core's
+    /// `code` when the address is invalid.
+    #[napi(catch_unwind)]
+    pub fn normalize(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] address: Text,
+    ) -> Result<AddressResult> {
+        ops::normalize(env, &self.inner, &address.0)
+    }
+
+    /// The canonical key for de-duplication and suppression matching. Throws an `Error` with the
+    /// core's `code` when the address is invalid.
+    #[napi(catch_unwind)]
+    pub fn canonical(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] address: Text,
+    ) -> Result<String> {
+        ops::canonical(env, &self.inner, &address.0)
+    }
+
+    /// A corrected address when the domain looks mistyped, or `null`. Works on invalid input.
+    #[napi(catch_unwind)]
+    pub fn suggest(&self, #[napi(ts_arg_type = "string")] address: Text) -> Option<SuggestionResult> {
+        ops::suggest(&self.inner, &address.0)
+    }
+
+    /// Role category and list flags of a valid address. Throws an `Error` with the core's `code`
+    /// when the address is invalid.
+    #[napi(catch_unwind)]
+    pub fn classify(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] address: Text,
+    ) -> Result<ClassificationResult> {
+        ops::classify(env, &self.inner, &address.0)
+    }
+
+    /// Whether a valid address is a role account (`info@`, `noreply@`). Throws for an invalid one.
+    #[napi(catch_unwind)]
+    pub fn is_role(&self, env: Env, #[napi(ts_arg_type = "string")] address: Text) -> Result<bool> {
+        Ok(ops::classify(env, &self.inner, &address.0)?.role.is_some())
+    }
+
+    /// Whether a valid address is at a disposable domain. Throws for an invalid one.
+    #[napi(catch_unwind)]
+    pub fn is_disposable(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] address: Text,
+    ) -> Result<bool> {
+        Ok(ops::classify(env, &self.inner, &address.0)?.disposable)
+    }
+
+    /// Whether a valid address is at a privacy relay or forwarder. Throws for an invalid one.
+    #[napi(catch_unwind)]
+    pub fn is_relay(&self, env: Env, #[napi(ts_arg_type = "string")] address: Text) -> Result<bool> {
+        Ok(ops::classify(env, &self.inner, &address.0)?.relay)
+    }
+
+    /// Whether a valid address is at a free consumer provider. Throws for an invalid one.
+    #[napi(catch_unwind)]
+    pub fn is_free(&self, env: Env, #[napi(ts_arg_type = "string")] address: Text) -> Result<bool> {
+        Ok(ops::classify(env, &self.inner, &address.0)?.free)
+    }
+}
