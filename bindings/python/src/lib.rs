@@ -36,7 +36,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "ERROR_CODES",
         PyTuple::new(py, mailhygiene::ErrorKind::ALL_CODES)?,
     )?;
-    m.add("InvalidAddressError", py.get_type::<errors::InvalidAddressError>())?;
+    m.add(
+        "InvalidAddressError",
+        py.get_type::<errors::InvalidAddressError>(),
+    )?;
     m.add_class::<result::PyResult_>()?;
     m.add_class::<checker::PyChecker>()?;
     m.add_class::<checker::PyAddress>()?;
