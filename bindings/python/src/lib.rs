@@ -4,6 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+mod bounce;
 mod checker;
 mod errors;
 mod result;
@@ -58,5 +59,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(checker::is_relay, m)?)?;
     m.add_function(wrap_pyfunction!(checker::is_free, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_class::<bounce::PyBounce>()?;
+    m.add_function(wrap_pyfunction!(bounce::classify_bounce, m)?)?;
+
     Ok(())
 }

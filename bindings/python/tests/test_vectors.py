@@ -1,9 +1,8 @@
 """The shared conformance vectors, one pytest case each (named ``file:line``).
 
 Same files, columns and calls as the Rust runner ``crates/mailhygiene/tests/vectors.rs``; a
-case that fails only here is a conversion bug. Files that do not exist (yet) are skipped.
-``bounces.tsv`` is run by ``test_bounce_vectors.py`` when the binding exposes bounce
-classification.
+case that fails only here is a conversion bug. Every vector file of the README is run
+(``bounces.tsv`` through ``classify_bounce``); files that do not exist (yet) are skipped.
 """
 
 from __future__ import annotations
@@ -81,3 +80,14 @@ def test_batch_matches_single(file: str) -> None:
     columns = mailhygiene.check_many(inputs, columns=True)
     rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
     assert rows == [r.to_dict() for r in single]
+
+
+@pytest.mark.parametrize("case", cases("bounces.tsv"))
+def test_bounces(case: Case) -> None:
+    reply = case.opt("smtp_reply")
+    b = mailhygiene.classify_bounce(
+        case.opt("diagnostic"),
+        smtp_reply=int(reply) if reply else None,
+        enhanced_status=case.opt("enhanced_status"),
+    )
+    assert (b.class_, b.sub_reason) == (case.get("class"), case.opt("sub_reason")), b.rule_line

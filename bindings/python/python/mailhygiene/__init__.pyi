@@ -5,6 +5,7 @@ from typing import Any, Iterable, Literal, Mapping, final, overload
 __all__ = [
     "ERROR_CODES",
     "Address",
+    "Bounce",
     "Checker",
     "Classification",
     "InvalidAddressError",
@@ -16,6 +17,7 @@ __all__ = [
     "check",
     "check_many",
     "classify",
+    "classify_bounce",
     "is_disposable",
     "is_free",
     "is_relay",
@@ -92,6 +94,26 @@ class Address:
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
     def __hash__(self) -> int: ...
+
+@final
+class Bounce:
+    """The classification of one bounce."""
+
+    @property
+    def class_(self) -> Literal["hard", "soft", "block", "unknown"]: ...
+    @property
+    def sub_reason(self) -> str | None: ...
+    @property
+    def smtp_reply(self) -> int | None: ...
+    @property
+    def enhanced_status(self) -> str | None: ...
+    @property
+    def rule_line(self) -> int | None: ...
+
+def classify_bounce(
+    diagnostic: str | None = None, *, smtp_reply: int | None = None, enhanced_status: str | None = None
+) -> Bounce:
+    """Classify a bounce with the built-in rules."""
 
 @final
 class Suggestion:
@@ -216,3 +238,4 @@ def is_role(address: str) -> bool: ...
 def is_disposable(address: str) -> bool: ...
 def is_relay(address: str) -> bool: ...
 def is_free(address: str) -> bool: ...
+
