@@ -105,7 +105,8 @@ export declare function check(address: string, options?: CheckOptions | undefine
  * The results of a batch as one array per field: `columns.valid[i]` belongs to `input[i]`.
  *
  * Built without creating one object per row, which is what a bulk import wants. The
- * `warnings` and `rules` entries are frozen arrays, shared between rows with the same list.
+ * `warnings` and `rules` entries are frozen arrays, shared between rows with the same list;
+ * every other entry is a string, boolean or `null` as in `CheckResult`.
  */
 export interface CheckColumns {
   /** The inputs as given. */

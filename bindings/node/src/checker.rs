@@ -3,7 +3,8 @@ use mailhygiene::{Address, Check, CheckerBuilder, DomainList, ParseOptions, Prov
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::convert::{flag, parse_error, Batch, CheckResult, Flag, Text, Texts};
+use crate::convert::{flag, parse_error, Flag, Text, Texts};
+use crate::results::{Batch, CheckResult};
 
 /// Options of `check`.
 #[napi(object, object_to_js = false)]
@@ -215,7 +216,11 @@ fn builder(options: CheckerOptions) -> CheckerBuilder {
 pub(crate) mod ops {
     use super::*;
 
-    pub fn check(c: &mailhygiene::Checker, input: &str, options: Option<CheckOptions>) -> CheckResult {
+    pub fn check(
+        c: &mailhygiene::Checker,
+        input: &str,
+        options: Option<CheckOptions>,
+    ) -> CheckResult {
         let exact = options.is_some_and(|o| flag(&o.exact));
         if exact {
             c.check_exact(input).into()
@@ -417,7 +422,10 @@ impl Checker {
 
     /// A corrected address when the domain looks mistyped, or `null`. Works on invalid input.
     #[napi(catch_unwind)]
-    pub fn suggest(&self, #[napi(ts_arg_type = "string")] address: Text) -> Option<SuggestionResult> {
+    pub fn suggest(
+        &self,
+        #[napi(ts_arg_type = "string")] address: Text,
+    ) -> Option<SuggestionResult> {
         ops::suggest(&self.inner, &address.0)
     }
 
@@ -450,7 +458,11 @@ impl Checker {
 
     /// Whether a valid address is at a privacy relay or forwarder. Throws for an invalid one.
     #[napi(catch_unwind)]
-    pub fn is_relay(&self, env: Env, #[napi(ts_arg_type = "string")] address: Text) -> Result<bool> {
+    pub fn is_relay(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] address: Text,
+    ) -> Result<bool> {
         Ok(ops::classify(env, &self.inner, &address.0)?.relay)
     }
 
