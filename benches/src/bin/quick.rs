@@ -2,6 +2,9 @@
 //! tuning between criterion runs: `quick OP [N]`, OP in parse, canonical, classify, suggest, check.
 use mailhygiene::Checker;
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn cpu_seconds() -> f64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
@@ -50,6 +53,22 @@ fn main() {
                 .filter(|s| checker.suggest(s).is_some())
                 .count(),
             "check" => corpus.iter().map(|s| checker.check(s).valid as usize).sum(),
+            // Wall time, all rayon threads (set RAYON_NUM_THREADS=1 for one core).
+            "many" => {
+                let wall = std::time::Instant::now();
+                let n = checker.check_many(&corpus).len();
+                let dt = wall.elapsed().as_secs_f64();
+                println!("many (wall): {:.2} M/s", n as f64 / dt / 1e6);
+                n
+            }
+            "columns" => {
+                let cells: Vec<Option<&str>> = corpus.iter().map(|s| Some(s.as_str())).collect();
+                let wall = std::time::Instant::now();
+                let n = checker.check_columns(&cells, false).len();
+                let dt = wall.elapsed().as_secs_f64();
+                println!("columns (wall): {:.2} M/s", n as f64 / dt / 1e6);
+                n
+            }
             other => panic!("unknown op {other}"),
         };
         let dt = cpu_seconds() - t;

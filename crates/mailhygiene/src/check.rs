@@ -49,7 +49,8 @@ pub struct Check {
 /// The classification of a valid address.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Classification {
-    /// The role category (`technical`, `noreply`, …) when the local part is a role account.
+    /// The role category when the local part is a role account: `noreply`, `rfc2142`,
+    /// `marketing`, … (see [`RoleList`](crate::RoleList)).
     pub role: Option<String>,
     /// Domain list flags.
     #[serde(flatten)]
@@ -252,13 +253,12 @@ impl Checker {
 
     /// Extract, parse, normalize, classify and suggest: everything about one input.
     pub fn check(&self, input: &str) -> Check {
-        let extracted = extract(input);
-        self.check_extracted(input, &extracted.value, extracted.warnings)
+        self.check_one(input, false, None)
     }
 
     /// Like [`check`](Self::check) but judging the input exactly as given (no extraction).
     pub fn check_exact(&self, input: &str) -> Check {
-        self.check_extracted(input, input, Vec::new())
+        self.check_one(input, true, None)
     }
 
     /// The result for a line that is not valid UTF-8 (CLI, bindings).
@@ -267,7 +267,28 @@ impl Checker {
         invalid(lossy_input, &error, None, Vec::new())
     }
 
-    fn check_extracted(&self, input: &str, value: &str, warnings: Vec<Warning>) -> Check {
+    /// List flags and typo correction depend on the domain alone: the batch calls cache them.
+    fn domain_verdict(&self, domain_ascii: &str) -> DomainVerdict {
+        let known = |d: &str| self.is_known_domain(d);
+        DomainVerdict {
+            flags: self.inner.lists.flags(domain_ascii),
+            // The corrector asks `known` itself, only once it has a candidate: the common
+            // no-suggestion path then costs no list lookups.
+            suggestion: self
+                .inner
+                .typos
+                .suggest_domain(domain_ascii, &known)
+                .map(|s| s.domain.into()),
+        }
+    }
+
+    fn check_extracted(
+        &self,
+        input: &str,
+        value: &str,
+        warnings: Vec<Warning>,
+        cache: Option<&mut DomainCache>,
+    ) -> Check {
         let address = match self.parse(value) {
             Ok(a) => a,
             Err(e) => {
@@ -277,49 +298,85 @@ impl Checker {
         };
         let (canonical, rules) = self.canonical_of(&address);
         let domain = address.domain_ascii();
-        let flags = self.inner.lists.flags(domain);
-        // The corrector asks `known` itself, only once it has a candidate: the common
-        // no-suggestion path then costs no list lookups.
-        let suggestion = if address.is_domain_literal() {
-            None
+        let verdict = if address.is_domain_literal() {
+            DomainVerdict::default()
         } else {
-            let known = |d: &str| self.is_known_domain(d);
-            self.inner
-                .typos
-                .suggest_domain(domain, &known)
-                .map(|fixed| format!("{}@{}", address.local(), fixed.domain))
+            match cache {
+                Some(cache) => cache.get_or_insert(domain, || self.domain_verdict(domain)),
+                None => self.domain_verdict(domain),
+            }
         };
+        let suggestion = verdict
+            .suggestion
+            .as_deref()
+            .map(|d| format!("{}@{d}", address.local()));
+        let role = self.inner.roles.category(address.local()).is_some();
+        let address_ascii = address.to_ascii();
         Check {
             input: input.to_owned(),
             valid: true,
             error: None,
             message: None,
-            address_ascii: Some(address.to_ascii()),
+            address: Some(address.into_string()),
+            address_ascii: Some(address_ascii),
             canonical: Some(canonical),
             suggestion,
-            role: self.inner.roles.category(address.local()).is_some(),
-            disposable: flags.disposable,
-            relay: flags.relay,
-            free: flags.free,
+            role,
+            disposable: verdict.flags.disposable,
+            relay: verdict.flags.relay,
+            free: verdict.flags.free,
             warnings,
             rules,
-            address: Some(address.as_str().to_owned()),
         }
     }
 
-    /// Check many inputs on all cores; the output is in input order.
-    pub fn check_many<S: AsRef<str> + Sync>(&self, inputs: &[S]) -> Vec<Check> {
-        use rayon::prelude::*;
-        inputs.par_iter().map(|s| self.check(s.as_ref())).collect()
+    /// Check one input, reusing a batch's domain cache when given.
+    pub(crate) fn check_one(
+        &self,
+        input: &str,
+        exact: bool,
+        cache: Option<&mut DomainCache>,
+    ) -> Check {
+        if exact {
+            self.check_extracted(input, input, Vec::new(), cache)
+        } else {
+            let extracted = extract(input);
+            self.check_extracted(input, &extracted.value, extracted.warnings, cache)
+        }
     }
+}
 
-    /// [`check_exact`](Self::check_exact) on many inputs, on all cores; in input order.
-    pub fn check_many_exact<S: AsRef<str> + Sync>(&self, inputs: &[S]) -> Vec<Check> {
-        use rayon::prelude::*;
-        inputs
-            .par_iter()
-            .map(|s| self.check_exact(s.as_ref()))
-            .collect()
+/// What the lists and the typo corrector say about one domain.
+#[derive(Debug, Clone, Default)]
+struct DomainVerdict {
+    flags: DomainFlags,
+    suggestion: Option<Box<str>>,
+}
+
+/// Per-thread memory of domain verdicts for batch calls, bounded so a list of millions of
+/// distinct domains cannot grow it without limit.
+#[derive(Default)]
+pub(crate) struct DomainCache {
+    verdicts: rustc_hash::FxHashMap<Box<str>, DomainVerdict>,
+}
+
+impl DomainCache {
+    const CAPACITY: usize = 1 << 16;
+
+    fn get_or_insert(
+        &mut self,
+        domain: &str,
+        compute: impl FnOnce() -> DomainVerdict,
+    ) -> DomainVerdict {
+        if let Some(v) = self.verdicts.get(domain) {
+            return v.clone();
+        }
+        if self.verdicts.len() >= Self::CAPACITY {
+            self.verdicts.clear();
+        }
+        let v = compute();
+        self.verdicts.insert(domain.into(), v.clone());
+        v
     }
 }
 

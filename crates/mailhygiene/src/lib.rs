@@ -27,6 +27,7 @@
 //! the free functions use the default one.
 #![warn(missing_docs)]
 
+mod batch;
 mod canonical;
 mod check;
 mod data;
@@ -37,6 +38,7 @@ mod parse;
 pub mod suppression;
 mod typo;
 
+pub use batch::{CheckColumns, StrColumn};
 pub use canonical::{CanonicalRule, ProviderRule, ProviderRules};
 pub use check::{
     canonical, check, normalize, suggest, Check, Checker, CheckerBuilder, Classification,
@@ -46,3 +48,8 @@ pub use extract::{extract, Extracted, Warning};
 pub use lists::{is_public_suffix, public_suffix, DomainFlags, DomainList, DomainLists, RoleList};
 pub use parse::{parse, parse_with, Address, ParseOptions};
 pub use typo::{DomainSuggestion, Suggestion, TypoCorrector};
+
+/// The README's Rust snippets run as doctests, so the front page never lies.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

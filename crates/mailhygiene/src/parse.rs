@@ -99,6 +99,10 @@ impl Address {
             Some(d) => format!("{}@{}", self.local(), d),
         }
     }
+    /// The address with the Unicode domain, as an owned string.
+    pub fn into_string(self) -> String {
+        self.text
+    }
     /// Whether the domain is an IP literal such as `[192.0.2.1]`.
     pub fn is_domain_literal(&self) -> bool {
         self.domain().starts_with('[')

@@ -1,43 +1,10 @@
 //! Typo correction of domains: suggest only when confident, abstain otherwise.
 //!
-//! The top complaint about mailcheck and its descendants is that they "correct" real domains:
-//! `mac.com` → `mail.com` (smashsend #25), `.com.ar` → `.com` (mailcheck #30), `hotmail.nl` →
-//! `hotmail.ca` (flanker #60), `.org.uk` → `.org` (smashsend #36), `mailo.com` and
-//! `pacific.co` (deep-email-validator #84, #68). The design works against that:
-//!
-//! * **Curated, small domain table** (`data/typo-domains.tsv`). *Targets* are big consumer
-//!   domains a typo may be corrected to; *real* domains (short or word-like labels, real
-//!   neighbours of targets such as `wahoo.com` or `cloud.com`) are never reached by an edit.
-//!   Nothing in the table, nothing the caller knows (lists, provider rules, the user's
-//!   allow-list) is ever corrected.
-//! * **A real public suffix is kept.** The second-level label is corrected only against targets
-//!   *under the same suffix*, so `yaho.co.uk` → `yahoo.co.uk` and `acme.com.ar` stays alone.
-//! * **A suffix is repaired only when it is not real**, the Public Suffix List being the judge:
-//!   `.con`, `.cmo`, `.ocm`, `.comm` are repaired; `.co` (Colombia) and `.cm` (Cameroon) are
-//!   real and kept — with one narrow exception: a provider label typed exactly whose provider
-//!   has a single domain, one edit away (`gmail.co`, `gmail.cm` → `gmail.com`; nobody has a
-//!   mailbox at Google's defensive registrations). `gmail.fr` is not one edit from `.com` and is
-//!   left alone (mailcheck #151); `hotmail.co` is one edit from both `hotmail.com` and
-//!   `hotmail.cl`, a tie, so it gets nothing.
-//! * **Small edit budgets.** Optimal-string-alignment distance (insertions, deletions,
-//!   substitutions, adjacent transpositions) of 1 for labels of 5 to 7 characters and 2 from 8;
-//!   labels shorter than 5 (`aol`, `msn`, `gmx`, `live`) are never reached by an edit.
-//! * **Abstain on ties** between different domains, and when a real domain is as close to the
-//!   typed one as the best target. No ordering of a hash map ever decides.
-//! * **Missing dots and broken syntax** (`gmailcom`, `gmail..com`, `gmail,com`): a suggestion
-//!   is made even when the input is not a valid address.
-//! * **IDN-safe**: punycode (`xn--`) labels are never edited into ASCII provider names; a
-//!   suggestion for an IDN domain is given back in Unicode.
-//!
-//! Performance: [`Checker::check`](crate::Checker::check) calls the corrector for every valid
-//! address, and most domains are corporate ones it has nothing to say about. That path costs a
-//! split, one or two hash probes and a scan of the few table labels of similar length under the
-//! same suffix, each rejected by a letter-set bitmask before any distance is computed. It
-//! allocates nothing, and asks the caller's `known` predicate only once a candidate exists.
+//! The rules are documented on [`TypoCorrector`], which is public.
 use std::sync::Arc;
 
 use once_cell::sync::Lazy;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::data::rows;
@@ -137,14 +104,24 @@ const CONF_REAL_SUFFIX: f32 = 0.6;
 /// … of an added dot or a syntax repair.
 const CONF_SYNTAX: f32 = 0.95;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Table {
-    /// Table entries under each suffix, bucketed by label length (index = length).
-    by_suffix: FxHashMap<Box<str>, Vec<Vec<Entry>>>,
+    /// Every table domain: never corrected (one probe settles `gmail.com`).
+    exact: FxHashSet<Box<str>>,
+    /// Table entries under each suffix.
+    by_suffix: FxHashMap<Box<str>, Group>,
     /// The suffixes of each label (`hotmail` → `com`, `co.uk`, …), for exact-label rules.
     by_label: FxHashMap<Box<str>, Vec<Box<str>>>,
     /// Every entry, for the rare paths (unknown TLD, missing dot) that search everything.
     all: Vec<Entry>,
+}
+
+/// The entries under one suffix, targets and real domains apart, each bucketed by label
+/// length (index = length) so a lookup scans only the lengths within reach.
+#[derive(Debug, Default, Clone)]
+struct Group {
+    targets: Vec<Vec<Entry>>,
+    reals: Vec<Vec<Entry>>,
 }
 
 impl Table {
@@ -163,7 +140,11 @@ impl Table {
             kind,
         };
         self.remove(&domain);
-        let buckets = self.by_suffix.entry(suffix.into()).or_default();
+        let group = self.by_suffix.entry(suffix.into()).or_default();
+        let buckets = match kind {
+            Kind::Target => &mut group.targets,
+            Kind::Real => &mut group.reals,
+        };
         if buckets.len() <= label.len() {
             buckets.resize(label.len() + 1, Vec::new());
         }
@@ -172,6 +153,7 @@ impl Table {
             .entry(label.into())
             .or_default()
             .push(suffix.into());
+        self.exact.insert(domain.as_str().into());
         self.all.push(entry);
     }
 
@@ -180,8 +162,10 @@ impl Table {
             return;
         };
         let same = |e: &Entry| &*e.label == label && &*e.suffix == suffix;
-        if let Some(buckets) = self.by_suffix.get_mut(suffix) {
-            buckets.iter_mut().for_each(|b| b.retain(|e| !same(e)));
+        if let Some(group) = self.by_suffix.get_mut(suffix) {
+            for bucket in group.targets.iter_mut().chain(group.reals.iter_mut()) {
+                bucket.retain(|e| !same(e));
+            }
         }
         if let Some(suffixes) = self.by_label.get_mut(label) {
             suffixes.retain(|s| &**s != suffix);
@@ -189,6 +173,7 @@ impl Table {
                 self.by_label.remove(label);
             }
         }
+        self.exact.remove(domain);
         self.all.retain(|e| !same(e));
     }
 }
@@ -211,7 +196,45 @@ static BUILTIN: Lazy<Arc<Table>> = Lazy::new(|| {
 });
 
 /// Corrects mistyped domains towards a small table of big consumer domains, and abstains
-/// whenever it is not confident (see the [module documentation](self) for the rules).
+/// whenever it is not confident.
+///
+/// The top complaint about mailcheck and its descendants is that they "correct" real domains:
+/// `mac.com` → `mail.com` (smashsend #25), `.com.ar` → `.com` (mailcheck #30), `hotmail.nl` →
+/// `hotmail.ca` (flanker #60), `.org.uk` → `.org` (smashsend #36), `mailo.com` and
+/// `pacific.co` (deep-email-validator #84, #68). The design works against that:
+///
+/// * **Curated, small domain table** (`data/typo-domains.tsv`). *Targets* are big consumer
+///   domains a typo may be corrected to; *real* domains (short or word-like labels, real
+///   neighbours of targets such as `wahoo.com` or `cloud.com`) are never reached by an edit.
+///   Nothing in the table, nothing the caller knows (lists, provider rules, the user's
+///   allow-list) is ever corrected.
+/// * **A real public suffix is kept.** The second-level label is corrected only against targets
+///   *under the same suffix*, so `yaho.co.uk` → `yahoo.co.uk` and `acme.com.ar` stays alone.
+/// * **A suffix is repaired only when it is not real**, the Public Suffix List being the judge:
+///   `.con`, `.cmo`, `.ocm`, `.comm` are repaired; `.co` (Colombia) and `.cm` (Cameroon) are
+///   real and kept — with one narrow exception: a provider label typed exactly whose provider
+///   has a single domain, one edit away (`gmail.co`, `gmail.cm` → `gmail.com`; nobody has a
+///   mailbox at Google's defensive registrations). `gmail.fr` is not one edit from `.com` and is
+///   left alone (mailcheck #151); `hotmail.co` is one edit from both `hotmail.com` and
+///   `hotmail.cl`, a tie, so it gets nothing. A non-existent TLD of any other domain is
+///   repaired to the most common TLD one edit away (`acme.con` → `acme.com`): the typed
+///   domain cannot exist, so nothing real is "corrected".
+/// * **Only the registrable label is edited**: `mail.gmial.com` is a host, and gets nothing.
+/// * **Small edit budgets.** Optimal-string-alignment distance (insertions, deletions,
+///   substitutions, adjacent transpositions) of 1 for labels of 5 to 7 characters and 2 from 8;
+///   labels shorter than 5 (`aol`, `msn`, `gmx`, `live`) are never reached by an edit.
+/// * **Abstain on ties** between different domains, and when a real domain is as close to the
+///   typed one as the best target. No ordering of a hash map ever decides.
+/// * **Missing dots and broken syntax** (`gmailcom`, `gmail..com`, `gmail,com`): a suggestion
+///   is made even when the input is not a valid address.
+/// * **IDN-safe**: punycode (`xn--`) labels are never edited into ASCII provider names; a
+///   suggestion for an IDN domain is given back in Unicode.
+///
+/// Performance: [`Checker::check`](crate::Checker::check) calls the corrector for every valid
+/// address, and most domains are corporate ones it has nothing to say about. That path costs a
+/// split, one or two hash probes and a scan of the few table labels of similar length under the
+/// same suffix, each rejected by a letter-set bitmask before any distance is computed. It
+/// allocates nothing, and asks the caller's `known` predicate only once a candidate exists.
 ///
 /// Confidence starts at 1 and is multiplied by `1 - 1/len` per edit of a label of `len`
 /// characters, by 0.9 for a repaired non-existent TLD (0.75 when several were equally close),
@@ -275,15 +298,7 @@ impl TypoCorrector {
     }
 
     fn table_mut(&mut self) -> &mut Table {
-        if Arc::strong_count(&self.table) > 1 {
-            let t = &*self.table;
-            self.table = Arc::new(Table {
-                by_suffix: t.by_suffix.clone(),
-                by_label: t.by_label.clone(),
-                all: t.all.clone(),
-            });
-        }
-        Arc::get_mut(&mut self.table).expect("unique after the copy above")
+        Arc::make_mut(&mut self.table)
     }
 
     /// Add a target: typos of its second-level label (under the same suffix) are corrected to
@@ -315,10 +330,10 @@ impl TypoCorrector {
         domain: &str,
         known: &dyn Fn(&str) -> bool,
     ) -> Option<DomainSuggestion> {
-        let candidate = if needs_syntax_repair(domain) {
-            self.repaired(domain, known)?
-        } else {
-            self.correct(domain)?
+        let candidate = match scan(domain) {
+            Shape::Clean => self.correct(domain)?,
+            Shape::Broken => self.repaired(domain, known)?,
+            Shape::NotADomain => return None,
         };
         if known(domain) {
             return None;
@@ -340,8 +355,8 @@ impl TypoCorrector {
     /// correct the result like any other domain. A repaired domain is suggested on its own
     /// only when its TLD is real.
     fn repaired(&self, domain: &str, known: &dyn Fn(&str) -> bool) -> Option<Candidate> {
-        let (fixed, edits) = repair_syntax(domain);
-        if fixed.is_empty() || needs_syntax_repair(&fixed) {
+        let (fixed, edits, spaces) = repair_syntax(domain);
+        if scan(&fixed) != Shape::Clean {
             return None;
         }
         let syntax = |mut c: Candidate| {
@@ -354,8 +369,10 @@ impl TypoCorrector {
         }
         let (label, suffix) = fixed.split_once('.')?;
         let tld = suffix.rsplit('.').next()?;
-        let plausible = is_ldh(fixed.as_bytes()) && is_tld(tld) && !label.is_empty();
-        (plausible || known(&fixed)).then(|| {
+        // Joining the pieces around a space is a guess (`acme corp.com`): only a table
+        // domain, found above, makes it safe.
+        let plausible = is_tld(tld) && !label.is_empty() && !spaces;
+        (plausible || self.table.exact.contains(fixed.as_str()) || known(&fixed)).then(|| {
             syntax(Candidate {
                 label: label.to_owned(),
                 suffix: suffix.to_owned(),
@@ -365,10 +382,9 @@ impl TypoCorrector {
         })
     }
 
-    /// Correct a syntactically clean domain.
+    /// Correct a syntactically clean domain (see [`scan`]).
     fn correct(&self, domain: &str) -> Option<Candidate> {
-        if !is_ldh(domain.as_bytes()) {
-            // Not a domain name (raw invalid input, or Unicode that IDNA refused).
+        if self.table.exact.contains(domain) {
             return None;
         }
         let Some((label, suffix)) = domain.split_once('.') else {
@@ -377,9 +393,9 @@ impl TypoCorrector {
         if label.is_empty() || suffix.is_empty() {
             return None;
         }
-        if let Some(buckets) = self.table.by_suffix.get(suffix) {
+        if let Some(group) = self.table.by_suffix.get(suffix) {
             // A table suffix is a real public suffix (tests/data_files.rs checks it).
-            return match nearest(label, buckets) {
+            return match nearest(label, group) {
                 Nearest::Exact => None,
                 Nearest::Target(e, d) => Some(Candidate {
                     label: e.label.to_string(),
@@ -421,12 +437,21 @@ impl TypoCorrector {
         if joint.is_some() {
             return joint;
         }
+        if self.table.by_label.contains_key(label) {
+            // A provider's label: only its own domains (searched above) would be right;
+            // `gmail.c` must not become `gmail.ca`.
+            return None;
+        }
         // A TLD repair of an arbitrary domain: the typed TLD does not exist, so no real
-        // domain is being "corrected".
+        // domain is being "corrected". A single letter is too little to go on (`.c`: `.ca`,
+        // `.ch` or `.com`?).
         let (head, tld) = match suffix.rsplit_once('.') {
             Some((head, tld)) => (Some(head), tld),
             None => (None, suffix),
         };
+        if tld.len() < 2 {
+            return None;
+        }
         let mut best: Option<(&str, u32)> = None;
         let mut ties = 0;
         for cand in TLD_REPAIRS {
@@ -518,53 +543,55 @@ impl TypoCorrector {
     }
 }
 
-/// The nearest entry to `label` among entries under one suffix, bucketed by label length.
-/// This is the hot path: no allocation, and most entries are rejected by length and letter
-/// set before any distance is computed.
-fn nearest<'a>(label: &str, buckets: &'a [Vec<Entry>]) -> Nearest<'a> {
+/// The nearest target to `label` under one suffix. This is the hot path: no allocation, and
+/// most entries are rejected by length and letter set before any distance is computed. Real
+/// domains are consulted only once a target is within budget, to abstain when one is as close.
+fn nearest<'a>(label: &str, group: &'a Group) -> Nearest<'a> {
     let n = label.len();
     if n > MAX_LABEL || label.starts_with("xn--") {
-        // Punycode is never edited into an ASCII provider name; an exact IDN entry could
-        // only match itself, and the caller's exact checks cover that.
+        // Punycode is never edited into an ASCII provider name.
         return Nearest::None;
     }
     let mask = letter_mask(label.as_bytes());
-    let lo = n.saturating_sub(MAX_LABEL_EDITS as usize);
-    let hi = (n + MAX_LABEL_EDITS as usize).min(buckets.len().saturating_sub(1));
+    // The entries whose label length is within `bound` of the typed one.
+    let within = |buckets: &'a [Vec<Entry>], bound: u32| {
+        let lo = n.saturating_sub(bound as usize);
+        let hi = (n + bound as usize).min(buckets.len().saturating_sub(1));
+        buckets.get(lo..=hi).unwrap_or(&[]).iter().flatten()
+    };
+    // Exact pre-filter: within `bound` edits, lengths differ by at most `bound` and letter
+    // sets by at most `2 * bound` symbols.
+    let reachable = |e: &Entry, bound: u32| {
+        n.abs_diff(e.label.len()) <= bound as usize && (mask ^ e.mask).count_ones() <= 2 * bound
+    };
     let mut best: Option<(&Entry, u32)> = None;
     let mut tie = false;
-    for bucket in buckets.get(lo..=hi).unwrap_or(&[]) {
-        for e in bucket {
-            let bound = e.bound();
-            if n.abs_diff(e.label.len()) > bound as usize
-                || (mask ^ e.mask).count_ones() > 2 * bound
-            {
-                continue;
-            }
-            let Some(d) = osa(label, &e.label, bound) else {
-                continue;
-            };
-            if d == 0 {
-                return Nearest::Exact;
-            }
-            match best {
-                Some((_, b)) if d > b => {}
-                Some((b, bd)) if d == bd => {
-                    // Two entries equally close: a tie, unless one of them could not be
-                    // suggested anyway and the other could — that is still a tie (a real
-                    // domain as close as the target), so abstain in both cases.
-                    tie |= b.label != e.label;
-                }
-                _ => {
-                    best = Some((e, d));
-                    tie = false;
-                }
-            }
+    for e in within(&group.targets, MAX_LABEL_EDITS) {
+        let budget = e.budget();
+        if !reachable(e, budget) {
+            continue;
+        }
+        let Some(d) = osa(label, &e.label, budget) else {
+            continue;
+        };
+        match best {
+            Some((_, b)) if d > b => {}
+            Some((b, bd)) if d == bd => tie |= b.label != e.label,
+            _ => (best, tie) = (Some((e, d)), false),
         }
     }
-    match best {
-        Some((e, d)) if !tie && d <= e.budget() => Nearest::Target(e, d),
-        _ => Nearest::None,
+    let Some((e, d)) = best else {
+        return Nearest::None;
+    };
+    if d == 0 {
+        return Nearest::Exact;
+    }
+    let real_as_close =
+        within(&group.reals, d).any(|r| reachable(r, d) && osa(label, &r.label, d).is_some());
+    if tie || real_as_close {
+        Nearest::None
+    } else {
+        Nearest::Target(e, d)
     }
 }
 
@@ -572,11 +599,40 @@ fn label_confidence(len: usize, edits: u32) -> f32 {
     (1.0 - 1.0 / len.max(2) as f32).powi(edits as i32)
 }
 
-/// Lowercase letters, digits, `-` and `.` only: the alphabet of a lowercase A-label domain.
-fn is_ldh(s: &[u8]) -> bool {
-    !s.is_empty()
-        && s.iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+/// What a typed domain looks like, from one pass over its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Lowercase letters, digits, `-` and single inner dots: the shape of an A-label domain.
+    Clean,
+    /// Otherwise clean, with repairable syntax: `..`, a leading or trailing dot, `,`, spaces.
+    Broken,
+    /// Anything else (raw invalid input, Unicode that IDNA refused, `<>` …): no suggestion.
+    NotADomain,
+}
+
+fn scan(domain: &str) -> Shape {
+    let bytes = domain.as_bytes();
+    if bytes.is_empty() {
+        return Shape::NotADomain;
+    }
+    let mut broken = bytes[0] == b'.' || bytes[bytes.len() - 1] == b'.';
+    let mut prev_dot = false;
+    for &b in bytes {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' => prev_dot = false,
+            b'.' => {
+                broken |= prev_dot;
+                prev_dot = true;
+            }
+            b',' | b' ' | b'\t' => broken = true,
+            _ => return Shape::NotADomain,
+        }
+    }
+    if broken {
+        Shape::Broken
+    } else {
+        Shape::Clean
+    }
 }
 
 /// One bit per letter, digit and `-` present. An edit changes at most two bits (a
@@ -595,59 +651,68 @@ fn letter_mask(s: &[u8]) -> u64 {
 }
 
 /// Optimal-string-alignment distance (Damerau–Levenshtein without repeated edits of one
-/// substring) between two ASCII strings, or `None` when it exceeds `bound`. Stack only.
+/// substring) between two ASCII strings, or `None` when it exceeds `bound`. Stack only; the
+/// common prefix and suffix are skipped first, so near-identical strings cost almost nothing.
 fn osa(a: &str, b: &str, bound: u32) -> Option<u32> {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
     if a.len().abs_diff(b.len()) > bound as usize {
         return None;
     }
-    if a == b {
-        return Some(0);
+    while let (Some(x), Some(y)) = (a.first(), b.first()) {
+        if x != y {
+            break;
+        }
+        (a, b) = (&a[1..], &b[1..]);
     }
-    if a.len() > MAX_LABEL + 8 || b.len() > MAX_LABEL + 8 {
+    while let (Some(x), Some(y)) = (a.last(), b.last()) {
+        if x != y {
+            break;
+        }
+        (a, b) = (&a[..a.len() - 1], &b[..b.len() - 1]);
+    }
+    if a.is_empty() || b.is_empty() {
+        return Some(a.len().max(b.len()) as u32).filter(|&d| d <= bound);
+    }
+    const W: usize = MAX_LABEL + 2;
+    if b.len() >= W {
         return None;
     }
-    const W: usize = MAX_LABEL + 9;
-    let (mut prev2, mut prev, mut cur) = ([0u32; W], [0u32; W], [0u32; W]);
-    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
-        *p = j as u32;
+    // Three rolling rows: i-2, i-1 and i.
+    let mut rows = [[0u8; W]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j as u8;
     }
     for i in 1..=a.len() {
-        cur[0] = i as u32;
-        let mut row_min = cur[0];
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i.min(255) as u8;
+        let mut row_min = rows[cur][0];
         for j in 1..=b.len() {
-            let cost = u32::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut v = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
+                v = v.min(rows[prev2][j - 2] + 1);
             }
-            cur[j] = v;
+            rows[cur][j] = v;
             row_min = row_min.min(v);
         }
-        if row_min > bound {
+        if u32::from(row_min) > bound {
             return None;
         }
-        prev2 = prev;
-        prev = cur;
     }
-    Some(prev[b.len()]).filter(|&d| d <= bound)
+    Some(u32::from(rows[a.len() % 3][b.len()])).filter(|&d| d <= bound)
 }
 
-fn needs_syntax_repair(domain: &str) -> bool {
-    domain.contains("..")
-        || domain.starts_with('.')
-        || domain.ends_with('.')
-        || domain.bytes().any(|b| b == b',' || b.is_ascii_whitespace())
-}
-
-/// Mechanical repairs of broken domain syntax, and how many were made: whitespace removed,
-/// `,` read as `.`, runs of dots collapsed, dots at the ends dropped.
-fn repair_syntax(domain: &str) -> (String, u32) {
+/// Mechanical repairs of broken domain syntax, how many were made, and whether a space was
+/// removed: whitespace removed, `,` read as `.`, runs of dots collapsed, dots at the ends
+/// dropped.
+fn repair_syntax(domain: &str) -> (String, u32, bool) {
     let mut out = String::with_capacity(domain.len());
     let mut edits = 0;
     for c in domain.chars() {
         match c {
-            c if c.is_whitespace() => edits += 1,
+            ' ' | '\t' => edits += 1,
             ',' | '.' => {
                 if c == ',' {
                     edits += 1;
@@ -665,7 +730,8 @@ fn repair_syntax(domain: &str) -> (String, u32) {
         out.pop();
         edits += 1;
     }
-    (out, edits)
+    let spaces = domain.bytes().any(|b| b == b' ' || b == b'\t');
+    (out, edits, spaces)
 }
 
 #[cfg(test)]
@@ -765,6 +831,8 @@ mod tests {
         assert_eq!(suggest("example.ogr"), s("example.org"));
         // Too far from any TLD.
         assert_eq!(suggest("acme.qqqq"), None);
+        assert_eq!(suggest("gmail.c"), None);
+        assert_eq!(suggest("acme.c"), None);
     }
 
     #[test]
@@ -841,6 +909,7 @@ mod tests {
         assert_eq!(suggest("gmail,com"), s("gmail.com"));
         assert_eq!(suggest("gmail .com"), s("gmail.com"));
         assert_eq!(suggest("acme..com"), s("acme.com"));
+        assert_eq!(suggest("acme corp.com"), None);
         assert_eq!(suggest(".."), None);
         let c = TypoCorrector::builtin()
             .suggest_domain("gmial..com", &|_| false)
@@ -882,6 +951,28 @@ mod tests {
         assert_eq!(typos.suggest_domain("exampel.com", &|_| false), None);
         typos.remove("exampal.com");
         assert!(typos.suggest_domain("exampel.com", &|_| false).is_some());
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        // A small deterministic generator over an alphabet of troublemakers.
+        let alphabet: Vec<char> = "gmail.co,m -xn‐ü\u{0}\u{430}\u{200b}9@..".chars().collect();
+        let typos = TypoCorrector::builtin();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 24) as usize;
+            let s: String = (0..len)
+                .map(|i| alphabet[((seed >> (i % 8 * 8)) as usize + i) % alphabet.len()])
+                .collect();
+            let _ = typos.suggest_domain(&s, &|_| false);
+        }
+        let long = "a".repeat(300) + ".com";
+        assert_eq!(typos.suggest_domain(&long, &|_| false), None);
+        let long_tld = format!("gmail.{}", "c".repeat(300));
+        assert_eq!(typos.suggest_domain(&long_tld, &|_| false), None);
     }
 
     #[test]

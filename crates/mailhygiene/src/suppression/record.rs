@@ -125,9 +125,9 @@ pub enum Scope {
     List(String),
     /// One unsubscribe group (SendGrid ASM).
     Group(String),
-    /// One topic or subscription type (SES topics, HubSpot subscription types).
+    /// One topic, tag or subscription type (SES topics, HubSpot subscription types, Mailgun tags).
     Topic(String),
-    /// One sending stream or tag (Postmark stream, Mailgun tag, one of the company's streams).
+    /// One transactional sending stream (a Postmark message stream, one of the company's streams).
     Stream(String),
 }
 

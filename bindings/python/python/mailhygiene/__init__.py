@@ -1,0 +1,58 @@
+"""Email list hygiene: validate, normalize, canonicalize, classify and suggest corrections.
+
+The functions use a default ``Checker()``; build a ``Checker`` for other options. Every rule
+lives in the Rust core; this package is a thin binding (``mailhygiene._native``).
+
+>>> import mailhygiene
+>>> r = mailhygiene.check('"Jane" <Jane.Doe+promo@googlemail.com>')
+>>> r.valid, r.address, r.canonical
+(True, 'Jane.Doe+promo@googlemail.com', 'janedoe@gmail.com')
+>>> mailhygiene.check("john..doe@example.com").error
+'consecutive_dots'
+"""
+
+from mailhygiene._native import (
+    ERROR_CODES,
+    Address,
+    Checker,
+    Classification,
+    InvalidAddressError,
+    ProviderRule,
+    Result,
+    Suggestion,
+    __version__,
+    canonical,
+    check,
+    check_many,
+    classify,
+    is_disposable,
+    is_free,
+    is_relay,
+    is_role,
+    normalize,
+    parse,
+    suggest,
+)
+
+__all__ = [
+    "ERROR_CODES",
+    "Address",
+    "Checker",
+    "Classification",
+    "InvalidAddressError",
+    "ProviderRule",
+    "Result",
+    "Suggestion",
+    "__version__",
+    "canonical",
+    "check",
+    "check_many",
+    "classify",
+    "is_disposable",
+    "is_free",
+    "is_relay",
+    "is_role",
+    "normalize",
+    "parse",
+    "suggest",
+]

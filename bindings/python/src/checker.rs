@@ -1,0 +1,639 @@
+//! `Checker`, its value types (`Address`, `Suggestion`, `Classification`, `ProviderRule`) and
+//! the module-level functions, which use the default checker.
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use mailhygiene::{Check, Checker, DomainList, ParseError, ParseOptions, ProviderRule};
+
+use crate::errors::{parse_error, surrogates_error};
+use crate::result::{columns, result_list, PyResult_};
+use crate::text::{cells, items, text, Text};
+
+static DEFAULT: LazyLock<Checker> = LazyLock::new(Checker::default);
+
+fn repr(py: Python<'_>, s: &str) -> PyResult<String> {
+    Ok(PyString::new(py, s).repr()?.to_string())
+}
+
+fn py_bool(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operations, shared by `Checker` methods and the module functions.
+
+fn do_check(checker: &Checker, address: &Bound<'_, PyString>, exact: bool) -> Check {
+    match text(address) {
+        Text::Utf8(s) if exact => checker.check_exact(s),
+        Text::Utf8(s) => checker.check(s),
+        Text::Surrogates(lossy) => checker.check_invalid_utf8(&lossy),
+    }
+}
+
+fn do_check_many<'py>(
+    checker: &Checker,
+    inputs: &Bound<'py, PyAny>,
+    columns_: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = inputs.py();
+    let items = items(inputs)?;
+    let cells = cells(&items)?;
+    let checks = py.detach(|| {
+        let mut checks = checker.check_many_optional(&cells.cells);
+        for (i, lossy) in &cells.surrogates {
+            checks[*i] = checker.check_invalid_utf8(lossy);
+        }
+        checks
+    });
+    drop(cells);
+    drop(items);
+    if columns_ {
+        let d = columns(py, &checks)?;
+        // Freeing a million results takes a noticeable fraction of a second; let Python go on.
+        py.detach(|| drop(checks));
+        Ok(d.into_any())
+    } else {
+        Ok(result_list(py, checks)?.into_any())
+    }
+}
+
+/// Run `f` on the text of a `str` that must be a valid address.
+fn with_valid<T>(
+    checker: &Checker,
+    address: &Bound<'_, PyString>,
+    f: impl FnOnce(&str) -> Result<T, ParseError>,
+) -> PyResult<T> {
+    let py = address.py();
+    match text(address) {
+        Text::Utf8(s) => f(s).map_err(|e| parse_error(py, &e)),
+        Text::Surrogates(lossy) => Err(surrogates_error(py, checker, &lossy)),
+    }
+}
+
+fn do_classify(checker: &Checker, address: &Bound<'_, PyString>) -> PyResult<PyClassification> {
+    let a = with_valid(checker, address, |s| checker.normalize(s))?;
+    Ok(PyClassification(checker.classify(&a)))
+}
+
+fn do_suggest(checker: &Checker, address: &Bound<'_, PyString>) -> Option<PySuggestion> {
+    match text(address) {
+        Text::Utf8(s) => checker.suggest(s).map(PySuggestion),
+        Text::Surrogates(_) => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value types.
+
+/// A valid address, normalized for delivery: local part NFC as written, domain lowercased.
+///
+/// `str(address)` is the address with the Unicode domain; `ascii` has the domain in A-labels.
+///
+/// >>> a = mailhygiene.normalize(" Jürgen@Bücher.Example ")
+/// >>> str(a), a.ascii, a.local, a.domain_ascii
+/// ('Jürgen@bücher.example', 'Jürgen@xn--bcher-kva.example', 'Jürgen', 'xn--bcher-kva.example')
+#[pyclass(name = "Address", module = "mailhygiene", frozen, eq, hash)]
+#[derive(PartialEq, Eq, Hash)]
+pub struct PyAddress(pub mailhygiene::Address);
+
+#[pymethods]
+impl PyAddress {
+    /// The local part (before the `@`), NFC.
+    #[getter]
+    fn local(&self) -> &str {
+        self.0.local()
+    }
+    /// The domain, lowercased Unicode form (U-labels).
+    #[getter]
+    fn domain(&self) -> &str {
+        self.0.domain()
+    }
+    /// The domain as lowercase A-labels (punycode).
+    #[getter]
+    fn domain_ascii(&self) -> &str {
+        self.0.domain_ascii()
+    }
+    /// The address with the A-label domain (the local part as written).
+    #[getter]
+    fn ascii(&self) -> String {
+        self.0.to_ascii()
+    }
+    /// Whether the domain is an IP address literal such as `[192.0.2.1]`.
+    #[getter]
+    fn is_domain_literal(&self) -> bool {
+        self.0.is_domain_literal()
+    }
+    fn __str__(&self) -> &str {
+        self.0.as_str()
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("Address({})", repr(py, self.0.as_str())?))
+    }
+}
+
+/// A suggested correction of a mistyped domain.
+///
+/// >>> s = mailhygiene.suggest("john@gmial.com")
+/// >>> s.address, s.domain, s.distance
+/// ('john@gmail.com', 'gmail.com', 1)
+#[pyclass(name = "Suggestion", module = "mailhygiene", frozen)]
+pub struct PySuggestion(pub mailhygiene::Suggestion);
+
+#[pymethods]
+impl PySuggestion {
+    /// The full corrected address (the local part unchanged).
+    #[getter]
+    fn address(&self) -> &str {
+        &self.0.address
+    }
+    /// The corrected domain.
+    #[getter]
+    fn domain(&self) -> &str {
+        &self.0.domain
+    }
+    /// The edit distance between the typed and the suggested domain.
+    #[getter]
+    fn distance(&self) -> u32 {
+        self.0.distance
+    }
+    /// Confidence in (0, 1].
+    #[getter]
+    fn confidence(&self) -> f32 {
+        self.0.confidence
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Suggestion(address={}, distance={}, confidence={})",
+            repr(py, &self.0.address)?,
+            self.0.distance,
+            self.0.confidence
+        ))
+    }
+}
+
+/// The role and list flags of a valid address.
+///
+/// >>> c = mailhygiene.classify("noreply@mailinator.com")
+/// >>> c.role is not None, c.disposable, c.free
+/// (True, True, False)
+#[pyclass(name = "Classification", module = "mailhygiene", frozen)]
+pub struct PyClassification(pub mailhygiene::Classification);
+
+#[pymethods]
+impl PyClassification {
+    /// The role category (e.g. `'noreply'`) when the local part is a role account, else None.
+    #[getter]
+    fn role(&self) -> Option<&str> {
+        self.0.role.as_deref()
+    }
+    /// Whether the domain (or a parent) is a disposable mailbox domain.
+    #[getter]
+    fn disposable(&self) -> bool {
+        self.0.domain.disposable
+    }
+    /// Whether the domain (or a parent) is a privacy relay or forwarder.
+    #[getter]
+    fn relay(&self) -> bool {
+        self.0.domain.relay
+    }
+    /// Whether the domain is a free consumer mailbox provider.
+    #[getter]
+    fn free(&self) -> bool {
+        self.0.domain.free
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let role = match &self.0.role {
+            Some(r) => repr(py, r)?,
+            None => "None".into(),
+        };
+        let f = &self.0.domain;
+        Ok(format!(
+            "Classification(role={role}, disposable={}, relay={}, free={})",
+            py_bool(f.disposable),
+            py_bool(f.relay),
+            py_bool(f.free)
+        ))
+    }
+}
+
+/// How one mail provider treats the local parts of one of its domains; give it to `Checker`.
+///
+/// The rule applies to exactly `domain`, never its subdomains. The domain is stored as
+/// lowercase A-labels.
+///
+/// >>> rule = mailhygiene.ProviderRule("example.com", strip_dots=True, strip_tag=True)
+/// >>> mailhygiene.Checker(provider_rules=[rule]).canonical("J.Doe+news@example.com")
+/// 'jdoe@example.com'
+#[pyclass(name = "ProviderRule", module = "mailhygiene", frozen)]
+#[derive(Clone)]
+pub struct PyProviderRule(pub ProviderRule);
+
+#[pymethods]
+impl PyProviderRule {
+    #[new]
+    #[pyo3(signature = (domain, *, strip_dots = false, strip_tag = false, canonical_domain = None, provider = None))]
+    fn new(
+        domain: &str,
+        strip_dots: bool,
+        strip_tag: bool,
+        canonical_domain: Option<&str>,
+        provider: Option<&str>,
+    ) -> Self {
+        let mut rule = ProviderRule::new(domain)
+            .strip_dots(strip_dots)
+            .strip_tag(strip_tag);
+        if let Some(d) = canonical_domain {
+            rule = rule.canonical_domain(d);
+        }
+        if let Some(p) = provider {
+            rule = rule.provider(p);
+        }
+        PyProviderRule(rule)
+    }
+    /// The domain the rule applies to (lowercase A-labels).
+    #[getter]
+    fn domain(&self) -> &str {
+        &self.0.domain
+    }
+    /// The domain used in the canonical key when it differs, else None.
+    #[getter]
+    fn canonical_domain(&self) -> Option<&str> {
+        self.0.canonical_domain.as_deref()
+    }
+    /// Whether dots in the local part are ignored by the provider.
+    #[getter]
+    fn strip_dots(&self) -> bool {
+        self.0.strip_dots
+    }
+    /// Whether a `+tag` reaches the same mailbox.
+    #[getter]
+    fn strip_tag(&self) -> bool {
+        self.0.strip_tag
+    }
+    /// The provider name (`'custom'` unless given).
+    #[getter]
+    fn provider(&self) -> &str {
+        &self.0.provider
+    }
+    /// Where the rule is documented (`'user'` for rules made here).
+    #[getter]
+    fn source(&self) -> &str {
+        &self.0.source
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let r = &self.0;
+        let canonical = match &r.canonical_domain {
+            Some(d) => repr(py, d)?,
+            None => "None".into(),
+        };
+        Ok(format!(
+            "ProviderRule({}, strip_dots={}, strip_tag={}, canonical_domain={canonical}, provider={})",
+            repr(py, &r.domain)?,
+            py_bool(r.strip_dots),
+            py_bool(r.strip_tag),
+            repr(py, &r.provider)?
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checker.
+
+fn domain_list(name: &str) -> PyResult<DomainList> {
+    match name {
+        "disposable" => Ok(DomainList::Disposable),
+        "relay" => Ok(DomainList::Relay),
+        "free" => Ok(DomainList::Free),
+        other => Err(PyValueError::new_err(format!(
+            "unknown domain list {other:?}: expected 'disposable', 'relay' or 'free'"
+        ))),
+    }
+}
+
+/// A configured address engine: parse options, extra or removed list entries, provider rules.
+///
+/// All arguments are keyword-only. The module-level functions (`check`, `canonical`, …) use a
+/// default `Checker()`. A checker is immutable and safe to share between threads.
+///
+/// Arguments:
+///     allow_quoted_local: accept `"john doe"@example.com` (RFC 5322 §3.2.4).
+///     allow_domain_literal: accept `user@[192.0.2.1]` (RFC 5321 §4.1.3).
+///     allow_single_label: accept `root@localhost` (intranets).
+///     lenient_lengths: skip the 64-octet local part and 254-octet address limits.
+///     add_domains: `{"disposable" | "relay" | "free": [domain, ...]}` added to the lists.
+///     remove_domains: the same shape, removed from the lists.
+///     allow_domains: domains that are never disposable and never typo-corrected.
+///     provider_rules: `ProviderRule`s that add to or replace the built-in ones.
+///     remove_provider_rules: domains whose built-in provider rule is dropped.
+///     add_roles: `{local_part: category}` role accounts to add.
+///     remove_roles: role local parts to drop.
+///
+/// >>> checker = mailhygiene.Checker(
+/// ...     allow_single_label=True,
+/// ...     add_domains={"disposable": ["throwaway.example"]},
+/// ...     allow_domains=["mailinator.com"],
+/// ... )
+/// >>> checker.check("x@throwaway.example").disposable, checker.check("x@mailinator.com").disposable
+/// (True, False)
+/// >>> checker.check("root@localhost").valid
+/// True
+#[pyclass(name = "Checker", module = "mailhygiene", frozen)]
+pub struct PyChecker(pub Checker);
+
+#[pymethods]
+impl PyChecker {
+    #[new]
+    #[pyo3(signature = (
+        *,
+        allow_quoted_local = false,
+        allow_domain_literal = false,
+        allow_single_label = false,
+        lenient_lengths = false,
+        add_domains = None,
+        remove_domains = None,
+        allow_domains = None,
+        provider_rules = None,
+        remove_provider_rules = None,
+        add_roles = None,
+        remove_roles = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        allow_quoted_local: bool,
+        allow_domain_literal: bool,
+        allow_single_label: bool,
+        lenient_lengths: bool,
+        add_domains: Option<HashMap<String, Vec<String>>>,
+        remove_domains: Option<HashMap<String, Vec<String>>>,
+        allow_domains: Option<Vec<String>>,
+        provider_rules: Option<Vec<Bound<'_, PyProviderRule>>>,
+        remove_provider_rules: Option<Vec<String>>,
+        add_roles: Option<HashMap<String, String>>,
+        remove_roles: Option<Vec<String>>,
+    ) -> PyResult<Self> {
+        let mut b = Checker::builder().options(
+            ParseOptions::new()
+                .allow_quoted_local(allow_quoted_local)
+                .allow_domain_literal(allow_domain_literal)
+                .allow_single_label(allow_single_label)
+                .lenient_lengths(lenient_lengths),
+        );
+        for (list, domains) in add_domains.unwrap_or_default() {
+            let list = domain_list(&list)?;
+            for d in domains {
+                b = b.add_domain(list, &d);
+            }
+        }
+        for (list, domains) in remove_domains.unwrap_or_default() {
+            let list = domain_list(&list)?;
+            for d in domains {
+                b = b.remove_domain(list, &d);
+            }
+        }
+        for d in allow_domains.unwrap_or_default() {
+            b = b.allow_domain(&d);
+        }
+        for rule in provider_rules.unwrap_or_default() {
+            b = b.provider_rule(rule.get().0.clone());
+        }
+        for d in remove_provider_rules.unwrap_or_default() {
+            b = b.remove_provider_rule(&d);
+        }
+        for (local, category) in add_roles.unwrap_or_default() {
+            b = b.add_role(&local, &category);
+        }
+        for local in remove_roles.unwrap_or_default() {
+            b = b.remove_role(&local);
+        }
+        Ok(PyChecker(b.build()))
+    }
+
+    /// Check one input: extract the address from a messy cell (trim, display name,
+    /// `mailto:`), validate, normalize, canonicalize, classify and suggest.
+    ///
+    /// With `exact=True` the input is judged exactly as given (no extraction). An invalid
+    /// address gives a `Result` with `valid=False` and an error code, never an exception.
+    #[pyo3(signature = (address, *, exact = false))]
+    fn check(&self, address: &Bound<'_, PyString>, exact: bool) -> PyResult_ {
+        PyResult_(do_check(&self.0, address, exact))
+    }
+
+    /// Check many inputs on all cores, with the GIL released; one result per input, in order.
+    ///
+    /// `inputs` is any iterable of `str` (list, tuple, generator, pandas Series, numpy array,
+    /// pyarrow Array / ChunkedArray, polars Series). `None` and NaN cells give an invalid
+    /// result (`error='empty'`); other non-`str` items raise `TypeError`.
+    ///
+    /// Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
+    /// (the `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)`
+    /// take directly.
+    #[pyo3(signature = (inputs, *, columns = false))]
+    fn check_many<'py>(
+        &self,
+        inputs: &Bound<'py, PyAny>,
+        columns: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        do_check_many(&self.0, inputs, columns)
+    }
+
+    /// Parse `address` exactly as given (no extraction); raises `InvalidAddressError`.
+    fn parse(&self, address: &Bound<'_, PyString>) -> PyResult<PyAddress> {
+        with_valid(&self.0, address, |s| self.0.parse(s)).map(PyAddress)
+    }
+
+    /// Extract then parse: the deliverable `Address`; raises `InvalidAddressError`.
+    fn normalize(&self, address: &Bound<'_, PyString>) -> PyResult<PyAddress> {
+        with_valid(&self.0, address, |s| self.0.normalize(s)).map(PyAddress)
+    }
+
+    /// The canonical key for de-duplication and suppression matching; raises
+    /// `InvalidAddressError`.
+    fn canonical(&self, address: &Bound<'_, PyString>) -> PyResult<String> {
+        with_valid(&self.0, address, |s| self.0.canonical(s))
+    }
+
+    /// A `Suggestion` when the domain looks mistyped, else None. Works on invalid input too.
+    fn suggest(&self, address: &Bound<'_, PyString>) -> Option<PySuggestion> {
+        do_suggest(&self.0, address)
+    }
+
+    /// The role category and list flags of a valid address; raises `InvalidAddressError`.
+    fn classify(&self, address: &Bound<'_, PyString>) -> PyResult<PyClassification> {
+        do_classify(&self.0, address)
+    }
+
+    /// Whether a valid address is a role account; raises `InvalidAddressError`.
+    fn is_role(&self, address: &Bound<'_, PyString>) -> PyResult<bool> {
+        Ok(do_classify(&self.0, address)?.0.role.is_some())
+    }
+
+    /// Whether a valid address has a disposable domain; raises `InvalidAddressError`.
+    fn is_disposable(&self, address: &Bound<'_, PyString>) -> PyResult<bool> {
+        Ok(do_classify(&self.0, address)?.0.domain.disposable)
+    }
+
+    /// Whether a valid address is at a privacy relay; raises `InvalidAddressError`.
+    fn is_relay(&self, address: &Bound<'_, PyString>) -> PyResult<bool> {
+        Ok(do_classify(&self.0, address)?.0.domain.relay)
+    }
+
+    /// Whether a valid address is at a free consumer provider; raises `InvalidAddressError`.
+    fn is_free(&self, address: &Bound<'_, PyString>) -> PyResult<bool> {
+        Ok(do_classify(&self.0, address)?.0.domain.free)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module-level functions: the default checker.
+
+/// Check one input with the default checker: extract the address from a messy cell (trim,
+/// display name, `mailto:`), validate, normalize, canonicalize, classify and suggest.
+///
+/// With `exact=True` the input is judged exactly as given (no extraction). An invalid address
+/// gives a `Result` with `valid=False` and a stable `error` code, never an exception.
+///
+/// >>> r = mailhygiene.check("  Jane.Doe+news@GoogleMail.com ")
+/// >>> r.valid, r.address, r.canonical, r.free
+/// (True, 'Jane.Doe+news@googlemail.com', 'janedoe@gmail.com', True)
+/// >>> r.warnings
+/// ('trimmed_whitespace',)
+/// >>> mailhygiene.check("john..doe@example.com").error
+/// 'consecutive_dots'
+/// >>> mailhygiene.check(" a@example.com", exact=True).error
+/// 'whitespace'
+#[pyfunction]
+#[pyo3(signature = (address, *, exact = false))]
+pub fn check(address: &Bound<'_, PyString>, exact: bool) -> PyResult_ {
+    PyResult_(do_check(&DEFAULT, address, exact))
+}
+
+/// Check many inputs with the default checker on all cores, with the GIL released; one result
+/// per input, in order.
+///
+/// `inputs` is any iterable of `str` (list, tuple, generator, pandas Series, numpy array,
+/// pyarrow Array / ChunkedArray, polars Series). `None` and NaN cells give an invalid result
+/// (`error='empty'`); other non-`str` items raise `TypeError`.
+///
+/// Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
+/// `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)` take
+/// directly.
+///
+/// >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]
+/// [True, False, False]
+/// >>> mailhygiene.check_many(["a@example.com", None], columns=True)["error"]
+/// [None, 'empty']
+#[pyfunction]
+#[pyo3(signature = (inputs, *, columns = false))]
+pub fn check_many<'py>(inputs: &Bound<'py, PyAny>, columns: bool) -> PyResult<Bound<'py, PyAny>> {
+    do_check_many(&DEFAULT, inputs, columns)
+}
+
+/// Parse `address` exactly as given (no trimming, no display name) with the default options.
+///
+/// Raises `InvalidAddressError` (a `ValueError`) with `.code` and `.message`.
+///
+/// >>> str(mailhygiene.parse("John.Doe@Example.COM"))
+/// 'John.Doe@example.com'
+/// >>> try:
+/// ...     mailhygiene.parse("a@b")
+/// ... except mailhygiene.InvalidAddressError as e:
+/// ...     print(e.code)
+/// single_label_domain
+#[pyfunction]
+pub fn parse(address: &Bound<'_, PyString>) -> PyResult<PyAddress> {
+    with_valid(&DEFAULT, address, |s| DEFAULT.parse(s)).map(PyAddress)
+}
+
+/// Extract then parse: the deliverable `Address` of a messy cell.
+///
+/// Raises `InvalidAddressError` (a `ValueError`) with `.code` and `.message`.
+///
+/// >>> str(mailhygiene.normalize('"Doe, John" <John@Example.com>'))
+/// 'John@example.com'
+#[pyfunction]
+pub fn normalize(address: &Bound<'_, PyString>) -> PyResult<PyAddress> {
+    with_valid(&DEFAULT, address, |s| DEFAULT.normalize(s)).map(PyAddress)
+}
+
+/// The canonical key of an address, for de-duplication and suppression matching: two
+/// spellings of one mailbox get the same key. It is not an address to send to.
+///
+/// Raises `InvalidAddressError` (a `ValueError`) with `.code` and `.message`.
+///
+/// >>> mailhygiene.canonical("J.Doe+x@gmail.com")
+/// 'jdoe@gmail.com'
+/// >>> mailhygiene.canonical("J.Doe+x@example.com")
+/// 'j.doe+x@example.com'
+#[pyfunction]
+pub fn canonical(address: &Bound<'_, PyString>) -> PyResult<String> {
+    with_valid(&DEFAULT, address, |s| DEFAULT.canonical(s))
+}
+
+/// A `Suggestion` when the domain looks mistyped, else None. Works on invalid input too; it
+/// abstains rather than guess.
+///
+/// >>> mailhygiene.suggest("bob@yaho.com").address
+/// 'bob@yahoo.com'
+/// >>> mailhygiene.suggest("bob@example.com") is None
+/// True
+#[pyfunction]
+pub fn suggest(address: &Bound<'_, PyString>) -> Option<PySuggestion> {
+    do_suggest(&DEFAULT, address)
+}
+
+/// The role category and list flags (`Classification`) of a valid address.
+///
+/// Raises `InvalidAddressError` (a `ValueError`) with `.code` and `.message`.
+#[pyfunction]
+pub fn classify(address: &Bound<'_, PyString>) -> PyResult<PyClassification> {
+    do_classify(&DEFAULT, address)
+}
+
+/// Whether a valid address is a role account (`info@`, `noreply@`).
+///
+/// Raises `InvalidAddressError` when the address is invalid.
+///
+/// >>> mailhygiene.is_role("info@example.com"), mailhygiene.is_role("jane@example.com")
+/// (True, False)
+#[pyfunction]
+pub fn is_role(address: &Bound<'_, PyString>) -> PyResult<bool> {
+    Ok(do_classify(&DEFAULT, address)?.0.role.is_some())
+}
+
+/// Whether a valid address has a disposable (throwaway) domain, itself or a parent.
+///
+/// Raises `InvalidAddressError` when the address is invalid.
+///
+/// >>> mailhygiene.is_disposable("x@mailinator.com")
+/// True
+#[pyfunction]
+pub fn is_disposable(address: &Bound<'_, PyString>) -> PyResult<bool> {
+    Ok(do_classify(&DEFAULT, address)?.0.domain.disposable)
+}
+
+/// Whether a valid address is at a privacy relay or forwarder (a real person behind an alias).
+///
+/// Raises `InvalidAddressError` when the address is invalid.
+#[pyfunction]
+pub fn is_relay(address: &Bound<'_, PyString>) -> PyResult<bool> {
+    Ok(do_classify(&DEFAULT, address)?.0.domain.relay)
+}
+
+/// Whether a valid address is at a free consumer mailbox provider (`gmail.com`).
+///
+/// Raises `InvalidAddressError` when the address is invalid.
+///
+/// >>> mailhygiene.is_free("jane@gmail.com")
+/// True
+#[pyfunction]
+pub fn is_free(address: &Bound<'_, PyString>) -> PyResult<bool> {
+    Ok(do_classify(&DEFAULT, address)?.0.domain.free)
+}

@@ -1,0 +1,151 @@
+//! Detection from headers and JSON shapes, file-level errors, and reject bookkeeping
+//! (line numbers, codes, the `rows_read == rows_used + rejects` invariant).
+use mailhygiene::suppression::import::{detect, import_bytes, ImportOptions, System};
+
+#[test]
+fn system_codes_round_trip() {
+    for system in System::ALL {
+        assert_eq!(system.code().parse::<System>().unwrap(), system);
+    }
+    assert_eq!(" SES ".parse::<System>().unwrap(), System::Ses);
+    assert_eq!(
+        "aweber".parse::<System>().unwrap_err().code(),
+        "unknown_system"
+    );
+}
+
+#[test]
+fn csv_headers() {
+    let cases: &[(&str, &str, Option<System>)] = &[
+        ("a.csv", "Email Address,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CONFIRM_TIME,CONFIRM_IP,LEID,EUID\n", Some(System::Mailchimp)),
+        // BOM, lower case, semicolons.
+        ("a.csv", "\u{feff}email address;member_rating;optin_time\n", Some(System::Mailchimp)),
+        // TAB-separated SFMC extract.
+        ("a.txt", "ClientID\tSendID\tSubscriberKey\tEmailAddress\tEventDate\tBounceCategory\tSMTPCode\tBounceReason\n", Some(System::Sfmc)),
+        ("a.csv", "EmailAddress,SuppressionReason,Origin,CreatedAt\n", Some(System::Postmark)),
+        ("a.csv", "email,reason\n", Some(System::Ses)),
+        ("a.csv", "x@example.com,BOUNCE\n", Some(System::Ses)),
+        ("a.csv", "email,senderEmail,reason,blockedAt\n", Some(System::Brevo)),
+        ("a.csv", "email,reason,detail,created_at,last_event_at,expires_at\n", Some(System::Mandrill)),
+        ("a.csv", "address,code,error,created_at\n", Some(System::Mailgun)),
+        ("a.csv", "address,tags,created_at\n", Some(System::Mailgun)),
+        ("bounces.csv", "email,created,reason,status\n", Some(System::Sendgrid)),
+        ("a.csv", "email,group_id,group_name,created_at\n", Some(System::Sendgrid)),
+        ("a.csv", "Email,Suppression Reason,Suppression Date\n", Some(System::Klaviyo)),
+        ("a.csv", "Email,Status,Legal basis,Source of status,Date\n", Some(System::Hubspot)),
+        ("a.csv", "Record ID,Email,Unsubscribed from all email\n", Some(System::Hubspot)),
+        ("a.csv", "Contact,Note\n", None),
+    ];
+    for (name, header, want) in cases {
+        assert_eq!(detect(name, header.as_bytes()), *want, "{header:?}");
+    }
+}
+
+#[test]
+fn json_shapes() {
+    let cases: &[(&str, Option<System>)] = &[
+        (r#"{"SuppressedDestinationSummaries": [{"EmailAddress": "a@b.example", "Reason": "BOUNCE", "LastUpdateTime": 1}]}"#, Some(System::Ses)),
+        (r#"{"SuppressedDestination": {"EmailAddress": "a@b.example", "Reason": "BOUNCE"}}"#, Some(System::Ses)),
+        (r#"{"Suppressions": [{"EmailAddress": "a@b.example", "SuppressionReason": "HardBounce", "Origin": "Recipient", "CreatedAt": "2019-12-17T08:58:33-05:00"}]}"#, Some(System::Postmark)),
+        (r#"{"count": 1, "contacts": [{"email": "a@b.example", "reason": {"code": "hardBounce"}, "blockedAt": "2017-05-01T12:30:00Z"}]}"#, Some(System::Brevo)),
+        (r#"{"items": [{"address": "a@b.example", "created_at": "Fri, 21 Oct 2011 11:02:55 UTC"}], "paging": {}}"#, Some(System::Mailgun)),
+        (r#"[{"email": "a@b.example", "reason": "hard-bounce", "detail": "x", "created_at": "2013-01-01 15:30:27"}]"#, Some(System::Mandrill)),
+        (r#"[{"created": 1443651125, "email": "a@b.example", "ip": "10.0.0.1"}]"#, Some(System::Sendgrid)),
+        (r#"{"data": [{"type": "profile", "attributes": {"email": "a@b.example"}}]}"#, Some(System::Klaviyo)),
+        ("{\"emailAddress\":\"a@b.example\",\"reason\":\"BOUNCE\"}\n{\"emailAddress\":\"c@b.example\",\"reason\":\"COMPLAINT\"}\n", Some(System::Ses)),
+        (r#"{"whatever": true}"#, None),
+    ];
+    for (json, want) in cases {
+        assert_eq!(detect("x.json", json.as_bytes()), *want, "{json}");
+    }
+}
+
+#[test]
+fn sendgrid_lists_by_file_name() {
+    let csv =
+        "email,created,reason,status\na@example.com,1443651125,550 5.1.1 no such user,5.1.1\n";
+    let reason = |name: &str| {
+        import_bytes(name, csv.as_bytes(), &ImportOptions::new("s"))
+            .unwrap()
+            .records[0]
+            .reason
+            .code()
+    };
+    assert_eq!(reason("sendgrid_bounces_2024.csv"), "hard_bounce");
+    assert_eq!(reason("exports/Blocks.csv"), "block");
+}
+
+#[test]
+fn file_level_errors() {
+    let opts = ImportOptions::new("s");
+    let e = import_bytes("x.csv", b"Contact,Note\na,b\n", &opts).unwrap_err();
+    assert_eq!(e.code(), "unknown_format");
+    assert!(e.to_string().contains("Contact,Note"), "{e}");
+
+    let e = import_bytes(
+        "x.csv",
+        b"email,reason\na@example.com,BOUNCE\nb@example.com,\xff\n",
+        &opts,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "not_utf8");
+    assert!(e.to_string().contains("x.csv:3"), "{e}");
+
+    let e = import_bytes("x.json", b"[\n{\"email\": \"a@example.com\",\n", &opts).unwrap_err();
+    assert_eq!(e.code(), "bad_json");
+
+    let e = import_bytes(
+        "x.csv",
+        b"Contact,Note\n",
+        &ImportOptions::new("s").system(System::Generic),
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "bad_option");
+}
+
+#[test]
+fn rejects_keep_line_numbers_across_multiline_rows() {
+    // Row 1 spans lines 2-3 (a quoted newline); the bad row starts on line 4.
+    let csv = "email,created,reason,status\n\
+a@example.com,1443651125,\"550 5.1.1 user unknown\nsecond line\",5.1.1\n\
+bad@@example.com,1443651125,x,5.1.1\n\
+,1443651125,x,5.1.1\n\
+c@example.com\n";
+    let out = import_bytes("bounces.csv", csv.as_bytes(), &ImportOptions::new("s")).unwrap();
+    let got: Vec<(u64, &str)> = out
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.code.as_str()))
+        .collect();
+    // A short row (no `created`) is still read: its address is fine, the rest is empty.
+    assert_eq!(got, vec![(4, "multiple_at"), (5, "missing_address")]);
+    assert_eq!(
+        out.records
+            .iter()
+            .map(|r| r.provenance.line)
+            .collect::<Vec<_>>(),
+        vec![2, 6]
+    );
+    assert_eq!(out.rejects[0].raw, "bad@@example.com,1443651125,x,5.1.1");
+    assert_eq!(out.rejects[0].file, "bounces.csv");
+    assert_eq!((out.rows_read, out.rows_used), (4, 2));
+}
+
+#[test]
+fn json_rejects_point_at_the_object_line() {
+    let json = "[\n  {\"created\": 1, \"email\": \"ok@example.com\", \"ip\": \"x\"},\n\n  {\"created\": \"soon\",\n   \"email\": \"b@example.com\", \"ip\": \"x\"}\n]";
+    let out = import_bytes(
+        "spam_reports.json",
+        json.as_bytes(),
+        &ImportOptions::new("s"),
+    )
+    .unwrap();
+    assert_eq!(
+        out.rejects
+            .iter()
+            .map(|r| (r.line, r.code.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(4, "bad_date")]
+    );
+    assert_eq!(out.records[0].provenance.line, 2);
+}
