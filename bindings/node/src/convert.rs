@@ -170,12 +170,24 @@ pub(crate) fn flag(f: &Option<Flag>) -> bool {
 
 /// An array of strings, copied into one buffer. A non-array or a non-string element is a
 /// `TypeError` naming the index.
+#[derive(Default)]
 pub struct Texts {
     buf: String,
     ends: Vec<usize>,
 }
 
 impl Texts {
+    /// The number of strings.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// String `i`.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+
     /// The strings, borrowed from the buffer.
     pub fn as_strs(&self) -> Vec<&str> {
         let mut start = 0;

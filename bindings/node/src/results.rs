@@ -17,6 +17,8 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
 
+use crate::convert::Texts;
+
 /// Everything known about one input: the core's `Check`, with camelCase keys.
 #[napi(
     object,
@@ -133,7 +135,8 @@ impl ToNapiValue for CheckResult {
 /// The output of a batch: rows or columns.
 pub enum Batch {
     Rows(Vec<Check>),
-    Columns(Vec<Check>),
+    /// The inputs (the core's columns do not repeat them) and the result columns.
+    Columns(Texts, mailhygiene::CheckColumns),
 }
 
 impl TypeName for Batch {
@@ -162,7 +165,7 @@ impl ToNapiValue for Batch {
                 }
                 Ok(arr)
             }
-            Batch::Columns(checks) => js.columns(&checks),
+            Batch::Columns(inputs, cols) => js.columns(&inputs, &cols),
         }
     }
 }
@@ -511,30 +514,39 @@ impl Js {
     }
 
     /// The columns of a batch, as a `CheckColumns` object.
-    unsafe fn columns(&mut self, checks: &[Check]) -> Result<sys::napi_value> {
+    unsafe fn columns(
+        &mut self,
+        inputs: &Texts,
+        cols: &mailhygiene::CheckColumns,
+    ) -> Result<sys::napi_value> {
         let env = self.env;
-        let valid: Vec<_> = checks.iter().map(|c| self.bool(c.valid)).collect();
-        let role: Vec<_> = checks.iter().map(|c| self.bool(c.role)).collect();
-        let disposable: Vec<_> = checks.iter().map(|c| self.bool(c.disposable)).collect();
-        let relay: Vec<_> = checks.iter().map(|c| self.bool(c.relay)).collect();
-        let free: Vec<_> = checks.iter().map(|c| self.bool(c.free)).collect();
-        let mut error = Vec::with_capacity(checks.len());
-        let mut warnings = Vec::with_capacity(checks.len());
-        let mut rules = Vec::with_capacity(checks.len());
-        for c in checks {
-            error.push(self.opt_code(c.error)?);
-            warnings.push(self.frozen(c.warnings.iter().map(|w| w.code()).collect())?);
-            rules.push(self.frozen(c.rules.iter().map(|r| r.code()).collect())?);
+        let n = cols.len();
+        let bools = |v: &[bool]| v.iter().map(|&b| self.bool(b)).collect::<Vec<_>>();
+        let (valid, role, disposable, relay, free) = (
+            bools(&cols.valid),
+            bools(&cols.role),
+            bools(&cols.disposable),
+            bools(&cols.relay),
+            bools(&cols.free),
+        );
+        let mut error = Vec::with_capacity(n);
+        let mut warnings = Vec::with_capacity(n);
+        let mut rules = Vec::with_capacity(n);
+        for i in 0..n {
+            error.push(self.opt_code(cols.error[i])?);
+            warnings.push(self.frozen(cols.warnings[i].iter().map(|w| w.code()).collect())?);
+            rules.push(self.frozen(cols.rules[i].iter().map(|r| r.code()).collect())?);
         }
-        let cols = [
-            self.strings(checks.iter().map(|c| Some(c.input.as_str())))?,
+        let column = |c: &mailhygiene::StrColumn| self.strings((0..n).map(|i| c.get(i)));
+        let js = [
+            self.strings((0..n).map(|i| Some(inputs.get(i))))?,
             self.repeated(&valid)?,
             self.repeated(&error)?,
-            self.strings(checks.iter().map(|c| c.message.as_deref()))?,
-            self.strings(checks.iter().map(|c| c.address.as_deref()))?,
-            self.strings(checks.iter().map(|c| c.address_ascii.as_deref()))?,
-            self.strings(checks.iter().map(|c| c.canonical.as_deref()))?,
-            self.strings(checks.iter().map(|c| c.suggestion.as_deref()))?,
+            column(&cols.message)?,
+            column(&cols.address)?,
+            column(&cols.address_ascii)?,
+            column(&cols.canonical)?,
+            column(&cols.suggestion)?,
             self.repeated(&role)?,
             self.repeated(&disposable)?,
             self.repeated(&relay)?,
@@ -544,7 +556,7 @@ impl Js {
         ];
         let mut obj = ptr::null_mut();
         check_status!(sys::napi_create_object(env, &mut obj))?;
-        for (name, col) in FIELDS.iter().zip(cols) {
+        for (name, col) in FIELDS.iter().zip(js) {
             check_status!(sys::napi_set_named_property(env, obj, name.as_ptr(), col))?;
         }
         Ok(obj)
