@@ -475,3 +475,10 @@ impl Checker {
         Ok(ops::classify(env, &self.inner, &address.0)?.free)
     }
 }
+
+impl Checker {
+    /// The core checker (for `SuppressionList`).
+    pub(crate) fn core(&self) -> &mailhygiene::Checker {
+        &self.inner
+    }
+}

@@ -21,7 +21,7 @@ pub(crate) fn parse_error(env: Env, error: &ParseError) -> Error {
     throw(env.raw(), error.code(), &error.to_string(), false)
 }
 
-fn throw(env: sys::napi_env, code: &str, message: &str, type_error: bool) -> Error {
+pub(crate) fn throw(env: sys::napi_env, code: &str, message: &str, type_error: bool) -> Error {
     let code_c = CString::new(code).unwrap_or_default();
     let message_c = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
     unsafe {
@@ -35,7 +35,7 @@ fn throw(env: sys::napi_env, code: &str, message: &str, type_error: bool) -> Err
 }
 
 /// `typeof` of a JavaScript value, as a word for error messages (`null`, not `object`).
-unsafe fn describe(env: sys::napi_env, value: sys::napi_value) -> &'static str {
+pub(crate) unsafe fn describe(env: sys::napi_env, value: sys::napi_value) -> &'static str {
     let mut t = 0;
     sys::napi_typeof(env, value, &mut t);
     match t {

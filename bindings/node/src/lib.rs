@@ -6,11 +6,13 @@
 //! - `convert.rs`: strings and arrays in (a `TypeError` for anything that is not a string), and
 //!   the core's errors as `Error`s with its stable `code`.
 //! - `results.rs`: results out, as objects or as columns.
+//! - `suppression.rs`: `SuppressionList` and its value types.
 #![deny(clippy::all)]
 
 mod checker;
 mod convert;
 mod results;
+mod suppression;
 
 use std::sync::LazyLock;
 
@@ -21,6 +23,7 @@ pub use checker::*;
 use convert::{Text, Texts};
 use results::Batch;
 pub use results::{CheckColumns, CheckResult};
+pub use suppression::*;
 
 static DEFAULT: LazyLock<mailhygiene::Checker> = LazyLock::new(mailhygiene::Checker::default);
 
