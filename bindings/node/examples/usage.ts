@@ -2,6 +2,7 @@
 // (checked by __test__/types.test.mjs); it is not run.
 import {
   Checker,
+  SuppressionList,
   canonical,
   check,
   checkMany,
@@ -14,7 +15,13 @@ import {
   isRole,
   normalize,
   suggest,
+  suppressionReasons,
+  suppressionSystems,
   type AddressResult,
+  type ImportSummaryResult,
+  type ImportedResult,
+  type MasterRowResult,
+  type StatusResult,
   type CheckColumns,
   type CheckResult,
   type CheckerOptions,
@@ -88,6 +95,33 @@ const checkerAnswers: Array<string | boolean | AddressResult | SuggestionResult 
   checker.isFree('a@b.com'),
 ]
 
+const list = new SuppressionList({ now: new Date(), checker, hashKey: Buffer.from('secret') })
+const defaultList = new SuppressionList()
+const loaded: ImportSummaryResult = list.load('exports/sendgrid', { system: 'sendgrid', stream: 'newsletter' })
+const fromContent: ImportedResult = list.loadContent(Buffer.from('email,reason\na@b.com,BOUNCE\n'), {
+  fileName: 'ses.csv',
+  system: 'ses',
+  stream: 'crm',
+  listId: 'aud1',
+  account: 'eu-west-1',
+})
+list.add({ address: 'a@b.com', reason: 'complaint', system: 'crm', scope: 'all', stream: 'crm', eventTime: 1_700_000_000 })
+list.add({
+  address: 'c@d.com', reason: 'hard_bounce', system: 'ses', canonical: 'c@d.com', eventTime: new Date(),
+  subReason: 'user_unknown', sourceAccount: 'eu', sourceReason: 'Permanent', enhancedStatus: '5.1.1', diagnostic: '550 5.1.1',
+})
+list.merge(defaultList)
+list.setStream('receipts', { transactional: true, system: 'postmark' })
+list.setNow(1_750_000_000)
+const present: number = list.now
+const status: StatusResult = list.status('a@b.com', new Date())
+const blocked: boolean = status.blocks.marketing && list.blocks('a@b.com', { kind: 'critical', scope: 'stream:receipts', at: 1 })
+const missing: MasterRowResult[] = list.missingFor('newsletter')
+const master: MasterRowResult[] = list.rows()
+const csv: string = list.toCsv() + list.toHashedCsv() + list.toHashedCsv({ hmacKey: 'secret' })
+const sizes: number[] = [list.length, list.keyCount, loaded.files.length, fromContent.records]
+const vocab: string[] = [...suppressionReasons(), ...suppressionSystems()]
+
 // The declarations reject what the binding rejects at run time with a TypeError.
 // @ts-expect-error a number is not an address
 check(42)
@@ -95,8 +129,11 @@ check(42)
 canonical(null)
 // @ts-expect-error an array of strings, not of numbers
 checkMany([1, 2])
+// @ts-expect-error a time is a number or a Date
+list.status('a@b.com', 'yesterday')
 
 export const used = [
   valid, code, key, warnings, rules, rows, rowsExact, validColumn, errorColumn, warningColumn, bulk,
   key2, ascii, fixed, roleCategory, flags, codes, results, moreCols, moreRows, checkerAnswers,
+  present, blocked, missing, master, csv, sizes, vocab,
 ]
