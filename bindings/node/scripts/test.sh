@@ -7,11 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ -f package-lock.json ]; then
-  npm ci --no-audit --no-fund
-else
-  npm install --no-audit --no-fund
-fi
+# `npm install`, not `npm ci`: the pinned dev tools (package.json, package-lock.json) depend on
+# platform packages for other systems that this machine's registry does not carry, which
+# `npm ci` refuses; `npm install` keeps the locked versions and skips those optional packages.
+npm install --no-audit --no-fund
 npm run build
 # The build rewrote the loader and declarations; in a git checkout they must equal the committed ones.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
