@@ -35,7 +35,7 @@ use serde::Serialize;
 use super::clock::{format_time, parse_time};
 use super::import::System;
 use super::list::{LoadError, Parsed, StreamKind, SuppressionList, MASTER_SYSTEM};
-use super::merge::{Active, NEVER, SCOPE_ALL, SCOPE_MARKETING, UNDATED};
+use super::merge::{Active, Ctx, Entry, NEVER, SCOPE_ALL, SCOPE_MARKETING, UNDATED};
 use super::policy::{Policy, DAY};
 use super::record::{Provenance, Reason, Reject, Scope, SuppressionRecord};
 
@@ -62,6 +62,14 @@ pub struct MasterRow {
     pub expires: Option<i64>,
     /// `system:stream` labels.
     pub sources: Vec<String>,
+}
+
+/// `t` as RFC 3339 into `buf`, or empty when it is `none`.
+fn time_into(buf: &mut String, t: i64, none: i64) {
+    buf.clear();
+    if t != none {
+        buf.push_str(&format_time(t));
+    }
 }
 
 fn opt_time(t: Option<i64>) -> String {
@@ -99,48 +107,78 @@ impl SuppressionList {
     /// The master list at the present, in output order (see the [module docs](self)).
     pub fn rows(&self) -> Vec<MasterRow> {
         let mut out = Vec::new();
-        self.for_each_active(|k, actives, pool| {
+        self.for_each_active(|k, actives, pool, _, _| {
             out.extend(actives.iter().map(|a| self.row(k, a, pool)));
         });
         out
     }
 
-    /// Write the master list CSV (header included). Returns the number of rows.
-    pub fn write_csv<W: Write>(&self, writer: W) -> io::Result<u64> {
+    /// Write the master list CSV (header included). Returns the number of rows per reason.
+    pub fn write_csv<W: Write>(&self, writer: W) -> io::Result<BTreeMap<Reason, u64>> {
         let mut w = csv::Writer::from_writer(writer);
         w.write_record(MASTER_HEADER.split(','))?;
-        let mut n = 0;
-        let mut err = None;
-        self.for_each_active(|k, actives, pool| {
+        let mut counts = BTreeMap::new();
+        let mut result = Ok(());
+        // Borrowed cells and reused buffers: this runs once per row of a multi-million-row list.
+        let (mut since, mut expires, mut sources) = (String::new(), String::new(), String::new());
+        self.for_each_active(|k, actives, pool, _, cx| {
+            let mut labels: Vec<&str> = Vec::new();
             for a in actives {
-                if err.is_none() {
-                    if let Err(e) = w.write_record(self.row(k, a, pool).cells()) {
-                        err = Some(e);
-                    }
-                    n += 1;
+                if result.is_err() {
+                    return;
                 }
+                time_into(&mut since, a.since, UNDATED);
+                time_into(&mut expires, a.expires, NEVER);
+                labels.clear();
+                for &o in &pool[a.src_start as usize..(a.src_start + a.src_len) as usize] {
+                    labels.extend(cx.t.origin_labels[o as usize].iter().map(String::as_str));
+                }
+                labels.sort_unstable();
+                labels.dedup();
+                sources.clear();
+                for (i, l) in labels.iter().enumerate() {
+                    if i > 0 {
+                        sources.push(';');
+                    }
+                    sources.push_str(l);
+                }
+                result = w.write_record([
+                    self.key_text(k),
+                    self.address_of(k),
+                    a.reason.code(),
+                    &cx.t.scope_text[a.scope as usize],
+                    &since,
+                    &expires,
+                    &sources,
+                ]);
+                *counts.entry(a.reason).or_insert(0) += 1;
             }
         });
-        if let Some(e) = err {
-            return Err(e.into());
-        }
+        result?;
         w.flush()?;
-        Ok(n)
+        Ok(counts)
     }
 
     /// The master rows that `stream` is missing: their scope covers the stream and its own
     /// export held no record with the same reason and a covering scope.
     pub fn missing_for(&self, stream: &str) -> Vec<MasterRow> {
-        let transactional = self.is_transactional(stream);
         let mut out = Vec::new();
-        self.for_each_active(|k, actives, pool| {
+        self.visit_missing(stream, |row| out.push(row));
+        out
+    }
+
+    /// [`missing_for`](Self::missing_for) one row at a time, without collecting them.
+    fn visit_missing(&self, stream: &str, mut f: impl FnMut(MasterRow)) {
+        let transactional = self.is_transactional(stream);
+        self.for_each_active(|k, actives, pool, group, cx| {
             for a in actives {
-                if covers_stream(self, a, stream, transactional) && !held(self, k, a, stream) {
-                    out.push(self.row(k, a, pool));
+                if covers_stream(self, a, stream, transactional)
+                    && !held(self, group, cx, a, stream)
+                {
+                    f(self.row(k, a, pool));
                 }
             }
         });
-        out
     }
 
     /// What `stream` is missing, rendered in the import format of its system (declared with
@@ -170,7 +208,7 @@ impl SuppressionList {
         };
         let mut postmark = Vec::new();
         let (mut last_key, mut files_done) = (String::new(), Vec::new());
-        for row in self.missing_for(stream) {
+        self.visit_missing(stream, |row| {
             let expr = if row.spares_critical && info.kind == StreamKind::Transactional {
                 Expr::None(
                     "spares critical transactional mail, which this stream's list cannot tell \
@@ -196,7 +234,7 @@ impl SuppressionList {
                     }
                     if target != Target::Generic && files_done.contains(&file) {
                         report.folded += 1;
-                        continue;
+                        return;
                     }
                     files_done.push(file);
                     *report.written.entry(reason).or_insert(0) += 1;
@@ -205,14 +243,14 @@ impl SuppressionList {
                     }
                     if target == Target::Postmark {
                         postmark.push(serde_json::json!({ "EmailAddress": row.address }));
-                        continue;
+                        return;
                     }
                     let line = target.line(&row, code);
                     files[file].1.extend_from_slice(line.as_bytes());
                     files[file].1.push(b'\n');
                 }
             }
-        }
+        });
         if target == Target::Postmark {
             // The body of POST /message-streams/{stream}/suppressions (postmarkapp.com/developer/
             // api/suppressions-api); the API takes batches, so split it before sending.
@@ -241,14 +279,12 @@ fn covers_stream(list: &SuppressionList, a: &Active, stream: &str, transactional
 }
 
 /// Whether the stream's own export held a record with this reason and a covering scope.
-fn held(list: &SuppressionList, k: u32, a: &Active, stream: &str) -> bool {
-    list.with_group(k, |group, cx| {
-        group.iter().any(|e| {
-            e.reason == a.reason
-                && list.origin_stream(e.origin) == stream
-                && cx.scopes[cx.effective(e.reason, e.scope).0 as usize]
-                    .covers(&cx.scopes[a.scope as usize])
-        })
+fn held(list: &SuppressionList, group: &[Entry], cx: &Ctx, a: &Active, stream: &str) -> bool {
+    group.iter().any(|e| {
+        e.reason == a.reason
+            && list.origin_stream(e.origin) == stream
+            && cx.scopes[cx.effective(e.reason, e.scope).0 as usize]
+                .covers(&cx.scopes[a.scope as usize])
     })
 }
 
