@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-CLI benchmark of `mailhygiene merge`: generates a deterministic corpus (default 10 M
 # records over about 4 M distinct addresses, CSV exports of SendGrid, Mailgun and SES in files
-# of 500 k rows), runs the release binary under /usr/bin/time -v and prints wall time and peak
+# of 200 k rows), runs the release binary under /usr/bin/time -v and prints wall time and peak
 # memory. Numbers go to BENCHMARKS.md (## merge).
 #
 # usage: scripts/bench-merge.sh [RECORDS] [DISTINCT]   (env: CORPUS=dir to reuse a corpus)

@@ -13,7 +13,7 @@ import sys
 out = sys.argv[1]
 records = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000_000
 distinct = int(sys.argv[3]) if len(sys.argv) > 3 else 4_000_000
-per_file = int(sys.argv[4]) if len(sys.argv) > 4 else 500_000
+per_file = int(sys.argv[4]) if len(sys.argv) > 4 else 200_000
 rng = random.Random(20261123)
 
 # A 2024 time range, as Unix seconds.

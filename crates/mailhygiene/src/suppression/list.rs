@@ -1183,13 +1183,25 @@ impl SuppressionList {
         let checker = self.checker.clone();
         let (policy, now) = (self.policy.clone(), self.now);
         let result = std::thread::scope(|s| -> Result<(), LoadError> {
-            // A small bound keeps at most a few parsed files in memory at once.
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Parsed, LoadError>>(1);
+            // Parsed files are large (the importers' full records): a rendezvous channel and
+            // one parser fewer than the threads (this thread adds) bound how many are alive at
+            // once to about one per thread.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Parsed, LoadError>>(0);
+            let parsers = rayon::current_num_threads().saturating_sub(1).max(1);
             s.spawn(move || {
-                jobs.par_iter()
-                    .for_each_with(tx, |tx, (path, system, stream)| {
-                        let _ = tx.send(parse_file(path, *system, stream, &checker, &policy, now));
-                    });
+                let run = || {
+                    jobs.par_iter().with_max_len(1).for_each_with(
+                        tx,
+                        |tx, (path, system, stream)| {
+                            let _ =
+                                tx.send(parse_file(path, *system, stream, &checker, &policy, now));
+                        },
+                    )
+                };
+                match rayon::ThreadPoolBuilder::new().num_threads(parsers).build() {
+                    Ok(pool) => pool.install(run),
+                    Err(_) => run(),
+                }
             });
             let mut first_err = None;
             for parsed in rx {

@@ -208,6 +208,15 @@ impl SuppressionList {
         };
         let mut postmark = Vec::new();
         let (mut last_key, mut files_done) = (String::new(), Vec::new());
+        let mut writers: Vec<csv::Writer<Vec<u8>>> = files
+            .iter_mut()
+            .map(|(_, header)| {
+                csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .terminator(csv::Terminator::Any(b'\n'))
+                    .from_writer(std::mem::take(header))
+            })
+            .collect();
         self.visit_missing(stream, |row| {
             let expr = if row.spares_critical && info.kind == StreamKind::Transactional {
                 Expr::None(
@@ -245,12 +254,13 @@ impl SuppressionList {
                         postmark.push(serde_json::json!({ "EmailAddress": row.address }));
                         return;
                     }
-                    let line = target.line(&row, code);
-                    files[file].1.extend_from_slice(line.as_bytes());
-                    files[file].1.push(b'\n');
+                    let _ = writers[file].write_record(target.cells(&row, code));
                 }
             }
         });
+        for (w, (_, bytes)) in writers.into_iter().zip(files.iter_mut()) {
+            *bytes = w.into_inner().unwrap_or_default();
+        }
         if target == Target::Postmark {
             // The body of POST /message-streams/{stream}/suppressions (postmarkapp.com/developer/
             // api/suppressions-api); the API takes batches, so split it before sending.
@@ -449,12 +459,8 @@ impl Target {
         }
     }
 
-    /// One CSV line for a row.
-    fn line(self, row: &MasterRow, code: &str) -> String {
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
+    /// The CSV cells of a row.
+    fn cells(self, row: &MasterRow, code: &str) -> Vec<String> {
         let rfc2822 = |t: Option<i64>| t.map(format_rfc2822).unwrap_or_default();
         let cells: Vec<String> = match self {
             Target::Ses => vec![row.address.clone(), code.into()],
@@ -478,10 +484,7 @@ impl Target {
             ],
             Target::Generic => row.cells().to_vec(),
         };
-        let _ = w.write_record(&cells);
-        let mut s = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
-        s.pop();
-        s
+        cells
     }
 }
 
