@@ -658,3 +658,21 @@ fn policy_numbers_are_configurable() {
     l.extend(softs(&[0, 1, 2]));
     assert_eq!(top(&l, A), Some(Reason::SoftBounceEscalated));
 }
+
+#[test]
+fn load_master_takes_only_master_or_hashed_lists() {
+    let l = list_at(20, vec![rec(A, Reason::Manual, Scope::All, Some(1))]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("suppressions.csv");
+    l.write_csv(std::fs::File::create(&path).unwrap()).unwrap();
+    let mut back = SuppressionList::default();
+    let summary = back.load_master(&path).unwrap();
+    assert_eq!(summary.files[0].rows_used, 1);
+    let s = back.status(A, None);
+    assert_eq!(s.reason, Some(Reason::Manual));
+    assert_eq!(s.sources, vec!["generic:news"]);
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, "email\na@example.com\n").unwrap();
+    let err = SuppressionList::default().load_master(&other).unwrap_err();
+    assert_eq!(err.code(), "bad_format");
+}

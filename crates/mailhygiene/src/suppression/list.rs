@@ -1172,6 +1172,19 @@ impl SuppressionList {
         self.load_many(&jobs)
     }
 
+    /// Load a master list written by [`write_csv`](Self::write_csv) (or a hashed list written
+    /// by [`write_hashed`](Self::write_hashed)): the suppression source of `clean` and the
+    /// bindings. Its records belong to no stream; each keeps its row's `sources`.
+    ///
+    /// Unlike [`load_path`](Self::load_path), any other format is an error.
+    pub fn load_master(&mut self, path: &Path) -> Result<ImportSummary, LoadError> {
+        let parsed = parse_master_or_hashed(path, &self.policy)?;
+        let mut summary = ImportSummary::default();
+        let file = self.add_parsed(parsed, &mut summary.rejects);
+        summary.files.push(file);
+        Ok(summary)
+    }
+
     /// Load many `(path, system, stream)` files, parsing on all threads while this thread adds
     /// the records. Paths must be files (see [`expand`]). The result is the same as loading them
     /// one by one in any order.
@@ -1270,6 +1283,28 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
         out.extend(expand(&p)?);
     }
     Ok(out)
+}
+
+/// Read a file that must be a master or hashed list.
+fn parse_master_or_hashed(path: &Path, policy: &Policy) -> Result<Parsed, LoadError> {
+    let file = path.display().to_string();
+    let data = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: file.clone(),
+        source,
+    })?;
+    let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let first = String::from_utf8_lossy(first);
+    let header = first.trim_start_matches('\u{feff}').trim();
+    if header == super::output::MASTER_HEADER {
+        super::output::parse_master(&file, &data, "", policy)
+    } else if super::hash::is_hashed_header(header) {
+        super::hash::parse_hashed(&file, &data, "", policy)
+    } else {
+        Err(LoadError::Format {
+            file,
+            message: format!("not a master or hashed list (header: {header:?})"),
+        })
+    }
 }
 
 /// Read and parse one file (any format [`SuppressionList::load_path`] takes).
