@@ -1132,6 +1132,44 @@ impl SuppressionList {
         }
     }
 
+    /// [`for_each_active`](Self::for_each_active) on all threads: keys are cut into parts in
+    /// output order, each part is rendered into a fresh `T` by `f`, and the parts are handed to
+    /// `sink` in order, a few at a time so memory stays bounded.
+    pub(crate) fn par_for_each_active<T: Send, E>(
+        &self,
+        init: impl Fn() -> T + Sync,
+        f: impl Fn(&mut T, u32, &[Active], &[u32], &[Entry], &Ctx) + Sync,
+        mut sink: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<(), E> {
+        const PART: usize = 1 << 14;
+        let ix = self.index();
+        let entries = self.entries_read();
+        let entries: &[Entry] = &entries;
+        let cx = self.ctx(&ix.tables);
+        let parts: Vec<&[u32]> = ix.sorted.chunks(PART).collect();
+        for batch in parts.chunks(rayon::current_num_threads() * 2) {
+            let rendered: Vec<T> = batch
+                .par_iter()
+                .map(|keys| {
+                    let mut t = init();
+                    for &k in *keys {
+                        let (actives, pool) = self.verdict(k);
+                        if !actives.is_empty() {
+                            let group = &entries[ix.starts[k as usize] as usize
+                                ..ix.starts[k as usize + 1] as usize];
+                            f(&mut t, k, actives, pool, group, &cx);
+                        }
+                    }
+                    t
+                })
+                .collect();
+            for t in rendered {
+                sink(t)?;
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn key_text(&self, k: u32) -> &str {
         self.keys.get(k)
     }
@@ -1196,25 +1234,16 @@ impl SuppressionList {
         let checker = self.checker.clone();
         let (policy, now) = (self.policy.clone(), self.now);
         let result = std::thread::scope(|s| -> Result<(), LoadError> {
-            // Parsed files are large (the importers' full records): a rendezvous channel and
-            // one parser fewer than the threads (this thread adds) bound how many are alive at
-            // once to about one per thread.
+            // Parsed files are large (the importers' full records): a rendezvous channel bounds
+            // how many are alive at once to about one per thread. Parsing is most of the work,
+            // so every thread parses; this one only adds.
             let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Parsed, LoadError>>(0);
-            let parsers = rayon::current_num_threads().saturating_sub(1).max(1);
             s.spawn(move || {
-                let run = || {
-                    jobs.par_iter().with_max_len(1).for_each_with(
-                        tx,
-                        |tx, (path, system, stream)| {
-                            let _ =
-                                tx.send(parse_file(path, *system, stream, &checker, &policy, now));
-                        },
-                    )
-                };
-                match rayon::ThreadPoolBuilder::new().num_threads(parsers).build() {
-                    Ok(pool) => pool.install(run),
-                    Err(_) => run(),
-                }
+                jobs.par_iter()
+                    .with_max_len(1)
+                    .for_each_with(tx, |tx, (path, system, stream)| {
+                        let _ = tx.send(parse_file(path, *system, stream, &checker, &policy, now));
+                    });
             });
             let mut first_err = None;
             for parsed in rx {
@@ -1239,9 +1268,17 @@ impl SuppressionList {
 
     fn add_parsed(&mut self, p: Parsed, rejects: &mut Vec<Reject>) -> FileSummary {
         let mut records = BTreeMap::new();
-        for r in &p.records {
+        // Grow by a quarter rather than doubling: the record store is the largest allocation,
+        // and doubling it near the end would briefly hold three times what is needed.
+        let entries = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+        let need = entries.len() + p.records.len();
+        if need > entries.capacity() {
+            let extra = (need - entries.len()).max(entries.len() / 4);
+            entries.reserve_exact(extra);
+        }
+        for r in p.records {
             *records.entry(r.reason.code().to_string()).or_insert(0) += 1;
-            self.add_ref(r);
+            self.add_ref(&r);
         }
         let rows_rejected = p.rejects.len() as u64;
         rejects.extend(p.rejects);

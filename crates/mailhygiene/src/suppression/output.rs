@@ -114,19 +114,29 @@ impl SuppressionList {
     }
 
     /// Write the master list CSV (header included). Returns the number of rows per reason.
-    pub fn write_csv<W: Write>(&self, writer: W) -> io::Result<BTreeMap<Reason, u64>> {
-        let mut w = csv::Writer::from_writer(writer);
-        w.write_record(MASTER_HEADER.split(','))?;
+    pub fn write_csv<W: Write>(&self, mut writer: W) -> io::Result<BTreeMap<Reason, u64>> {
+        writer.write_all(MASTER_HEADER.as_bytes())?;
+        writer.write_all(b"\n")?;
         let mut counts = BTreeMap::new();
-        let mut result = Ok(());
-        // Borrowed cells and reused buffers: this runs once per row of a multi-million-row list.
-        let (mut since, mut expires, mut sources) = (String::new(), String::new(), String::new());
-        self.for_each_active(|k, actives, pool, _, cx| {
+        // Rows are rendered in parallel parts with borrowed cells and reused buffers: this runs
+        // once per row of a multi-million-row list.
+        let init = || {
+            let w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::with_capacity(1 << 20));
+            (w, [0u64; 8])
+        };
+        let render = |(w, n): &mut (csv::Writer<Vec<u8>>, [u64; 8]),
+                      k: u32,
+                      actives: &[Active],
+                      pool: &[u32],
+                      _: &[Entry],
+                      cx: &Ctx| {
             let mut labels: Vec<&str> = Vec::new();
+            let (mut since, mut expires, mut sources) =
+                (String::new(), String::new(), String::new());
             for a in actives {
-                if result.is_err() {
-                    return;
-                }
                 time_into(&mut since, a.since, UNDATED);
                 time_into(&mut expires, a.expires, NEVER);
                 labels.clear();
@@ -142,7 +152,8 @@ impl SuppressionList {
                     }
                     sources.push_str(l);
                 }
-                result = w.write_record([
+                // Writing into memory cannot fail.
+                let _ = w.write_record([
                     self.key_text(k),
                     self.address_of(k),
                     a.reason.code(),
@@ -151,11 +162,22 @@ impl SuppressionList {
                     &expires,
                     &sources,
                 ]);
-                *counts.entry(a.reason).or_insert(0) += 1;
+                n[a.reason as usize] += 1;
             }
-        });
-        result?;
-        w.flush()?;
+        };
+        self.par_for_each_active(init, render, |(w, n)| {
+            let bytes = w
+                .into_inner()
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            writer.write_all(&bytes)?;
+            for (r, c) in Reason::ALL.iter().zip(n) {
+                if c > 0 {
+                    *counts.entry(*r).or_insert(0) += c;
+                }
+            }
+            Ok::<(), io::Error>(())
+        })?;
+        writer.flush()?;
         Ok(counts)
     }
 
