@@ -293,6 +293,26 @@ mod tests {
     }
 
     #[test]
+    fn every_builtin_rule_cites_a_source() {
+        let mut header_seen = false;
+        for (i, line) in BUILTIN_TEXT.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            if !std::mem::replace(&mut header_seen, true) {
+                continue;
+            }
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 6, "bounce_rules.tsv:{}", i + 1);
+            assert!(
+                !cols[5].trim().is_empty(),
+                "bounce_rules.tsv:{}: no source",
+                i + 1
+            );
+        }
+    }
+
+    #[test]
     fn codes_from_text() {
         assert_eq!(
             codes_in_text("smtp;550 5.1.1 <a@b.example>: user unknown"),

@@ -34,7 +34,6 @@ use table::{Row, Table};
 
 /// A mail system whose export format we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
 pub enum System {
     /// Mailchimp Marketing audience exports (subscribed, unsubscribed, cleaned CSVs).
     Mailchimp,
@@ -164,7 +163,8 @@ pub struct ImportOptions {
     pub stream: String,
     /// Computes canonical keys.
     pub checker: Checker,
-    /// The columns of a generic CSV; also used when no system is detected.
+    /// The columns of a generic CSV. Setting them selects the generic importer (no detection)
+    /// unless [`system`](Self::system) names another system.
     pub generic: Option<GenericColumns>,
     /// The list or audience the file belongs to when the file does not say (Mailchimp audience
     /// id, SendGrid unsubscribe group id for a bare address list). Unsubscribes and opt-ins are
@@ -415,14 +415,13 @@ pub fn import_bytes(
 ) -> Result<Imported, ImportError> {
     let text = table::decode(file_name, data)?;
     let table = load(file_name, text)?;
-    let system = match opts.system {
-        Some(system) => system,
-        None => sniff(&table, file_name)
-            .or(opts.generic.as_ref().map(|_| System::Generic))
-            .ok_or_else(|| ImportError::UnknownFormat {
-                file: file_name.into(),
-                header: table.header.clone(),
-            })?,
+    let system = match (opts.system, &opts.generic) {
+        (Some(system), _) => system,
+        (None, Some(_)) => System::Generic,
+        (None, None) => sniff(&table, file_name).ok_or_else(|| ImportError::UnknownFormat {
+            file: file_name.into(),
+            header: table.header.clone(),
+        })?,
     };
     let mut cx = Ctx {
         opts,
