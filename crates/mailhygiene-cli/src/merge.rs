@@ -20,7 +20,8 @@ use serde_json::json;
 /// rejects.csv (file, line, code, message, raw) and report.json (counts per reason, source and
 /// stream; rows read = rows used + rows rejected). Every file is written to a temporary name
 /// and renamed into place only when all of them are complete, so a failed run leaves the
-/// previous outputs untouched.
+/// previous outputs untouched. The files hold personal data and are created readable by their
+/// owner only.
 #[derive(Args)]
 pub struct MergeArgs {
     /// A stream's export: NAME=[SYSTEM:]PATH. PATH is a file or a folder of files; without
