@@ -35,7 +35,9 @@ pub struct MergeArgs {
     /// A previous master list (or hashed list) to merge in, belonging to no stream. Repeatable.
     #[arg(long, value_name = "FILE")]
     master: Vec<PathBuf>,
-    /// Engagement data (address, sends, opens, clicks, … see the docs) to derive sunset records.
+    /// Engagement data to derive sunset records: a CSV with `address` and any of `sends`,
+    /// `opens`, `clicks`, `sends_since_open`, `sends_since_click`, `first_send`, `last_send`,
+    /// `last_open`, `last_click` (dates RFC 3339, YYYY-MM-DD or Unix seconds). Repeatable.
     #[arg(long, value_name = "FILE")]
     engagement: Vec<PathBuf>,
     /// The output folder (created if absent).
