@@ -108,6 +108,23 @@ def notes(rng):
     return "@mention the account manager"
 
 
+PROVIDER_RULES = {"gmail.com": ("gmail.com", True, True), "googlemail.com": ("gmail.com", True, True),
+                  "hotmail.com": ("hotmail.com", False, True), "outlook.com": ("outlook.com", False, True),
+                  "icloud.com": ("icloud.com", False, True), "yahoo.com": ("yahoo.com", False, False)}
+
+
+def canonical(address):
+    """The canonical key for the simple addresses this script writes (lowercase; Gmail dots and
+    +tags, Outlook/iCloud +tags), as `mailhygiene` computes it; the master list carries it."""
+    local, domain = address.strip().lower().rsplit("@", 1)
+    target, dots, tag = PROVIDER_RULES.get(domain, (domain, False, False))
+    if tag and "+" in local:
+        local = local.split("+", 1)[0]
+    if dots:
+        local = local.replace(".", "")
+    return f"{local}@{target}"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=3000)
@@ -115,6 +132,8 @@ def main():
                     help="records in the suppression list (default: about 8%% of the rows)")
     ap.add_argument("--out-dir", default=os.path.join(os.path.dirname(__file__), "..", "examples"))
     ap.add_argument("--seed", type=int, default=20261123)
+    ap.add_argument("--master", action="store_true",
+                    help="write the suppression list as a master list (canonical,address,reason,sources)")
     ap.add_argument("--no-exports", dest="exports", action="store_false",
                     help="do not mix in the addresses of examples/exports")
     args = ap.parse_args()
@@ -176,14 +195,12 @@ def main():
     path = os.path.join(supp_dir, "suppressions.csv")
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["email", "reason", "source"])
-        for e in picked:
+        w.writerow(["canonical", "address", "reason", "sources"] if args.master else ["email", "reason", "source"])
+        others = FREE + [company_domain(c) for c in COMPANIES]
+        for j in range(n_supp):
+            e = picked[j] if j < len(picked) else f"former.customer{j}@{rng.choice(others)}"
             reason, source = rng.choice(REASONS)
-            w.writerow([e, reason, source])
-        for j in range(n_supp - len(picked)):
-            reason, source = rng.choice(REASONS)
-            w.writerow([f"former.customer{j}@{rng.choice(FREE + [company_domain(c) for c in COMPANIES])}",
-                        reason, source])
+            w.writerow([canonical(e), e, reason, source] if args.master else [e, reason, source])
     print(f"wrote {contacts} ({args.rows} rows) and {path} ({n_supp} records)")
 
 

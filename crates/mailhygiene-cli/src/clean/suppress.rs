@@ -43,9 +43,10 @@ pub trait SuppressionSource: Sync {
 /// source, and SHA-256 hashes.
 #[derive(Debug, Default)]
 pub struct SimpleList {
-    by_key: FxHashMap<String, u32>,
+    by_key: KeyIndex,
     entries: Vec<Arc<Suppressed>>,
     interned: FxHashMap<String, u32>,
+    recent: Vec<((String, String), u32)>,
     hashes: FxHashMap<[u8; 32], u32>,
     /// Per loaded file: (path, records that suppress).
     pub loaded: Vec<(String, usize)>,
@@ -53,7 +54,7 @@ pub struct SimpleList {
 
 impl SuppressionSource for SimpleList {
     fn status(&self, canonical: &str, address: &str) -> Option<Arc<Suppressed>> {
-        if let Some(&i) = self.by_key.get(canonical) {
+        if let Some(i) = self.by_key.get(canonical) {
             return Some(self.entries[i as usize].clone());
         }
         if self.hashes.is_empty() {
@@ -89,7 +90,18 @@ impl SimpleList {
     pub fn load(&mut self, path: &Path, checker: &Checker) -> Result<bool> {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
         let name = path.display().to_string();
-        if let Some(system) = import::detect(&name, &bytes) {
+        // `detect` reads the whole table it is given; CSV formats are told apart by their
+        // header, so a big CSV is sniffed from its first lines only (JSON needs the whole).
+        let sniff = if bytes.len() > 64 * 1024
+            && bytes.first() != Some(&b'{')
+            && bytes.first() != Some(&b'[')
+        {
+            let cut = memchr::memrchr(b'\n', &bytes[..64 * 1024]).map_or(bytes.len(), |i| i + 1);
+            &bytes[..cut]
+        } else {
+            &bytes[..]
+        };
+        if let Some(system) = import::detect(&name, sniff) {
             let opts = import::ImportOptions::new("")
                 .checker(checker.clone())
                 .system(system);
@@ -102,7 +114,7 @@ impl SimpleList {
                 .filter(|r| r.reason.is_restriction())
             {
                 let i = self.intern(r.reason.code(), r.source_system.as_str());
-                self.add(r.canonical.clone(), i);
+                self.add(&r.canonical, i);
                 used += 1;
             }
             self.loaded
@@ -186,7 +198,7 @@ impl SimpleList {
             for r in body {
                 if let Some(key) = cell(r, col).filter(|k| !k.trim().is_empty()) {
                     let i = entry(self, r);
-                    self.add(key.trim().to_owned(), i);
+                    self.add(key.trim(), i);
                     used += 1;
                 }
             }
@@ -209,7 +221,7 @@ impl SimpleList {
             for (r, key) in body.iter().zip(keys) {
                 if let Some(key) = key {
                     let i = entry(self, r);
-                    self.add(key, i);
+                    self.add(&key, i);
                     used += 1;
                 }
             }
@@ -221,11 +233,23 @@ impl SimpleList {
     /// The entry for a (reason, sources) pair: rows share a few pairs, stored once.
     /// `sources` may hold several names separated by `;`, `|` or `,`.
     fn intern(&mut self, reason: &str, sources: &str) -> u32 {
+        // Most lists have a handful of pairs: find them without building a key.
+        if let Some(&(_, i)) = self
+            .recent
+            .iter()
+            .find(|(k, _)| k.0 == reason && k.1 == sources)
+        {
+            return i;
+        }
         let mut key = String::with_capacity(reason.len() + sources.len() + 1);
         key.push_str(reason);
         key.push('\0');
         key.push_str(sources);
         if let Some(&i) = self.interned.get(&key) {
+            if self.recent.len() < 64 {
+                self.recent
+                    .push(((reason.to_owned(), sources.to_owned()), i));
+            }
             return i;
         }
         let reason = Some(reason.trim().to_owned())
@@ -248,15 +272,11 @@ impl SimpleList {
     }
 
     /// Record that `key` is suppressed as entry `i` (combined with what it already has).
-    fn add(&mut self, key: String, i: u32) {
-        match self.by_key.get(&key) {
-            None => {
-                self.by_key.insert(key, i);
-            }
-            Some(&j) if j == i => {}
-            Some(&j) => {
+    fn add(&mut self, key: &str, i: u32) {
+        if let Some(j) = self.by_key.insert_or_get(key, i) {
+            if j != i {
                 let k = self.combine(j, i);
-                self.by_key.insert(key, k);
+                self.by_key.set(key, k);
             }
         }
     }
@@ -288,5 +308,62 @@ impl SimpleList {
         sources.sort();
         sources.dedup();
         self.intern(reason, &sources.join(";"))
+    }
+}
+
+/// Canonical keys and their entry, without an allocation per key: the keys are packed into
+/// one string and the table holds (hash, start, length, entry).
+#[derive(Debug, Default)]
+struct KeyIndex {
+    arena: String,
+    table: hashbrown::HashTable<(u64, usize, u32, u32)>,
+}
+
+impl KeyIndex {
+    fn hash(key: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(key)
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.table.reserve(n, |e| e.0);
+        self.arena.reserve(n * 24);
+    }
+
+    fn get(&self, key: &str) -> Option<u32> {
+        let h = Self::hash(key);
+        self.table
+            .find(h, |e| {
+                e.0 == h && &self.arena[e.1..e.1 + e.2 as usize] == key
+            })
+            .map(|e| e.3)
+    }
+
+    /// Insert when absent; otherwise return the entry it has.
+    fn insert_or_get(&mut self, key: &str, entry: u32) -> Option<u32> {
+        let h = Self::hash(key);
+        let arena = &self.arena;
+        if let Some(e) = self
+            .table
+            .find(h, |e| e.0 == h && &arena[e.1..e.1 + e.2 as usize] == key)
+        {
+            return Some(e.3);
+        }
+        let start = self.arena.len();
+        self.arena.push_str(key);
+        self.table
+            .insert_unique(h, (h, start, key.len() as u32, entry), |e| e.0);
+        None
+    }
+
+    fn set(&mut self, key: &str, entry: u32) {
+        let h = Self::hash(key);
+        let arena = &self.arena;
+        if let Some(e) = self
+            .table
+            .find_mut(h, |e| e.0 == h && &arena[e.1..e.1 + e.2 as usize] == key)
+        {
+            e.3 = entry;
+        }
     }
 }
