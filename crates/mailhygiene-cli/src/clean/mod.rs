@@ -474,10 +474,10 @@ impl Outcome {
 fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, u8, scan::Table)> {
     let mut timer = Timer::new();
     let path = &args.contacts;
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = input::read_file(path)?;
     let decoded = input::decode(bytes, args.encoding.as_deref())
         .with_context(|| path.display().to_string())?;
-    let data = &decoded.text[..];
+    let data = decoded.text();
     let delimiter = match args.delimiter.as_deref() {
         None => scan::sniff_delimiter(data),
         Some("tab" | "TAB" | "\\t" | "\t") => b'\t',
@@ -503,7 +503,7 @@ pub fn clean<S: SuppressionSource + Send>(
     let (suppressions, suppression_lists) = loaded?;
     let suppressions = &suppressions;
     let mut timer = Timer::new();
-    let data = &decoded.text[..];
+    let data = decoded.text();
     let Some(header) = table.records.first().copied() else {
         bail!("{}: the file is empty", path.display());
     };

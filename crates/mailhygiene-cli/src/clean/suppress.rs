@@ -88,7 +88,7 @@ impl SimpleList {
     /// Returns `Ok(false)` for a file that is none of these (no address, canonical or hash
     /// column, and no known export format): a caller walking a folder may skip it.
     pub fn load(&mut self, path: &Path, checker: &Checker) -> Result<bool> {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let bytes = input::read_file(path)?;
         let name = path.display().to_string();
         // `detect` reads the whole table it is given; CSV formats are told apart by their
         // header, so a big CSV is sniffed from its first lines only (JSON needs the whole).
@@ -122,7 +122,7 @@ impl SimpleList {
             return Ok(true);
         }
         let decoded = input::decode(bytes, None).with_context(|| format!("{}", path.display()))?;
-        let data = decoded.text;
+        let data = decoded.text();
         let delimiter = scan::sniff_delimiter(&data);
         let table = scan::scan(&data, delimiter, usize::MAX)
             .with_context(|| format!("{}", path.display()))?;
