@@ -43,7 +43,7 @@ pub trait SuppressionSource: Sync {
 /// source, and SHA-256 hashes.
 #[derive(Debug, Default)]
 pub struct SimpleList {
-    by_key: KeyIndex,
+    by_key: ShardedKeys,
     entries: Vec<Arc<Suppressed>>,
     interned: FxHashMap<String, u32>,
     recent: Vec<((String, String), u32)>,
@@ -194,14 +194,15 @@ impl SimpleList {
                 }
             }
         } else if let Some(col) = find(&["canonical"]) {
-            self.by_key.reserve(body.len());
+            let mut keys = Vec::with_capacity(body.len());
             for r in body {
                 if let Some(key) = cell(r, col).filter(|k| !k.trim().is_empty()) {
                     let i = entry(self, r);
-                    self.add(key.trim(), i);
-                    used += 1;
+                    keys.push((key, i));
                 }
             }
+            used = keys.len();
+            self.add_many(keys.iter().map(|(k, i)| (k.trim(), *i)).collect());
         } else {
             let col = match input::find_column(&headers, None) {
                 Ok(col) => col,
@@ -217,14 +218,14 @@ impl SimpleList {
                 .par_iter()
                 .map(|r| cell(r, col).and_then(|v| checker.canonical(&v).ok()))
                 .collect();
-            self.by_key.reserve(body.len());
-            for (r, key) in body.iter().zip(keys) {
+            let mut pairs = Vec::with_capacity(body.len());
+            for (r, key) in body.iter().zip(&keys) {
                 if let Some(key) = key {
-                    let i = entry(self, r);
-                    self.add(&key, i);
-                    used += 1;
+                    pairs.push((key.as_str(), entry(self, r)));
                 }
             }
+            used = pairs.len();
+            self.add_many(pairs);
         }
         self.loaded.push((path.display().to_string(), used));
         Ok(true)
@@ -269,6 +270,35 @@ impl SimpleList {
         let i = self.entries.len() as u32 - 1;
         self.interned.insert(key, i);
         i
+    }
+
+    /// [`add`](Self::add) for many keys: hashed and inserted on all cores, one thread per
+    /// shard; keys that were already there are combined afterwards.
+    fn add_many(&mut self, keys: Vec<(&str, u32)>) {
+        let hashes: Vec<u64> = keys.par_iter().map(|(k, _)| KeyIndex::hash(k)).collect();
+        let n = self.by_key.shards.len();
+        let repeats: Vec<(usize, u32)> = self
+            .by_key
+            .shards
+            .par_iter_mut()
+            .enumerate()
+            .flat_map_iter(|(s, shard)| {
+                let mut repeats = Vec::new();
+                shard.reserve(keys.len() / n + 1);
+                for (j, ((key, entry), &h)) in keys.iter().zip(&hashes).enumerate() {
+                    if ShardedKeys::shard_of(h, n) == s {
+                        if let Some(old) = shard.insert_or_get_hashed(key, h, *entry) {
+                            repeats.push((j, old));
+                        }
+                    }
+                }
+                repeats
+            })
+            .collect();
+        for (j, _) in repeats {
+            let (key, entry) = keys[j];
+            self.add(key, entry);
+        }
     }
 
     /// Record that `key` is suppressed as entry `i` (combined with what it already has).
@@ -330,8 +360,7 @@ impl KeyIndex {
         self.arena.reserve(n * 24);
     }
 
-    fn get(&self, key: &str) -> Option<u32> {
-        let h = Self::hash(key);
+    fn get_hashed(&self, key: &str, h: u64) -> Option<u32> {
         self.table
             .find(h, |e| {
                 e.0 == h && &self.arena[e.1..e.1 + e.2 as usize] == key
@@ -340,8 +369,7 @@ impl KeyIndex {
     }
 
     /// Insert when absent; otherwise return the entry it has.
-    fn insert_or_get(&mut self, key: &str, entry: u32) -> Option<u32> {
-        let h = Self::hash(key);
+    fn insert_or_get_hashed(&mut self, key: &str, h: u64, entry: u32) -> Option<u32> {
         let arena = &self.arena;
         if let Some(e) = self
             .table
@@ -356,8 +384,7 @@ impl KeyIndex {
         None
     }
 
-    fn set(&mut self, key: &str, entry: u32) {
-        let h = Self::hash(key);
+    fn set_hashed(&mut self, key: &str, h: u64, entry: u32) {
         let arena = &self.arena;
         if let Some(e) = self
             .table
@@ -365,5 +392,88 @@ impl KeyIndex {
         {
             e.3 = entry;
         }
+    }
+}
+
+/// [`KeyIndex`] split by hash, so that a big list is built on all cores.
+#[derive(Debug)]
+struct ShardedKeys {
+    shards: Vec<KeyIndex>,
+}
+
+impl Default for ShardedKeys {
+    fn default() -> Self {
+        ShardedKeys {
+            shards: (0..rayon::current_num_threads().max(1) * 2)
+                .map(|_| KeyIndex::default())
+                .collect(),
+        }
+    }
+}
+
+impl ShardedKeys {
+    fn shard_of(h: u64, n: usize) -> usize {
+        // The table itself uses the low bits; shards take the high ones.
+        ((h >> 40) % n as u64) as usize
+    }
+
+    fn shard(&self, h: u64) -> &KeyIndex {
+        &self.shards[Self::shard_of(h, self.shards.len())]
+    }
+
+    fn get(&self, key: &str) -> Option<u32> {
+        let h = KeyIndex::hash(key);
+        self.shard(h).get_hashed(key, h)
+    }
+
+    fn insert_or_get(&mut self, key: &str, entry: u32) -> Option<u32> {
+        let h = KeyIndex::hash(key);
+        let n = self.shards.len();
+        self.shards[Self::shard_of(h, n)].insert_or_get_hashed(key, h, entry)
+    }
+
+    fn set(&mut self, key: &str, entry: u32) {
+        let h = KeyIndex::hash(key);
+        let n = self.shards.len();
+        self.shards[Self::shard_of(h, n)].set_hashed(key, h, entry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_keys_combine_reason_and_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("b.csv");
+        std::fs::write(
+            &a,
+            "canonical,reason,sources\njanedoe@gmail.com,unsubscribe,mailchimp\nx@example.com,manual,crm\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &b,
+            "email,reason,source\nJane.Doe@gmail.com,complaint,ses\n",
+        )
+        .unwrap();
+        let mut list = SimpleList::default();
+        let checker = Checker::default();
+        assert!(list.load(&a, &checker).unwrap());
+        assert!(list.load(&b, &checker).unwrap());
+        let s = list
+            .status("janedoe@gmail.com", "Jane.Doe@gmail.com")
+            .unwrap();
+        assert_eq!(s.reason, "complaint");
+        assert_eq!(s.sources, ["mailchimp", "ses"]);
+        assert_eq!(
+            list.status("x@example.com", "x@example.com")
+                .unwrap()
+                .reason,
+            "manual"
+        );
+        assert!(list.status("y@example.com", "y@example.com").is_none());
+        assert_eq!(list.loaded[0].1, 2);
     }
 }
