@@ -4,12 +4,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod clean;
+mod merge;
 
 // `clean` allocates a few small strings per row on every core; mimalloc's per-thread heaps
 // make that about a third cheaper than the system allocator (see BENCHMARKS.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-mod clean;
 
 /// Email list hygiene: validate and normalize addresses, merge suppression lists, clean contact lists.
 #[derive(Parser)]
@@ -22,6 +23,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Check(check::CheckArgs),
+    Merge(merge::MergeArgs),
     Clean(clean::CleanArgs),
 }
 
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Clean(args) => clean::run(args),
     };
     match result {
