@@ -90,7 +90,7 @@ impl SuppressionList {
     pub fn write_hashed<W: Write>(&self, writer: W, hash: &KeyHash) -> io::Result<(u64, u64)> {
         let mut rows: Vec<(String, [String; 4])> = Vec::new();
         let mut skipped = 0;
-        self.for_each_active(|k, actives, _| {
+        self.for_each_active(|k, actives, _, _, _| {
             let key = self.key_text(k);
             let digest = if let Some(h) = key.strip_prefix(hash.prefix()) {
                 Some(h.to_string())
