@@ -17,7 +17,7 @@ DIR="${BENCH_DIR:-$(mktemp -d)}"
 
 cargo build --release -q -p mailhygiene-cli
 if [ ! -f "$DIR/contacts.csv" ] || [ "$(wc -l < "$DIR/contacts.csv")" -lt "$ROWS" ]; then
-  python3 scripts/gen-contacts.py --rows "$ROWS" --suppressions "$SUPPRESSIONS" --master \
+  python3 scripts/gen-contacts.py --rows "$ROWS" --suppressions "$SUPPRESSIONS" \
     --no-exports --out-dir "$DIR" >/dev/null
 fi
 echo "input: $(du -h "$DIR/contacts.csv" | cut -f1) contacts ($ROWS rows, 6 columns)," \

@@ -8,8 +8,8 @@ Writes CONTACTS (6 columns: First Name, Last Name, Email Address, Company, Phone
 what real CRM exports hold: typo domains, duplicates differing only by dots / case / +tags,
 role accounts, disposable domains, invalid and messy cells (display names, mailto:, spaces),
 notes with commas, quotes and embedded newlines, and cells that a spreadsheet would run as
-formulas. A share of the addresses is also written to a suppression list (email, reason,
-source), so that `clean --suppressions` has something to find. The same seed gives the same
+formulas. A share of the addresses is also written to a suppression list in the master-list
+format that `mailhygiene merge` writes, so that `clean --suppressions` has something to find. The same seed gives the same
 bytes. All names and domains are made up.
 """
 import argparse
@@ -132,8 +132,6 @@ def main():
                     help="records in the suppression list (default: about 8%% of the rows)")
     ap.add_argument("--out-dir", default=os.path.join(os.path.dirname(__file__), "..", "examples"))
     ap.add_argument("--seed", type=int, default=20261123)
-    ap.add_argument("--master", action="store_true",
-                    help="write the suppression list as a master list (canonical,address,reason,sources)")
     ap.add_argument("--no-exports", dest="exports", action="store_false",
                     help="do not mix in the addresses of examples/exports")
     args = ap.parse_args()
@@ -195,12 +193,15 @@ def main():
     path = os.path.join(supp_dir, "suppressions.csv")
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["canonical", "address", "reason", "sources"] if args.master else ["email", "reason", "source"])
+        # The master list format that `mailhygiene merge` writes.
+        w.writerow(["canonical", "address", "reason", "scope", "since", "expires", "sources"])
         others = FREE + [company_domain(c) for c in COMPANIES]
         for j in range(n_supp):
             e = picked[j] if j < len(picked) else f"former.customer{j}@{rng.choice(others)}"
             reason, source = rng.choice(REASONS)
-            w.writerow([canonical(e), e, reason, source] if args.master else [e, reason, source])
+            scope = "marketing" if reason == "unsubscribe" else "all"
+            since = f"2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:00:00Z"
+            w.writerow([canonical(e), e, reason, scope, since, "", f"{source}:newsletter"])
     print(f"wrote {contacts} ({args.rows} rows) and {path} ({n_supp} records)")
 
 

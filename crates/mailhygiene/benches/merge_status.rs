@@ -42,7 +42,12 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.bench_function("status canonical 1M", |b| {
-        b.iter(|| queries.iter().filter(|q| l.status(q, None).suppressed).count())
+        b.iter(|| {
+            queries
+                .iter()
+                .filter(|q| l.status(q, None).suppressed)
+                .count()
+        })
     });
     g.finish();
 }

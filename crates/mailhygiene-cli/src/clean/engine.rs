@@ -213,7 +213,7 @@ impl<'a> CachedChecker<'a> {
             }
         }
         let (canonical, address) = (c.canonical.unwrap(), c.address.unwrap());
-        v.suppression = suppressions.status(&canonical, &address);
+        v.suppression = suppressions.status(&canonical);
         if v.suppression.is_some() {
             v.categories.insert(Category::Suppressed);
         }

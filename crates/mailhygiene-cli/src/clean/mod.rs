@@ -35,6 +35,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mailhygiene::suppression::MailKind;
 use mailhygiene::Checker;
 use rayon::prelude::*;
 
@@ -42,7 +43,7 @@ use engine::{CachedChecker, Verdict};
 use output::{Output, RowWriter};
 use policy::{Category, Policy};
 use report::{Collector, Count, ReportHead};
-use suppress::{SimpleList, SuppressionSource};
+use suppress::{MergedList, SuppressionSource};
 
 /// Clean a contact list: validate, de-duplicate, apply suppressions, flag and report.
 ///
@@ -217,9 +218,11 @@ impl RowContext<'_> {
                 let s = v.suppression.as_ref().expect("suppressed");
                 reason.push_str("suppressed: ");
                 reason.push_str(&s.reason);
-                reason.push_str(" (");
-                reason.push_str(&s.sources.join(", "));
-                reason.push(')');
+                if !s.sources.is_empty() {
+                    reason.push_str(" (");
+                    reason.push_str(&s.sources.join(", "));
+                    reason.push(')');
+                }
             }
             Some(Category::Duplicate) => {
                 reason.push_str("duplicate: line ");
@@ -360,15 +363,14 @@ pub fn run(args: CleanArgs) -> Result<()> {
     let policy = Policy::new(&args.drop, &args.keep).map_err(anyhow::Error::msg)?;
     let checker = Checker::default();
     let paths = expand(&args.suppressions)?;
-    let load = || -> Result<(SimpleList, Vec<Count>)> {
+    let load = || -> Result<(MergedList, Vec<Count>)> {
         let mut timer = Timer::new();
-        let mut list = SimpleList::default();
-        for (path, named) in &paths {
-            if !list.load(path, &checker)? {
+        let mut list = MergedList::new(MailKind::Marketing, &checker);
+        for (path, named, stream) in &paths {
+            if !list.load(path, stream)? {
                 if *named {
                     bail!(
-                        "{}: not a suppression list (no known export format, and no email, \
-                         canonical or sha256 column)",
+                        "{}: not a suppression list (no known export format and no email column)",
                         path.display()
                     );
                 }
@@ -377,13 +379,14 @@ pub fn run(args: CleanArgs) -> Result<()> {
                 }
             }
         }
+        list.finalize();
         timer.lap("suppressions");
         let counts = list
             .loaded
             .iter()
             .map(|(p, n)| Count {
                 name: p.clone(),
-                rows: *n as u64,
+                rows: *n,
             })
             .collect();
         Ok((list, counts))
@@ -400,10 +403,11 @@ pub fn run(args: CleanArgs) -> Result<()> {
     Ok(())
 }
 
-/// The files named, with folders walked (recursively, in name order). The flag says whether
-/// the file was named directly: a folder may hold files that are not lists (a README).
-fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
-    fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
+/// The files named, with folders walked (recursively, in name order), each with whether it
+/// was named directly (a folder may hold files that are not lists, a README) and its stream:
+/// the name of the file or folder given.
+fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool, String)>> {
+    fn walk(dir: &Path, stream: &str, out: &mut Vec<(PathBuf, bool, String)>) -> Result<()> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
             .with_context(|| format!("reading {}", dir.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -415,13 +419,13 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
         entries.sort();
         for p in entries {
             if p.is_dir() {
-                walk(&p, out)?;
+                walk(&p, stream, out)?;
             } else {
                 let ext = p
                     .extension()
                     .map(|e| e.to_string_lossy().to_ascii_lowercase());
                 if matches!(ext.as_deref(), Some("csv" | "tsv" | "txt" | "json")) {
-                    out.push((p, false));
+                    out.push((p, false, stream.to_owned()));
                 }
             }
         }
@@ -429,10 +433,13 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
     }
     let mut out = Vec::new();
     for p in paths {
+        let stream = p
+            .file_stem()
+            .map_or_else(|| "list".to_owned(), |n| n.to_string_lossy().into_owned());
         if p.is_dir() {
-            walk(p, &mut out)?;
+            walk(p, &stream, &mut out)?;
         } else {
-            out.push((p.clone(), true));
+            out.push((p.clone(), true, stream));
         }
     }
     Ok(out)
