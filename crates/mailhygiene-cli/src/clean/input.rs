@@ -110,12 +110,9 @@ pub fn decode(bytes: Bytes, encoding: Option<&str>) -> Result<Decoded> {
             let mut decoder = enc.new_decoder_without_bom_handling();
             let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
             // Decode line by line so that an invalid byte can be reported with its line.
-            let mut line = 1u64;
-            for chunk in bytes.split_inclusive(|&b| b == b'\n') {
-                let (res, _read, had_errors) = {
-                    text.reserve(chunk.len() * 3 + 16);
-                    decoder.decode_to_string(chunk, &mut text, false)
-                };
+            for (line, chunk) in (1u64..).zip(bytes.split_inclusive(|&b| b == b'\n')) {
+                text.reserve(chunk.len() * 3 + 16);
+                let (res, _read, had_errors) = decoder.decode_to_string(chunk, &mut text, false);
                 debug_assert_eq!(res, encoding_rs::CoderResult::InputEmpty);
                 if had_errors {
                     bail!(
@@ -123,7 +120,6 @@ pub fn decode(bytes: Bytes, encoding: Option<&str>) -> Result<Decoded> {
                         enc.name()
                     );
                 }
-                line += 1;
             }
             let (_, _, had_errors) = decoder.decode_to_string(b"", &mut text, true);
             if had_errors {
