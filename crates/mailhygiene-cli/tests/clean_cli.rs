@@ -111,6 +111,25 @@ fn bom_and_crlf_are_kept() {
 }
 
 #[test]
+fn excel_sep_line_names_the_delimiter_and_is_kept() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "sep=;\r\nName;Email\r\nAnn, Jr;ann@example.com\r\nBob;nope\r\n",
+    );
+    run.ok(&["-q"]);
+    let kept = run.read("kept.csv");
+    assert!(kept.starts_with("sep=;\r\nName;Email;mh_status;"), "{kept}");
+    assert!(kept.contains("\r\nAnn, Jr;ann@example.com;kept;"));
+    let rejects = run.read("rejects.csv");
+    assert!(rejects.contains("\r\nBob;nope;rejected;"));
+    assert!(
+        rejects.ends_with(";4\r\n"),
+        "line numbers count the sep= line: {rejects}"
+    );
+}
+
+#[test]
 fn embedded_newlines_keep_rows_and_line_numbers() {
     let run = Run::new();
     run.write(

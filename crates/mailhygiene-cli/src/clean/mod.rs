@@ -4,7 +4,8 @@
 //! 1. [`input`]: read the file, remove a BOM, refuse bytes that are not UTF-8 (naming the
 //!    line) unless `--encoding` says how to decode them; find the email column.
 //! 2. [`scan`]: find records and the raw bytes of each field (delimiter sniffed from
-//!    `,` `;` TAB `|`), so original cells can be written back exactly as read.
+//!    `,` `;` TAB `|`, or named by Excel's `sep=` first line, which is kept), so original
+//!    cells can be written back exactly as read.
 //! 3. [`engine`]: judge each email cell on all cores (the core's `Checker`, with per-domain
 //!    work cached), look up [`suppress`]ion; then, in row order, mark duplicates of an
 //!    earlier canonical key.
@@ -478,23 +479,30 @@ impl Outcome {
 }
 
 /// Read, decode and scan the contacts file.
-fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, u8, scan::Table)> {
+/// The contacts: decoded text, the length of an Excel `sep=` line before the header (kept as
+/// it is on output), the delimiter, and the records after that line.
+fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, usize, u8, scan::Table)> {
     let mut timer = Timer::new();
     let path = &args.contacts;
     let bytes = input::read_file(path)?;
     let decoded = input::decode(bytes, args.encoding.as_deref())
         .with_context(|| path.display().to_string())?;
-    let data = decoded.text();
+    let text = decoded.text();
+    let (sep, pre) = match scan::excel_separator_line(text) {
+        Some((d, len)) => (Some(d), len),
+        None => (None, 0),
+    };
+    let data = &text[pre..];
     let delimiter = match args.delimiter.as_deref() {
-        None => scan::sniff_delimiter(data),
+        None => sep.unwrap_or_else(|| scan::sniff_delimiter(data)),
         Some("tab" | "TAB" | "\\t" | "\t") => b'\t',
         Some(d) if d.len() == 1 && d.is_ascii() => d.as_bytes()[0],
         Some(d) => bail!("--delimiter must be one ASCII character or 'tab', not '{d}'"),
     };
-    let table =
-        scan::scan(data, delimiter, usize::MAX).with_context(|| path.display().to_string())?;
+    let table = scan::scan_from_line(data, delimiter, usize::MAX, 1 + u64::from(pre > 0))
+        .with_context(|| path.display().to_string())?;
     timer.lap("read+scan");
-    Ok((decoded, delimiter, table))
+    Ok((decoded, pre, delimiter, table))
 }
 
 /// Clean, loading the suppression source with `load` while the contacts are read.
@@ -506,11 +514,11 @@ pub fn clean<S: SuppressionSource + Send>(
 ) -> Result<Outcome> {
     let path = &args.contacts;
     let (loaded, read) = rayon::join(load, || read_contacts(args));
-    let (decoded, delimiter, table) = read?;
+    let (decoded, pre, delimiter, table) = read?;
     let (suppressions, suppression_lists) = loaded?;
     let suppressions = &suppressions;
     let mut timer = Timer::new();
-    let data = decoded.text();
+    let data = &decoded.text()[pre..];
     let Some(header) = table.records.first().copied() else {
         bail!("{}: the file is empty", path.display());
     };
@@ -586,6 +594,7 @@ pub fn clean<S: SuppressionSource + Send>(
         if decoded.utf8_bom {
             buf.extend_from_slice(b"\xEF\xBB\xBF");
         }
+        buf.extend_from_slice(&decoded.text()[..pre]);
         let mut names = extra_names.clone();
         if rejects {
             names.push("mh_line");
