@@ -25,7 +25,7 @@ rm -rf "$OUT"
   --stream receipts=ses:"$CORPUS/ses" \
   --transactional receipts \
   --now 2025-01-01T00:00:00Z \
-  --out "$OUT" 2> target/bench-merge/time.txt || { cat target/bench-merge/time.txt >&2; exit 1; }
-grep -E "mailhygiene merge:" target/bench-merge/time.txt
+  --out "$OUT" --timings 2> target/bench-merge/time.txt || { cat target/bench-merge/time.txt >&2; exit 1; }
+grep -E "^ +[0-9.]+s |mailhygiene merge:" target/bench-merge/time.txt
 grep -E "Elapsed \(wall clock\)|Maximum resident set size|User time|System time" target/bench-merge/time.txt
 echo "cores: $(nproc)"

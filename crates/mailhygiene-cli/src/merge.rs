@@ -20,7 +20,8 @@ use serde_json::json;
 /// rejects.csv (file, line, code, message, raw) and report.json (counts per reason, source and
 /// stream; rows read = rows used + rows rejected). Every file is written to a temporary name
 /// and renamed into place only when all of them are complete, so a failed run leaves the
-/// previous outputs untouched.
+/// previous outputs untouched. The files hold personal data and are created readable by their
+/// owner only.
 #[derive(Args)]
 pub struct MergeArgs {
     /// A stream's export: NAME=[SYSTEM:]PATH. PATH is a file or a folder of files; without
@@ -34,7 +35,9 @@ pub struct MergeArgs {
     /// A previous master list (or hashed list) to merge in, belonging to no stream. Repeatable.
     #[arg(long, value_name = "FILE")]
     master: Vec<PathBuf>,
-    /// Engagement data (address, sends, opens, clicks, … see the docs) to derive sunset records.
+    /// Engagement data to derive sunset records: a CSV with `address` and any of `sends`,
+    /// `opens`, `clicks`, `sends_since_open`, `sends_since_click`, `first_send`, `last_send`,
+    /// `last_open`, `last_click` (dates RFC 3339, YYYY-MM-DD or Unix seconds). Repeatable.
     #[arg(long, value_name = "FILE")]
     engagement: Vec<PathBuf>,
     /// The output folder (created if absent).

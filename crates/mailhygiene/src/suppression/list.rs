@@ -1110,7 +1110,7 @@ impl SuppressionList {
     pub(crate) fn address_of(&self, k: u32) -> &str {
         self.addresses
             .get(&k)
-            .map_or_else(|| self.keys.get(k), |a| a)
+            .map_or_else(|| self.keys.get(k), |a| &**a)
     }
 
     /// Visit, in output order, every key with active restrictions at the present: its id,

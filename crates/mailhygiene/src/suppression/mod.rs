@@ -1,6 +1,6 @@
 //! Suppression records from many mail systems, merged by explicit rules.
 //!
-//! - [`record`]: the canonical record, reasons and scopes.
+//! - [`SuppressionRecord`]: the canonical record, [`Reason`]s and [`Scope`]s.
 //! - [`SuppressionList`]: every record from every source, merged by a [`Policy`] (default
 //!   `data/policy.toml`) into per-address verdicts; [`SuppressionList::status`] answers "may I
 //!   mail this address, and why not"; outputs are the master list

@@ -1,32 +1,4 @@
-//! Outputs: the master list (CSV, readable back) and, per stream, what it is missing in its own
-//! system's import format.
-//!
-//! ## Master list
-//!
-//! `canonical,address,reason,scope,since,expires,sources` — one row per canonical key, reason and
-//! effective scope that is active at the list's present, sorted by `canonical`, then most
-//! restrictive first. Keeping every (reason, scope) rather than only the top one makes the file
-//! lossless: read back next week and merged with new evidence (a delivery clearing a hard bounce),
-//! the restrictions beneath are still there.
-//!
-//! - `canonical`: the key; `address`: the smallest spelling seen.
-//! - `reason`: a restriction code (`erasure` … `sunset`).
-//! - `scope`: `all`, `marketing`, `list:<id>`, `group:<id>`, `topic:<id>`, `stream:<id>`, after
-//!   the policy's scope rules. A complaint is `all` and spares critical transactional mail by
-//!   policy; the reader applies the same policy.
-//! - `since`: RFC 3339 UTC, the latest event time of the row's records — the time new clearing
-//!   evidence must post-date; empty when any of them is undated (nothing then clears it).
-//! - `expires`: RFC 3339 UTC for escalations, otherwise empty (never by time).
-//! - `sources`: `system:stream` labels, `;`-separated, sorted.
-//!
-//! ## Missing per stream
-//!
-//! For a stream, the rows whose scope covers it (all mail; marketing and its own
-//! `stream:<name>` when it is a marketing stream) and that its own export did not hold (no record
-//! from that stream with the same reason and a covering scope), written as the stream's system
-//! imports them. Each restriction is expressed exactly, with a fidelity loss (a nearest native
-//! reason), or not at all; the last go to `<stream>.unexpressed.csv` (master columns plus
-//! `fidelity_loss`). See [`MissingExport`].
+//! Outputs: the master list and what each stream is missing; formats on [`MASTER_HEADER`].
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -39,7 +11,34 @@ use super::merge::{Active, Ctx, Entry, NEVER, SCOPE_ALL, SCOPE_MARKETING, UNDATE
 use super::policy::{Policy, DAY};
 use super::record::{Provenance, Reason, Reject, Scope, SuppressionRecord};
 
-/// The master list's header line.
+/// The master list's header. The outputs:
+///
+/// ## Master list
+///
+/// `canonical,address,reason,scope,since,expires,sources` — one row per canonical key, reason and
+/// effective scope that is active at the list's present, sorted by `canonical`, then most
+/// restrictive first. Keeping every (reason, scope) rather than only the top one makes the file
+/// lossless: read back next week and merged with new evidence (a delivery clearing a hard bounce),
+/// the restrictions beneath are still there.
+///
+/// - `canonical`: the key; `address`: the smallest spelling seen.
+/// - `reason`: a restriction code (`erasure` … `sunset`).
+/// - `scope`: `all`, `marketing`, `list:<id>`, `group:<id>`, `topic:<id>`, `stream:<id>`, after
+///   the policy's scope rules. A complaint is `all` and spares critical transactional mail by
+///   policy; the reader applies the same policy.
+/// - `since`: RFC 3339 UTC, the latest event time of the row's records — the time new clearing
+///   evidence must post-date; empty when any of them is undated (nothing then clears it).
+/// - `expires`: RFC 3339 UTC for escalations, otherwise empty (never by time).
+/// - `sources`: `system:stream` labels, `;`-separated, sorted.
+///
+/// ## Missing per stream
+///
+/// For a stream, the rows whose scope covers it (all mail; marketing and its own
+/// `stream:<name>` when it is a marketing stream) and that its own export did not hold (no record
+/// from that stream with the same reason and a covering scope), written as the stream's system
+/// imports them. Each restriction is expressed exactly, with a fidelity loss (a nearest native
+/// reason), or not at all; the last go to `<stream>.unexpressed.csv` (master columns plus
+/// `fidelity_loss`). See [`MissingExport`].
 pub const MASTER_HEADER: &str = "canonical,address,reason,scope,since,expires,sources";
 
 /// One row of the master list.
@@ -104,7 +103,7 @@ impl SuppressionList {
         }
     }
 
-    /// The master list at the present, in output order (see the [module docs](self)).
+    /// The master list at the present, in output order (see [`MASTER_HEADER`]).
     pub fn rows(&self) -> Vec<MasterRow> {
         let mut out = Vec::new();
         self.for_each_active(|k, actives, pool, _, _| {
@@ -543,7 +542,7 @@ fn repeat_of(since: i64, expires: i64, policy: &Policy) -> u32 {
     k
 }
 
-/// Read a master list CSV into records (see the [module docs](self)).
+/// Read a master list CSV into records (see [`MASTER_HEADER`]).
 pub(crate) fn parse_master(
     file: &str,
     data: &[u8],
