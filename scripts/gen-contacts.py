@@ -8,8 +8,8 @@ Writes CONTACTS (6 columns: First Name, Last Name, Email Address, Company, Phone
 what real CRM exports hold: typo domains, duplicates differing only by dots / case / +tags,
 role accounts, disposable domains, invalid and messy cells (display names, mailto:, spaces),
 notes with commas, quotes and embedded newlines, and cells that a spreadsheet would run as
-formulas. A share of the addresses is also written to a suppression list (email, reason,
-source), so that `clean --suppressions` has something to find. The same seed gives the same
+formulas. A share of the addresses is also written to a suppression list in the master-list
+format that `mailhygiene merge` writes, so that `clean --suppressions` has something to find. The same seed gives the same
 bytes. All names and domains are made up.
 """
 import argparse
@@ -108,6 +108,23 @@ def notes(rng):
     return "@mention the account manager"
 
 
+PROVIDER_RULES = {"gmail.com": ("gmail.com", True, True), "googlemail.com": ("gmail.com", True, True),
+                  "hotmail.com": ("hotmail.com", False, True), "outlook.com": ("outlook.com", False, True),
+                  "icloud.com": ("icloud.com", False, True), "yahoo.com": ("yahoo.com", False, False)}
+
+
+def canonical(address):
+    """The canonical key for the simple addresses this script writes (lowercase; Gmail dots and
+    +tags, Outlook/iCloud +tags), as `mailhygiene` computes it; the master list carries it."""
+    local, domain = address.strip().lower().rsplit("@", 1)
+    target, dots, tag = PROVIDER_RULES.get(domain, (domain, False, False))
+    if tag and "+" in local:
+        local = local.split("+", 1)[0]
+    if dots:
+        local = local.replace(".", "")
+    return f"{local}@{target}"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=3000)
@@ -176,14 +193,15 @@ def main():
     path = os.path.join(supp_dir, "suppressions.csv")
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["email", "reason", "source"])
-        for e in picked:
+        # The master list format that `mailhygiene merge` writes.
+        w.writerow(["canonical", "address", "reason", "scope", "since", "expires", "sources"])
+        others = FREE + [company_domain(c) for c in COMPANIES]
+        for j in range(n_supp):
+            e = picked[j] if j < len(picked) else f"former.customer{j}@{rng.choice(others)}"
             reason, source = rng.choice(REASONS)
-            w.writerow([e, reason, source])
-        for j in range(n_supp - len(picked)):
-            reason, source = rng.choice(REASONS)
-            w.writerow([f"former.customer{j}@{rng.choice(FREE + [company_domain(c) for c in COMPANIES])}",
-                        reason, source])
+            scope = "marketing" if reason == "unsubscribe" else "all"
+            since = f"2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:00:00Z"
+            w.writerow([canonical(e), e, reason, scope, since, "", f"{source}:newsletter"])
     print(f"wrote {contacts} ({args.rows} rows) and {path} ({n_supp} records)")
 
 

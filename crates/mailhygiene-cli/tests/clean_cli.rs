@@ -111,6 +111,25 @@ fn bom_and_crlf_are_kept() {
 }
 
 #[test]
+fn excel_sep_line_names_the_delimiter_and_is_kept() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "sep=;\r\nName;Email\r\nAnn, Jr;ann@example.com\r\nBob;nope\r\n",
+    );
+    run.ok(&["-q"]);
+    let kept = run.read("kept.csv");
+    assert!(kept.starts_with("sep=;\r\nName;Email;mh_status;"), "{kept}");
+    assert!(kept.contains("\r\nAnn, Jr;ann@example.com;kept;"));
+    let rejects = run.read("rejects.csv");
+    assert!(rejects.contains("\r\nBob;nope;rejected;"));
+    assert!(
+        rejects.ends_with(";4\r\n"),
+        "line numbers count the sep= line: {rejects}"
+    );
+}
+
+#[test]
 fn embedded_newlines_keep_rows_and_line_numbers() {
     let run = Run::new();
     run.write(
@@ -350,13 +369,18 @@ fn suppression_lists_plain_and_hashed() {
         "contacts.csv",
         "email\nJane.Doe+x@gmail.com\nbob@example.org\ncarol@example.net\ndave@example.com\n",
     );
+    // A plain list no importer knows: read as a generic export by its email column.
     let list = run.write(
         "supp.csv",
         "email,reason,source\njanedoe@gmail.com,hard_bounce,sendgrid\n",
     );
+    // The hashed exchange form `merge` writes: no addresses, no sources.
     let hashed = run.write(
-        "hashed.txt",
-        format!("{}\n", hex::encode(Sha256::digest(b"carol@example.net"))),
+        "hashed.csv",
+        format!(
+            "sha256,reason,scope,since,expires\n{},complaint,all,,\n",
+            hex::encode(Sha256::digest(b"carol@example.net"))
+        ),
     );
     let summary = run.ok(&[
         "--suppressions",
@@ -368,14 +392,13 @@ fn suppression_lists_plain_and_hashed() {
         "{summary}"
     );
     let rejects = run.table("rejects.csv");
-    assert_eq!(
-        col(&rejects[0], "mh_reason"),
-        "suppressed: hard_bounce (sendgrid)"
+    assert_eq!(col(&rejects[0], "email"), "Jane.Doe+x@gmail.com");
+    assert!(
+        col(&rejects[0], "mh_reason") == "suppressed: hard_bounce (generic:supp)",
+        "{}",
+        col(&rejects[0], "mh_reason")
     );
-    assert_eq!(
-        col(&rejects[1], "mh_reason"),
-        "suppressed: listed (hashed.txt)"
-    );
+    assert!(col(&rejects[1], "mh_reason").starts_with("suppressed: complaint"));
 }
 
 #[test]
@@ -395,7 +418,7 @@ fn raw_esp_exports_go_through_the_importers() {
     let rejects = run.table("rejects.csv");
     assert_eq!(
         col(&rejects[0], "mh_reason"),
-        "suppressed: hard_bounce (ses)"
+        "suppressed: hard_bounce (ses:ses)"
     );
 
     let readme = run.write("README.md", "not a list");

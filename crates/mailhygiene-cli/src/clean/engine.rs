@@ -1,11 +1,5 @@
-//! Judging one email cell: the core's checks, with the domain-only work cached.
-use mailhygiene::{extract, Checker, RoleList};
-use once_cell::sync::Lazy;
-
-/// The role list of `Checker::default()`. `classify` would give the same answer but also
-/// recomputes the domain flags on every row; the core has no role-only accessor yet.
-static DEFAULT_ROLES: Lazy<RoleList> = Lazy::new(RoleList::builtin);
-use rustc_hash::FxHashMap;
+//! Judging one email cell: the core's cached check, typo fixing and suppression lookup.
+use mailhygiene::Checker;
 
 use super::policy::{Categories, Category};
 use super::suppress::{Suppressed, SuppressionSource};
@@ -45,24 +39,10 @@ impl Verdict {
     }
 }
 
-/// Per-domain facts that do not depend on the local part, computed once per domain.
-#[derive(Debug, Clone)]
-struct DomainFacts {
-    disposable: bool,
-    relay: bool,
-    free: bool,
-    /// The corrected domain when this one looks mistyped.
-    fix: Option<String>,
-}
-
-/// [`Checker::check`] for many cells, with the per-domain work (list flags, typo search)
-/// done once per distinct domain. A test checks it agrees with `Checker::check` field by
-/// field; the core itself would be the better home for this (see the module docs of
-/// `clean`).
+/// The core's [`mailhygiene::CachingChecker`] (list flags and typo search once per domain),
+/// keeping the fields `clean` uses.
 pub struct CachedChecker<'a> {
-    checker: &'a Checker,
-    roles: &'a RoleList,
-    domains: FxHashMap<String, DomainFacts>,
+    inner: mailhygiene::CachingChecker<'a>,
 }
 
 /// The parts of a [`mailhygiene::Check`] that `clean` uses.
@@ -78,87 +58,37 @@ pub struct Checked {
     pub canonical: Option<String>,
     /// The suggested full address.
     pub suggestion: Option<String>,
-    /// Flags.
+    /// A role account.
     pub role: bool,
-    /// Flags.
+    /// A disposable domain.
     pub disposable: bool,
-    /// Flags.
+    /// A privacy relay.
     pub relay: bool,
-    /// Flags.
+    /// A free provider.
     pub free: bool,
 }
 
 impl<'a> CachedChecker<'a> {
-    /// A cache in front of `checker`, which must use the built-in role list (the CLI's
-    /// checkers do).
+    /// A cache in front of `checker`, for one thread.
     pub fn new(checker: &'a Checker) -> Self {
         CachedChecker {
-            checker,
-            roles: &DEFAULT_ROLES,
-            domains: FxHashMap::default(),
+            inner: checker.cached(),
         }
     }
 
-    /// The same answers as `Checker::check(input)` for the fields of [`Checked`].
+    /// `Checker::check(input)`, the fields `clean` uses.
     pub fn check(&mut self, input: &str) -> Checked {
-        let checker = self.checker;
-        let extracted = extract(input);
-        let address = match checker.parse(&extracted.value) {
-            Ok(a) => a,
-            Err(_) => {
-                // Rare: take the core's own path for the error and the suggestion.
-                let c = checker.check(input);
-                return Checked {
-                    valid: false,
-                    error: c.error,
-                    address: None,
-                    canonical: None,
-                    suggestion: c.suggestion,
-                    role: false,
-                    disposable: false,
-                    relay: false,
-                    free: false,
-                };
-            }
-        };
-        let (canonical, _) = checker.canonical_of(&address);
-        let domain = address.domain_ascii();
-        let facts = match self.domains.get(domain) {
-            Some(f) => f,
-            None => {
-                let flags = checker.classify(&address).domain;
-                let fix = if checker.is_known_domain(domain) || address.is_domain_literal() {
-                    None
-                } else {
-                    checker
-                        .suggest(&format!("x@{domain}"))
-                        .map(|s| s.domain)
-                        .filter(|d| d != domain)
-                };
-                self.domains
-                    .entry(domain.to_owned())
-                    .or_insert(DomainFacts {
-                        disposable: flags.disposable,
-                        relay: flags.relay,
-                        free: flags.free,
-                        fix,
-                    })
-            }
-        };
-        let role = self.roles.category(address.local()).is_some();
+        let c = self.inner.check(input);
         Checked {
-            valid: true,
-            error: None,
-            suggestion: facts
-                .fix
-                .as_ref()
-                .map(|d| format!("{}@{}", address.local(), d)),
-            address: Some(address.as_str().to_owned()),
-            canonical: Some(canonical),
-            role,
-            disposable: facts.disposable,
-            relay: facts.relay,
-            free: facts.free,
+            valid: c.valid,
+            error: c.error,
+            address: c.address,
+            canonical: c.canonical,
+            suggestion: c.suggestion,
+            role: c.role,
+            disposable: c.disposable,
+            relay: c.relay,
+            free: c.free,
         }
     }
 
@@ -213,7 +143,7 @@ impl<'a> CachedChecker<'a> {
             }
         }
         let (canonical, address) = (c.canonical.unwrap(), c.address.unwrap());
-        v.suppression = suppressions.status(&canonical, &address);
+        v.suppression = suppressions.status(&canonical);
         if v.suppression.is_some() {
             v.categories.insert(Category::Suppressed);
         }

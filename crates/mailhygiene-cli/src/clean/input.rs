@@ -1,19 +1,70 @@
 //! Reading a real-world contact file: byte order marks, encodings, the email column.
 use std::borrow::Cow;
+use std::ops::Deref;
+use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use encoding_rs::Encoding;
 
+/// A file's bytes: mapped when possible (no copy, no zeroed pages for a big file), read
+/// otherwise.
+pub enum Bytes {
+    /// Memory-mapped.
+    Mapped(memmap2::Mmap),
+    /// In memory.
+    Owned(Vec<u8>),
+}
+
+impl Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Mapped(m) => m,
+            Bytes::Owned(v) => v,
+        }
+    }
+}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.len())
+    }
+}
+
+/// Read a whole file.
+pub fn read_file(path: &Path) -> Result<Bytes> {
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > 0 {
+        // SAFETY: the map is read-only and private; a file truncated by another process
+        // while we read it could fault, the same trade-off ripgrep makes for big inputs.
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+            return Ok(Bytes::Mapped(map));
+        }
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(Bytes::Owned(bytes))
+}
+
 /// What the file started with and how it was decoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Decoded {
-    /// The text as UTF-8, byte order mark removed.
-    pub text: Vec<u8>,
+    /// The bytes (UTF-8 from `offset` on).
+    bytes: Bytes,
+    /// Where the text starts (after a UTF-8 byte order mark).
+    offset: usize,
     /// The encoding the file was read in (`UTF-8`, `UTF-16LE`, `windows-1252`, …).
     pub encoding: &'static str,
     /// Whether the file started with a UTF-8 byte order mark (written back on output, so
     /// Excel keeps reading the file as UTF-8).
     pub utf8_bom: bool,
+}
+
+impl Decoded {
+    /// The text as UTF-8, byte order mark removed.
+    pub fn text(&self) -> &[u8] {
+        &self.bytes[self.offset..]
+    }
 }
 
 /// Decode a file's bytes to UTF-8.
@@ -25,12 +76,10 @@ pub struct Decoded {
 ///   a guess is not good enough to rewrite someone's customer list with.
 /// - An explicit legacy encoding decodes; a byte that is not valid in it is refused too, so
 ///   nothing is ever replaced by U+FFFD.
-pub fn decode(bytes: Vec<u8>, encoding: Option<&str>) -> Result<Decoded> {
+pub fn decode(bytes: Bytes, encoding: Option<&str>) -> Result<Decoded> {
     if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
         if enc == encoding_rs::UTF_8 {
-            let mut text = bytes;
-            text.drain(..bom_len);
-            return validate_utf8(text, true);
+            return validate_utf8(bytes, bom_len, true);
         }
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
@@ -41,13 +90,14 @@ pub fn decode(bytes: Vec<u8>, encoding: Option<&str>) -> Result<Decoded> {
             );
         }
         return Ok(Decoded {
-            text: text.into_owned().into_bytes(),
+            bytes: Bytes::Owned(text.into_owned().into_bytes()),
+            offset: 0,
             encoding: enc.name(),
             utf8_bom: false,
         });
     }
     match encoding {
-        None => validate_utf8(bytes, false),
+        None => validate_utf8(bytes, 0, false),
         Some(label) => {
             let enc = Encoding::for_label(label.as_bytes()).ok_or_else(|| {
                 anyhow::anyhow!(
@@ -55,17 +105,14 @@ pub fn decode(bytes: Vec<u8>, encoding: Option<&str>) -> Result<Decoded> {
                 )
             })?;
             if enc == encoding_rs::UTF_8 {
-                return validate_utf8(bytes, false);
+                return validate_utf8(bytes, 0, false);
             }
             let mut decoder = enc.new_decoder_without_bom_handling();
             let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
             // Decode line by line so that an invalid byte can be reported with its line.
-            let mut line = 1u64;
-            for chunk in bytes.split_inclusive(|&b| b == b'\n') {
-                let (res, _read, had_errors) = {
-                    text.reserve(chunk.len() * 3 + 16);
-                    decoder.decode_to_string(chunk, &mut text, false)
-                };
+            for (line, chunk) in (1u64..).zip(bytes.split_inclusive(|&b| b == b'\n')) {
+                text.reserve(chunk.len() * 3 + 16);
+                let (res, _read, had_errors) = decoder.decode_to_string(chunk, &mut text, false);
                 debug_assert_eq!(res, encoding_rs::CoderResult::InputEmpty);
                 if had_errors {
                     bail!(
@@ -73,14 +120,14 @@ pub fn decode(bytes: Vec<u8>, encoding: Option<&str>) -> Result<Decoded> {
                         enc.name()
                     );
                 }
-                line += 1;
             }
             let (_, _, had_errors) = decoder.decode_to_string(b"", &mut text, true);
             if had_errors {
                 bail!("the file ends inside a {} character", enc.name());
             }
             Ok(Decoded {
-                text: text.into_bytes(),
+                bytes: Bytes::Owned(text.into_bytes()),
+                offset: 0,
                 encoding: enc.name(),
                 utf8_bom: false,
             })
@@ -88,8 +135,9 @@ pub fn decode(bytes: Vec<u8>, encoding: Option<&str>) -> Result<Decoded> {
     }
 }
 
-fn validate_utf8(text: Vec<u8>, utf8_bom: bool) -> Result<Decoded> {
-    if let Err(e) = std::str::from_utf8(&text) {
+fn validate_utf8(bytes: Bytes, offset: usize, utf8_bom: bool) -> Result<Decoded> {
+    let text = &bytes[offset..];
+    if let Err(e) = std::str::from_utf8(text) {
         let at = e.valid_up_to();
         let line = 1 + memchr::memchr_iter(b'\n', &text[..at]).count();
         let line_start = text[..at]
@@ -98,7 +146,7 @@ fn validate_utf8(text: Vec<u8>, utf8_bom: bool) -> Result<Decoded> {
             .map_or(0, |p| p + 1);
         let column = at - line_start + 1;
         let mut detector = chardetng::EncodingDetector::new();
-        detector.feed(&text, true);
+        detector.feed(text, true);
         let guess = detector.guess(None, true);
         let hint = if guess == encoding_rs::UTF_8 {
             "re-save it as UTF-8".to_owned()
@@ -114,7 +162,8 @@ fn validate_utf8(text: Vec<u8>, utf8_bom: bool) -> Result<Decoded> {
         );
     }
     Ok(Decoded {
-        text,
+        bytes,
+        offset,
         encoding: "UTF-8",
         utf8_bom,
     })
@@ -250,19 +299,21 @@ mod tests {
     #[test]
     fn windows_1252_is_refused_with_line() {
         let bytes = b"name,email\nJos\xe9,jose@example.com\n".to_vec();
-        let e = decode(bytes.clone(), None).unwrap_err().to_string();
+        let e = decode(Bytes::Owned(bytes.clone()), None)
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("line 2, column 4: byte 0xE9"), "{e}");
-        let d = decode(bytes, Some("windows-1252")).unwrap();
-        assert_eq!(d.text, "name,email\nJosé,jose@example.com\n".as_bytes());
+        let d = decode(Bytes::Owned(bytes), Some("windows-1252")).unwrap();
+        assert_eq!(d.text(), "name,email\nJosé,jose@example.com\n".as_bytes());
     }
 
     #[test]
     fn boms() {
-        let d = decode(b"\xEF\xBB\xBFemail\n".to_vec(), None).unwrap();
+        let d = decode(Bytes::Owned(b"\xEF\xBB\xBFemail\n".to_vec()), None).unwrap();
         assert!(d.utf8_bom);
-        assert_eq!(d.text, b"email\n");
-        let d = decode(b"\xFF\xFEe\0m\0\n\0".to_vec(), None).unwrap();
+        assert_eq!(d.text(), b"email\n");
+        let d = decode(Bytes::Owned(b"\xFF\xFEe\0m\0\n\0".to_vec()), None).unwrap();
         assert_eq!(d.encoding, "UTF-16LE");
-        assert_eq!(d.text, b"em\n");
+        assert_eq!(d.text(), b"em\n");
     }
 }

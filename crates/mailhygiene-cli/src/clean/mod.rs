@@ -4,7 +4,8 @@
 //! 1. [`input`]: read the file, remove a BOM, refuse bytes that are not UTF-8 (naming the
 //!    line) unless `--encoding` says how to decode them; find the email column.
 //! 2. [`scan`]: find records and the raw bytes of each field (delimiter sniffed from
-//!    `,` `;` TAB `|`), so original cells can be written back exactly as read.
+//!    `,` `;` TAB `|`, or named by Excel's `sep=` first line, which is kept), so original
+//!    cells can be written back exactly as read.
 //! 3. [`engine`]: judge each email cell on all cores (the core's `Checker`, with per-domain
 //!    work cached), look up [`suppress`]ion; then, in row order, mark duplicates of an
 //!    earlier canonical key.
@@ -35,6 +36,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mailhygiene::suppression::MailKind;
 use mailhygiene::Checker;
 use rayon::prelude::*;
 
@@ -42,7 +44,7 @@ use engine::{CachedChecker, Verdict};
 use output::{Output, RowWriter};
 use policy::{Category, Policy};
 use report::{Collector, Count, ReportHead};
-use suppress::{SimpleList, SuppressionSource};
+use suppress::{MergedList, SuppressionSource};
 
 /// Clean a contact list: validate, de-duplicate, apply suppressions, flag and report.
 ///
@@ -217,9 +219,11 @@ impl RowContext<'_> {
                 let s = v.suppression.as_ref().expect("suppressed");
                 reason.push_str("suppressed: ");
                 reason.push_str(&s.reason);
-                reason.push_str(" (");
-                reason.push_str(&s.sources.join(", "));
-                reason.push(')');
+                if !s.sources.is_empty() {
+                    reason.push_str(" (");
+                    reason.push_str(&s.sources.join(", "));
+                    reason.push(')');
+                }
             }
             Some(Category::Duplicate) => {
                 reason.push_str("duplicate: line ");
@@ -360,15 +364,14 @@ pub fn run(args: CleanArgs) -> Result<()> {
     let policy = Policy::new(&args.drop, &args.keep).map_err(anyhow::Error::msg)?;
     let checker = Checker::default();
     let paths = expand(&args.suppressions)?;
-    let load = || -> Result<(SimpleList, Vec<Count>)> {
+    let load = || -> Result<(MergedList, Vec<Count>)> {
         let mut timer = Timer::new();
-        let mut list = SimpleList::default();
-        for (path, named) in &paths {
-            if !list.load(path, &checker)? {
+        let mut list = MergedList::new(MailKind::Marketing, &checker);
+        for (path, named, stream) in &paths {
+            if !list.load(path, stream)? {
                 if *named {
                     bail!(
-                        "{}: not a suppression list (no known export format, and no email, \
-                         canonical or sha256 column)",
+                        "{}: not a suppression list (no known export format and no email column)",
                         path.display()
                     );
                 }
@@ -377,13 +380,14 @@ pub fn run(args: CleanArgs) -> Result<()> {
                 }
             }
         }
+        list.finalize();
         timer.lap("suppressions");
         let counts = list
             .loaded
             .iter()
             .map(|(p, n)| Count {
                 name: p.clone(),
-                rows: *n as u64,
+                rows: *n,
             })
             .collect();
         Ok((list, counts))
@@ -400,10 +404,11 @@ pub fn run(args: CleanArgs) -> Result<()> {
     Ok(())
 }
 
-/// The files named, with folders walked (recursively, in name order). The flag says whether
-/// the file was named directly: a folder may hold files that are not lists (a README).
-fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
-    fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
+/// The files named, with folders walked (recursively, in name order), each with whether it
+/// was named directly (a folder may hold files that are not lists, a README) and its stream:
+/// the name of the file or folder given.
+fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool, String)>> {
+    fn walk(dir: &Path, stream: &str, out: &mut Vec<(PathBuf, bool, String)>) -> Result<()> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
             .with_context(|| format!("reading {}", dir.display()))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -415,13 +420,13 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
         entries.sort();
         for p in entries {
             if p.is_dir() {
-                walk(&p, out)?;
+                walk(&p, stream, out)?;
             } else {
                 let ext = p
                     .extension()
                     .map(|e| e.to_string_lossy().to_ascii_lowercase());
                 if matches!(ext.as_deref(), Some("csv" | "tsv" | "txt" | "json")) {
-                    out.push((p, false));
+                    out.push((p, false, stream.to_owned()));
                 }
             }
         }
@@ -429,10 +434,13 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
     }
     let mut out = Vec::new();
     for p in paths {
+        let stream = p
+            .file_stem()
+            .map_or_else(|| "list".to_owned(), |n| n.to_string_lossy().into_owned());
         if p.is_dir() {
-            walk(p, &mut out)?;
+            walk(p, &stream, &mut out)?;
         } else {
-            out.push((p.clone(), true));
+            out.push((p.clone(), true, stream));
         }
     }
     Ok(out)
@@ -471,23 +479,30 @@ impl Outcome {
 }
 
 /// Read, decode and scan the contacts file.
-fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, u8, scan::Table)> {
+/// The contacts: decoded text, the length of an Excel `sep=` line before the header (kept as
+/// it is on output), the delimiter, and the records after that line.
+fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, usize, u8, scan::Table)> {
     let mut timer = Timer::new();
     let path = &args.contacts;
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = input::read_file(path)?;
     let decoded = input::decode(bytes, args.encoding.as_deref())
         .with_context(|| path.display().to_string())?;
-    let data = &decoded.text[..];
+    let text = decoded.text();
+    let (sep, pre) = match scan::excel_separator_line(text) {
+        Some((d, len)) => (Some(d), len),
+        None => (None, 0),
+    };
+    let data = &text[pre..];
     let delimiter = match args.delimiter.as_deref() {
-        None => scan::sniff_delimiter(data),
+        None => sep.unwrap_or_else(|| scan::sniff_delimiter(data)),
         Some("tab" | "TAB" | "\\t" | "\t") => b'\t',
         Some(d) if d.len() == 1 && d.is_ascii() => d.as_bytes()[0],
         Some(d) => bail!("--delimiter must be one ASCII character or 'tab', not '{d}'"),
     };
-    let table =
-        scan::scan(data, delimiter, usize::MAX).with_context(|| path.display().to_string())?;
+    let table = scan::scan_from_line(data, delimiter, usize::MAX, 1 + u64::from(pre > 0))
+        .with_context(|| path.display().to_string())?;
     timer.lap("read+scan");
-    Ok((decoded, delimiter, table))
+    Ok((decoded, pre, delimiter, table))
 }
 
 /// Clean, loading the suppression source with `load` while the contacts are read.
@@ -499,11 +514,11 @@ pub fn clean<S: SuppressionSource + Send>(
 ) -> Result<Outcome> {
     let path = &args.contacts;
     let (loaded, read) = rayon::join(load, || read_contacts(args));
-    let (decoded, delimiter, table) = read?;
+    let (decoded, pre, delimiter, table) = read?;
     let (suppressions, suppression_lists) = loaded?;
     let suppressions = &suppressions;
     let mut timer = Timer::new();
-    let data = &decoded.text[..];
+    let data = &decoded.text()[pre..];
     let Some(header) = table.records.first().copied() else {
         bail!("{}: the file is empty", path.display());
     };
@@ -579,6 +594,7 @@ pub fn clean<S: SuppressionSource + Send>(
         if decoded.utf8_bom {
             buf.extend_from_slice(b"\xEF\xBB\xBF");
         }
+        buf.extend_from_slice(&decoded.text()[..pre]);
         let mut names = extra_names.clone();
         if rejects {
             names.push("mh_line");

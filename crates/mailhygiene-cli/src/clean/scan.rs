@@ -96,10 +96,20 @@ impl std::error::Error for ScanError {}
 
 /// Scan `data` (already UTF-8, BOM removed) with `delimiter`; at most `limit` records.
 pub fn scan(data: &[u8], delimiter: u8, limit: usize) -> Result<Table, ScanError> {
+    scan_from_line(data, delimiter, limit, 1)
+}
+
+/// [`scan`] for data whose first byte is on line `first_line` of the file.
+pub fn scan_from_line(
+    data: &[u8],
+    delimiter: u8,
+    limit: usize,
+    first_line: u64,
+) -> Result<Table, ScanError> {
     let mut table = Table::default();
     let len = data.len();
     let mut pos = 0usize;
-    let mut line = 1u64;
+    let mut line = first_line;
     while pos < len && table.records.len() < limit {
         // A line with nothing on it is not a record (the csv crate skips them too); we
         // remember it so the summary can say so.
@@ -201,6 +211,21 @@ pub fn unescape(raw: &[u8]) -> Cow<'_, [u8]> {
         i += 1;
     }
     Cow::Owned(out)
+}
+
+/// Excel's `sep=;` first line, which names the delimiter: (delimiter, length of the line
+/// with its terminator).
+pub fn excel_separator_line(data: &[u8]) -> Option<(u8, usize)> {
+    let rest = data.strip_prefix(b"sep=")?;
+    let (&d, rest) = rest.split_first()?;
+    let term = if rest.starts_with(b"\r\n") {
+        2
+    } else if rest.starts_with(b"\n") {
+        1
+    } else {
+        return None;
+    };
+    Some((d, 5 + term))
 }
 
 /// Where the value of a raw field starts: after the opening quote when quoted.

@@ -1,26 +1,22 @@
-//! Suppression lookups for `clean`, behind one small trait.
+//! Suppression lookups for `clean`, through the core's merge engine.
 //!
 //! [`SuppressionSource`] is what `clean` needs from a suppression list: given a row's
-//! canonical key (and its address, for hashed lists), is it suppressed, why, and according
-//! to whom. [`SimpleList`] implements it for the files `clean --suppressions` accepts:
-//! raw ESP exports (through the core's importers), the master list, address lists and
-//! SHA-256 hashed lists.
+//! canonical key, must mail to it not be sent, why, and according to whom. [`MergedList`]
+//! answers with the core's [`SuppressionList`]: every file given to `--suppressions` (the
+//! master list from `merge`, a hashed list, raw ESP exports, folders of them) is loaded into
+//! one list and merged by the same rules as `mailhygiene merge` — a later confirmed opt-in
+//! clears an unsubscribe, soft bounces escalate, observations never suppress alone.
 //!
-//! Until the merge engine (`SuppressionList`) is wired in, raw exports are combined by a
-//! deliberately cautious rule: every *restriction* record suppresses its key (observations
-//! such as soft bounces, deliveries and opt-ins are ignored), and a key with several records
-//! shows its most restrictive reason and every source. That never un-suppresses anyone; it
-//! can keep someone suppressed whose later double opt-in only the merge rules would honour.
+//! A plain CSV of addresses that no importer recognises (a CRM "do not contact" export) is
+//! read as a generic export: the email column found by its header, a `reason` column when
+//! there is one, `manual` otherwise.
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{bail, Context, Result};
-use mailhygiene::suppression::{import, Reason};
+use anyhow::{Context, Result};
+use mailhygiene::suppression::{import, MailKind, Reason, SuppressionList};
 use mailhygiene::Checker;
-use rayon::prelude::*;
-use rustc_hash::FxHashMap;
-use sha2::{Digest, Sha256};
 
 use super::{input, scan};
 
@@ -29,264 +25,143 @@ use super::{input, scan};
 pub struct Suppressed {
     /// The deciding reason code (`hard_bounce`, `unsubscribe`, `complaint`, …).
     pub reason: String,
-    /// The sources that hold it (`sendgrid`, `mailchimp`, a file name, `hashed:list.txt`).
+    /// The sources that hold it (`sendgrid:exports`, `mailchimp:welcome`, …).
     pub sources: Vec<String>,
 }
 
 /// A suppression list as `clean` sees it.
 pub trait SuppressionSource: Sync {
-    /// The status of a row with this canonical key and deliverable address.
-    fn status(&self, canonical: &str, address: &str) -> Option<Arc<Suppressed>>;
+    /// The suppression that applies to a row with this canonical key, if any.
+    fn status(&self, canonical: &str) -> Option<Arc<Suppressed>>;
 }
 
-/// Suppression entries loaded from files: addresses (or canonical keys) with a reason and
-/// source, and SHA-256 hashes.
-#[derive(Debug, Default)]
-pub struct SimpleList {
-    by_key: FxHashMap<String, u32>,
-    entries: Vec<Arc<Suppressed>>,
-    interned: FxHashMap<String, u32>,
-    hashes: FxHashMap<[u8; 32], u32>,
-    /// Per loaded file: (path, records that suppress).
-    pub loaded: Vec<(String, usize)>,
+/// The merged suppression list, asked about one kind of mail.
+pub struct MergedList {
+    list: SuppressionList,
+    kind: MailKind,
+    /// Per loaded file: (path and format, records added).
+    pub loaded: Vec<(String, u64)>,
 }
 
-impl SuppressionSource for SimpleList {
-    fn status(&self, canonical: &str, address: &str) -> Option<Arc<Suppressed>> {
-        if let Some(&i) = self.by_key.get(canonical) {
-            return Some(self.entries[i as usize].clone());
-        }
-        if self.hashes.is_empty() {
-            return None;
-        }
-        // Hashed lists are made from trimmed, lowercased addresses (the common convention)
-        // or from canonical keys (ours); try both.
-        let lower = address.to_lowercase();
-        for text in [canonical, lower.as_str()] {
-            let h: [u8; 32] = Sha256::digest(text.as_bytes()).into();
-            if let Some(&i) = self.hashes.get(&h) {
-                return Some(self.entries[i as usize].clone());
-            }
-        }
-        None
+impl SuppressionSource for MergedList {
+    fn status(&self, canonical: &str) -> Option<Arc<Suppressed>> {
+        // The allocation-free check first: most rows are not suppressed.
+        self.list.blocked_key(canonical, self.kind)?;
+        let status = self.list.status(canonical, None);
+        let top = status.restrictions.iter().find(|r| r.blocks(self.kind))?;
+        Some(Arc::new(Suppressed {
+            reason: top.reason.code().to_owned(),
+            sources: top.sources.clone(),
+        }))
     }
 }
 
-impl SimpleList {
-    /// Load one file.
-    ///
-    /// - A CSV with a `canonical` column (the master list) uses those keys as they are.
-    /// - A CSV with an email column (by header, as for contacts) is canonicalized row by
-    ///   row: raw exports and plain address lists.
-    /// - A file whose values are 64 hex digits (one a line, with or without a header) is a
-    ///   hashed list (SHA-256).
-    ///
-    /// `reason` and `source` / `source_system` / `sources` columns are used when present;
-    /// otherwise the reason is `listed` and the source the file name.
-    ///
-    /// Returns `Ok(false)` for a file that is none of these (no address, canonical or hash
-    /// column, and no known export format): a caller walking a folder may skip it.
-    pub fn load(&mut self, path: &Path, checker: &Checker) -> Result<bool> {
-        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-        let name = path.display().to_string();
-        if let Some(system) = import::detect(&name, &bytes) {
-            let opts = import::ImportOptions::new("")
-                .checker(checker.clone())
-                .system(system);
-            let imported = import::import_bytes(&name, &bytes, &opts)
-                .with_context(|| format!("importing {name} as a {} export", system.code()))?;
-            let mut used = 0;
-            for r in imported
-                .records
-                .iter()
-                .filter(|r| r.reason.is_restriction())
-            {
-                let i = self.intern(r.reason.code(), r.source_system.as_str());
-                self.add(r.canonical.clone(), i);
-                used += 1;
-            }
-            self.loaded
-                .push((format!("{name} ({})", system.code()), used));
-            return Ok(true);
+impl MergedList {
+    /// An empty list checked for `kind` mail, with `checker`'s canonical keys.
+    pub fn new(kind: MailKind, checker: &Checker) -> Self {
+        MergedList {
+            list: SuppressionList::default().with_checker(checker.clone()),
+            kind,
+            loaded: Vec::new(),
         }
-        let decoded = input::decode(bytes, None).with_context(|| format!("{}", path.display()))?;
-        let data = decoded.text;
-        let delimiter = scan::sniff_delimiter(&data);
-        let table = scan::scan(&data, delimiter, usize::MAX)
-            .with_context(|| format!("{}", path.display()))?;
-        let file_name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into(),
-        );
-        let Some(header) = table.records.first() else {
-            self.loaded.push((path.display().to_string(), 0));
-            return Ok(true);
+    }
+
+    /// Load one file for `stream` (sources show as `system:stream`). Returns `Ok(false)` for a
+    /// file that is not a suppression list at all (no known format and no email column): a
+    /// caller walking a folder may skip it (a README).
+    pub fn load(&mut self, path: &Path, stream: &str) -> Result<bool> {
+        match self.list.load_path(path, None, stream) {
+            Ok(summary) => {
+                for f in summary.files {
+                    let n = f.records.values().sum();
+                    self.loaded.push((format!("{} ({})", f.file, f.format), n));
+                }
+                Ok(true)
+            }
+            Err(e) if e.code() == "unknown_format" => self.load_generic(path, stream),
+            Err(e) => Err(e).with_context(|| format!("loading {}", path.display())),
+        }
+    }
+
+    fn load_generic(&mut self, path: &Path, stream: &str) -> Result<bool> {
+        let bytes = input::read_file(path)?;
+        let Ok(decoded) = input::decode(bytes, None) else {
+            return Ok(false);
         };
-        let cell = |r: &scan::Record, i: usize| -> Option<Cow<'_, str>> {
-            let raw = table.raw_field(&data, r, i)?;
-            Some(match scan::unescape(raw) {
-                Cow::Borrowed(b) => Cow::Borrowed(std::str::from_utf8(b).ok()?),
-                Cow::Owned(v) => Cow::Owned(String::from_utf8(v).ok()?),
-            })
+        let data = decoded.text();
+        let head = &data[..data.len().min(64 * 1024)];
+        let delimiter = scan::sniff_delimiter(head);
+        let Ok(table) = scan::scan(data, delimiter, 1) else {
+            return Ok(false);
+        };
+        let Some(header) = table.records.first() else {
+            return Ok(false);
         };
         let headers: Vec<Cow<'_, str>> = (0..header.fields as usize)
-            .map(|i| cell(header, i).unwrap_or_default())
+            .map(|i| {
+                let raw = table.raw_field(data, header, i).unwrap_or_default();
+                Cow::Owned(String::from_utf8_lossy(&scan::unescape(raw)).into_owned())
+            })
             .collect();
-        let is_hash = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
-        let find = |names: &[&str]| {
-            headers
-                .iter()
-                .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+        let Ok(col) = input::find_column(&headers, None) else {
+            return Ok(false);
         };
-        let reason_col = find(&["reason"]);
-        let source_col = find(&["sources", "source", "source_system", "system"]);
-        let headerless_hashes = headers.len() == 1 && is_hash(headers[0].trim());
-        let hash_col = if headerless_hashes {
-            Some(0)
-        } else {
-            find(&["sha256", "hash", "email_sha256", "address_sha256"])
+        let reason = headers
+            .iter()
+            .find(|h| h.trim().eq_ignore_ascii_case("reason"))
+            .map(|h| h.trim().to_owned());
+        let columns = import::GenericColumns {
+            email: headers[col].trim().to_owned(),
+            reason,
+            default_reason: Some(Reason::Manual),
+            ..Default::default()
         };
-        let body = if headerless_hashes {
-            &table.records[..]
-        } else {
-            &table.records[1..]
-        };
-        let entry = |list: &mut SimpleList, r: &scan::Record| -> u32 {
-            let reason = reason_col.and_then(|i| cell(r, i)).unwrap_or_default();
-            let source = source_col.and_then(|i| cell(r, i));
-            list.intern(&reason, source.as_deref().unwrap_or(&file_name))
-        };
-        let mut used = 0;
-        if let Some(col) = hash_col {
-            for (line, r) in body.iter().enumerate() {
-                let v = cell(r, col).unwrap_or_default();
-                let v = v.trim();
-                let mut h = [0u8; 32];
-                if hex::decode_to_slice(v, &mut h).is_err() {
-                    bail!(
-                        "{}: line {}: '{v}' is not a SHA-256 hex digest",
-                        path.display(),
-                        r.line.max(line as u64)
-                    );
-                }
-                let i = entry(self, r);
-                used += 1;
-                match self.hashes.get(&h) {
-                    Some(&j) => {
-                        let k = self.combine(j, i);
-                        self.hashes.insert(h, k);
-                    }
-                    None => {
-                        self.hashes.insert(h, i);
-                    }
-                }
-            }
-        } else if let Some(col) = find(&["canonical"]) {
-            self.by_key.reserve(body.len());
-            for r in body {
-                if let Some(key) = cell(r, col).filter(|k| !k.trim().is_empty()) {
-                    let i = entry(self, r);
-                    self.add(key.trim().to_owned(), i);
-                    used += 1;
-                }
-            }
-        } else {
-            let col = match input::find_column(&headers, None) {
-                Ok(col) => col,
-                Err(e) => match find(&["address"]) {
-                    Some(col) => col,
-                    None if headers.iter().any(|h| input::is_email_header(h)) => {
-                        return Err(e.context(path.display().to_string()))
-                    }
-                    None => return Ok(false),
-                },
-            };
-            let keys: Vec<Option<String>> = body
-                .par_iter()
-                .map(|r| cell(r, col).and_then(|v| checker.canonical(&v).ok()))
-                .collect();
-            self.by_key.reserve(body.len());
-            for (r, key) in body.iter().zip(keys) {
-                if let Some(key) = key {
-                    let i = entry(self, r);
-                    self.add(key, i);
-                    used += 1;
-                }
-            }
-        }
-        self.loaded.push((path.display().to_string(), used));
+        let opts = import::ImportOptions::new(stream)
+            .checker(self.list.checker().clone())
+            .generic(columns);
+        let name = path.display().to_string();
+        let imported = import::import_bytes(&name, data, &opts)
+            .with_context(|| format!("importing {name} as a generic list"))?;
+        let n = imported.records.len() as u64;
+        self.list.extend(imported.records);
+        self.loaded.push((format!("{name} (generic)"), n));
         Ok(true)
     }
 
-    /// The entry for a (reason, sources) pair: rows share a few pairs, stored once.
-    /// `sources` may hold several names separated by `;`, `|` or `,`.
-    fn intern(&mut self, reason: &str, sources: &str) -> u32 {
-        let mut key = String::with_capacity(reason.len() + sources.len() + 1);
-        key.push_str(reason);
-        key.push('\0');
-        key.push_str(sources);
-        if let Some(&i) = self.interned.get(&key) {
-            return i;
-        }
-        let reason = Some(reason.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "listed".to_owned());
-        let mut list: Vec<String> = sources
-            .split([';', '|', ','])
-            .map(|p| p.trim().to_owned())
-            .filter(|p| !p.is_empty())
-            .collect();
-        list.sort();
-        list.dedup();
-        self.entries.push(Arc::new(Suppressed {
-            reason,
-            sources: list,
-        }));
-        let i = self.entries.len() as u32 - 1;
-        self.interned.insert(key, i);
-        i
+    /// Compute the verdicts once, before the rows are checked on all threads.
+    pub fn finalize(&self) {
+        self.list.finalize();
     }
+}
 
-    /// Record that `key` is suppressed as entry `i` (combined with what it already has).
-    fn add(&mut self, key: String, i: u32) {
-        match self.by_key.get(&key) {
-            None => {
-                self.by_key.insert(key, i);
-            }
-            Some(&j) if j == i => {}
-            Some(&j) => {
-                let k = self.combine(j, i);
-                self.by_key.insert(key, k);
-            }
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    /// One entry for two: the more restrictive reason, every source.
-    fn combine(&mut self, a: u32, b: u32) -> u32 {
-        let (x, y) = (
-            self.entries[a as usize].clone(),
-            self.entries[b as usize].clone(),
-        );
-        // Known reasons rank by restrictiveness; a list's own words rank after them.
-        let rank = |r: &str| {
-            r.parse::<Reason>()
-                .ok()
-                .and_then(|r| Reason::ALL.iter().position(|x| *x == r))
-                .unwrap_or(Reason::ALL.len())
-        };
-        let reason = if rank(&y.reason) < rank(&x.reason) {
-            &y.reason
-        } else {
-            &x.reason
-        };
-        let mut sources: Vec<&str> = x
-            .sources
-            .iter()
-            .chain(&y.sources)
-            .map(String::as_str)
-            .collect();
-        sources.sort();
-        sources.dedup();
-        self.intern(reason, &sources.join(";"))
+    #[test]
+    fn master_and_generic_lists_merge() {
+        let dir = tempfile::tempdir().unwrap();
+        let master = dir.path().join("master.csv");
+        let plain = dir.path().join("dnc.csv");
+        std::fs::write(
+            &master,
+            "canonical,address,reason,scope,since,expires,sources\n\
+             janedoe@gmail.com,Jane.Doe@gmail.com,unsubscribe,marketing,2024-05-20T07:45:10Z,,mailchimp:welcome\n\
+             x@example.com,x@example.com,manual,all,,,crm:crm\n",
+        )
+        .unwrap();
+        std::fs::write(&plain, "Email,Name\nJane.Doe+x@googlemail.com,Jane\n").unwrap();
+        let mut list = MergedList::new(MailKind::Marketing, &Checker::default());
+        assert!(list.load(&master, "master").unwrap());
+        assert!(list.load(&plain, "dnc").unwrap());
+        list.finalize();
+        // `manual` (the generic list's default) is more restrictive than `unsubscribe`.
+        let s = list.status("janedoe@gmail.com").unwrap();
+        assert_eq!(s.reason, "manual");
+        assert_eq!(list.status("x@example.com").unwrap().reason, "manual");
+        assert!(list.status("y@example.com").is_none());
+        let readme = dir.path().join("README.md");
+        std::fs::write(&readme, "# not a list\n").unwrap();
+        assert!(!list.load(&readme, "x").unwrap());
     }
 }
