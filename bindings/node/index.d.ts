@@ -60,6 +60,85 @@ export declare class Checker {
   isFree(address: string): boolean
 }
 
+/**
+ * Every suppression record from every source (ESP exports, your own records, other lists),
+ * merged by explicit rules; answers "may I mail this address?" and writes the master list.
+ *
+ * Addresses match by canonical key, so `Jane.Doe+x@googlemail.com` matches a complaint
+ * recorded for `janedoe@gmail.com`; hashed lists (`sha256:` / `hmac-sha256:` keys) match too.
+ */
+export declare class SuppressionList {
+  /**
+   * An empty list. Throws an `Error` with code `invalid_policy` (or the policy's own code)
+   * for a policy that cannot be used.
+   */
+  constructor(options?: SuppressionListOptions | undefined | null)
+  /**
+   * Load a file, or a folder of files, for a stream: raw exports of a mail system, a master
+   * list written by `toCsv`, a hashed list written by `toHashedCsv`, or an engagement file.
+   * Bad rows do not stop the load: they are the summary's `rejects`. A file that cannot be
+   * used at all throws an `Error` with the core's `code`.
+   */
+  load(path: string, options?: LoadOptions | undefined | null): ImportSummaryResult
+  /**
+   * Load one export given as content (a string or a `Buffer`) rather than a path: the mail
+   * system is named or detected. Bad rows are `rejects`; content that cannot be used at all
+   * throws an `Error` with the core's `code` (`unknown_format`, …).
+   */
+  loadContent(content: string | Buffer, options?: LoadContentOptions | undefined | null): ImportedResult
+  /**
+   * Add one record. Throws an `Error` (`unknown_reason`, `unknown_scope`) for a reason or
+   * scope that is not one of the stable codes.
+   */
+  add(record: SuppressionRecordInit): void
+  /**
+   * Merge every record of `other` into this list (set union). This list's policy, present
+   * and stream declarations win.
+   */
+  merge(other: SuppressionList): void
+  /**
+   * Declare a stream: transactional or marketing (the default), and the mail system its
+   * export comes from (decides the format of what it is missing).
+   */
+  setStream(name: string, options?: StreamOptions | undefined | null): void
+  /** "The present" the list answers for, Unix seconds. */
+  get now(): number
+  /** Set "the present" (Unix seconds or a `Date`), for reproducible runs. */
+  setNow(at: number | Date): void
+  /**
+   * The status of an address (or canonical key, or `sha256:<hex>` key) at `at` (Unix seconds
+   * or a `Date`; default: the list's present), with the deciding reason and every
+   * restriction. An invalid address is looked up by its text; it is never an error.
+   */
+  status(address: string, at?: number | Date): StatusResult
+  /**
+   * Whether a message must not be sent to this address: of `kind` (default marketing), to
+   * `scope` (a list, group, topic or stream) when given, at `at` (default: the present).
+   */
+  blocks(address: string, options?: BlocksOptions | undefined | null): boolean
+  /**
+   * The master rows that `stream` is missing: their scope covers the stream and its own
+   * export held no record with the same reason and a covering scope.
+   */
+  missingFor(stream: string): Array<MasterRowResult>
+  /** The master list at the present: one row per key and active (reason, scope), sorted. */
+  rows(): Array<MasterRowResult>
+  /**
+   * The master list as CSV (header `canonical,address,reason,scope,since,expires,sources`),
+   * readable back with `load`.
+   */
+  toCsv(): string
+  /**
+   * The hashed list as CSV: SHA-256 of each canonical key, or HMAC-SHA-256 with `hmacKey`
+   * (share it without sharing addresses; load it back with `load`).
+   */
+  toHashedCsv(options?: HashedOptions | undefined | null): string
+  /** The number of distinct records. */
+  get length(): number
+  /** The number of distinct canonical keys (plain or hashed). */
+  get keyCount(): number
+}
+
 /** Test hook: `checkManyAsync` whose background work panics; the promise must reject. */
 export declare function __panicAsyncForTests(): Promise<unknown>
 
@@ -81,6 +160,26 @@ export interface AddressResult {
   domain: string
   /** The domain as lowercase A-labels. */
   domainAscii: string
+}
+
+/** Whether a message of each kind, outside any particular list, must not be sent. */
+export interface Blocks {
+  /** Bulk mail. */
+  marketing: boolean
+  /** Transactional mail. */
+  transactional: boolean
+  /** Critical transactional mail (password resets, receipts). */
+  critical: boolean
+}
+
+/** Options of `SuppressionList#blocks`. */
+export interface BlocksOptions {
+  /** `"marketing"` (default), `"transactional"` or `"critical"` (password resets, receipts). */
+  kind?: string
+  /** The list, group, topic or stream the message goes to (`"group:7"`, `"stream:news"`). */
+  scope?: string
+  /** The time to answer for: Unix seconds or a `Date` (default: the list's present). */
+  at?: number | Date
 }
 
 /**
@@ -105,7 +204,8 @@ export declare function check(address: string, options?: CheckOptions | undefine
  * The results of a batch as one array per field: `columns.valid[i]` belongs to `input[i]`.
  *
  * Built without creating one object per row, which is what a bulk import wants. The
- * `warnings` and `rules` entries are frozen arrays, shared between rows with the same list.
+ * `warnings` and `rules` entries are frozen arrays, shared between rows with the same list;
+ * every other entry is a string, boolean or `null` as in `CheckResult`.
  */
 export interface CheckColumns {
   /** The inputs as given. */
@@ -263,6 +363,54 @@ export interface DomainListsInit {
  */
 export declare function errorCodes(): Array<string>
 
+/** One file read by `load`. */
+export interface FileSummaryResult {
+  /** The path. */
+  file: string
+  /** The stream it was loaded for. */
+  stream: string
+  /** The format: a system code (`ses`, …), `master`, `hashed` or `engagement`. */
+  format: string
+  /** Data rows read (header excluded): `rowsUsed + rowsRejected`. */
+  rowsRead: number
+  /** Rows that yielded records. */
+  rowsUsed: number
+  /** Rows rejected (listed in the summary's `rejects`). */
+  rowsRejected: number
+  /** Records added, per reason code. */
+  records: Record<string, number>
+}
+
+/** Options of `SuppressionList#toHashedCsv`. */
+export interface HashedOptions {
+  /** HMAC-SHA-256 with this secret instead of plain SHA-256. */
+  hmacKey?: string | Buffer
+}
+
+/** What `loadContent` read. */
+export interface ImportedResult {
+  /** The system the content was read as. */
+  system: string
+  /** The file name, as given. */
+  file: string
+  /** Records added. */
+  records: number
+  /** Data rows read (header excluded). */
+  rowsRead: number
+  /** Rows that were used. */
+  rowsUsed: number
+  /** The rows that could not be used, in file order. */
+  rejects: Array<RejectResult>
+}
+
+/** What `load` read: one entry per file, and every rejected row. */
+export interface ImportSummaryResult {
+  /** One entry per file, sorted by path. */
+  files: Array<FileSummaryResult>
+  /** Every rejected row, sorted by file and line. */
+  rejects: Array<RejectResult>
+}
+
 /** Whether a valid address is at a disposable domain. Throws for an invalid one. */
 export declare function isDisposable(address: string): boolean
 
@@ -274,6 +422,51 @@ export declare function isRelay(address: string): boolean
 
 /** Whether a valid address is a role account (`info@`, `noreply@`). Throws for an invalid one. */
 export declare function isRole(address: string): boolean
+
+/** Options of `SuppressionList#loadContent`. */
+export interface LoadContentOptions {
+  /**
+   * The file name the content came from: detection and SendGrid list names use it, rejects
+   * name it (default `"content"`).
+   */
+  fileName?: string
+  /** The mail system; detected from the content when absent. */
+  system?: string
+  /** The company's stream the export belongs to. */
+  stream?: string
+  /** The list or audience the file belongs to when the file does not say. */
+  listId?: string
+  /** The account inside the system when the file does not say (Mailgun domain, SES region, …). */
+  account?: string
+}
+
+/** Options of `SuppressionList#load`. */
+export interface LoadOptions {
+  /** The mail system (`"ses"`, `"sendgrid"`, `"mailchimp"`, …); detected per file when absent. */
+  system?: string
+  /** The company's stream the export belongs to (`"newsletter"`, `"crm"`, …). */
+  stream?: string
+}
+
+/** One row of the master list. */
+export interface MasterRowResult {
+  /** The canonical key. */
+  canonical: string
+  /** The smallest spelling of the address seen. */
+  address: string
+  /** The restriction. */
+  reason: string
+  /** The effective scope. */
+  scope: string
+  /** Whether critical transactional mail is spared. */
+  sparesCritical: boolean
+  /** Latest event time, Unix seconds; `null` when undated. */
+  since: number | null
+  /** Expiry, Unix seconds; `null`: never by time. */
+  expires: number | null
+  /** `system:stream` labels. */
+  sources: Array<string>
+}
 
 /**
  * Extract (trim, display name, `mailto:`) then parse: the deliverable address. Throws an
@@ -295,6 +488,70 @@ export interface ProviderRuleInit {
   provider?: string
 }
 
+/** A source row that could not be turned into a record. Never dropped silently. */
+export interface RejectResult {
+  /** The file. */
+  file: string
+  /** The 1-based line. */
+  line: number
+  /** A stable snake_case code (`invalid_address`, `unreadable_row`, `bad_date`, an address error code …). */
+  code: string
+  /** A human explanation. */
+  message: string
+  /** The raw row text. */
+  raw: string
+}
+
+/** One active restriction of an address. */
+export interface RestrictionResult {
+  /** Why (`"complaint"`, `"hard_bounce"`, …). */
+  reason: string
+  /** The mail it covers (`"all"`, `"marketing"`, `"group:7"`, …). */
+  scope: string
+  /** Whether critical transactional mail is still allowed (complaints, by default). */
+  sparesCritical: boolean
+  /** The latest event time, Unix seconds; `null` when undated. */
+  since: number | null
+  /** When it lapses, Unix seconds; `null`: never by time. */
+  expires: number | null
+  /** The sources that reported it: `system:stream`, sorted. */
+  sources: Array<string>
+}
+
+/** The status of one address at one time. */
+export interface StatusResult {
+  /** The input as given. */
+  input: string
+  /** Its canonical key; `null` when the input is not a valid address and not a key in the list. */
+  canonical: string | null
+  /** Whether any restriction is active (for some mail; see `blocks`). */
+  suppressed: boolean
+  /** The deciding (most restrictive) restriction's reason. */
+  reason: string | null
+  /** Its scope. */
+  scope: string | null
+  /** Its time, Unix seconds. */
+  since: number | null
+  /** Its expiry, Unix seconds. */
+  expires: number | null
+  /** Its sources. */
+  sources: Array<string>
+  /** Every active restriction, most restrictive first. */
+  restrictions: Array<RestrictionResult>
+  /** What each kind of mail may do. */
+  blocks: Blocks
+  /** A one-line human explanation. */
+  why: string
+}
+
+/** Options of `SuppressionList#setStream`. */
+export interface StreamOptions {
+  /** The stream sends transactional mail (default: marketing). */
+  transactional?: boolean
+  /** The mail system of its export (decides the format of what it is missing). */
+  system?: string
+}
+
 /**
  * A corrected address when the domain looks mistyped (`bob@yaho.com` → `bob@yahoo.com`), or
  * `null` when unsure. Works on invalid input too.
@@ -312,3 +569,55 @@ export interface SuggestionResult {
   /** Confidence in (0, 1]. */
   confidence: number
 }
+
+/** Options of `new SuppressionList()`. */
+export interface SuppressionListOptions {
+  /** The merge policy as TOML (see the core's `Policy`); the default policy otherwise. */
+  policy?: string
+  /** The checker that computes canonical keys (its provider rules decide which spellings match). */
+  checker?: Checker
+  /** "The present" the list answers for: Unix seconds or a `Date` (default: now). */
+  now?: number | Date
+  /**
+   * The secret of HMAC-SHA-256 hashed lists (a string or bytes); without it only plain
+   * SHA-256 hashed keys match.
+   */
+  hashKey?: string | Buffer
+}
+
+/** Every suppression reason code, most restrictive first. */
+export declare function suppressionReasons(): Array<string>
+
+/** One fact to add: `list.add({ address, reason, system, ... })`. */
+export interface SuppressionRecordInit {
+  /** The address as the source wrote it. */
+  address: string
+  /** What happened: `"hard_bounce"`, `"complaint"`, `"unsubscribe"`, … (see `suppressionReasons()`). */
+  reason: string
+  /** The mail system that reported it (`"ses"`, `"crm"`, …). */
+  system: string
+  /**
+   * Which mail it covers: `"all"` (default), `"marketing"`, `"transactional"`,
+   * `"list:<id>"`, `"group:<id>"`, `"topic:<id>"`, `"stream:<id>"`.
+   */
+  scope?: string
+  /** The company's stream (`"newsletter"`, …). */
+  stream?: string
+  /** The canonical key when already known; computed from the address otherwise. */
+  canonical?: string
+  /** When it happened: Unix seconds or a `Date`. */
+  eventTime?: number | Date
+  /** Finer detail (`user_unknown`, `mailbox_full`, …). */
+  subReason?: string
+  /** The account inside the system. */
+  sourceAccount?: string
+  /** The source's own reason text. */
+  sourceReason?: string
+  /** RFC 3463 enhanced status (`5.1.1`). */
+  enhancedStatus?: string
+  /** Diagnostic text from the receiving server. */
+  diagnostic?: string
+}
+
+/** Every mail system code whose exports `load` reads. */
+export declare function suppressionSystems(): Array<string>

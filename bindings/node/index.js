@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Checker = nativeBinding.Checker
+module.exports.SuppressionList = nativeBinding.SuppressionList
 module.exports.__panicAsyncForTests = nativeBinding.__panicAsyncForTests
 module.exports.__panicForTests = nativeBinding.__panicForTests
 module.exports.canonical = nativeBinding.canonical
@@ -850,3 +851,5 @@ module.exports.isRelay = nativeBinding.isRelay
 module.exports.isRole = nativeBinding.isRole
 module.exports.normalize = nativeBinding.normalize
 module.exports.suggest = nativeBinding.suggest
+module.exports.suppressionReasons = nativeBinding.suppressionReasons
+module.exports.suppressionSystems = nativeBinding.suppressionSystems

@@ -61,6 +61,14 @@ fn main() {
                 println!("many (wall): {:.2} M/s", n as f64 / dt / 1e6);
                 n
             }
+            "columns" => {
+                let cells: Vec<Option<&str>> = corpus.iter().map(|s| Some(s.as_str())).collect();
+                let wall = std::time::Instant::now();
+                let n = checker.check_columns(&cells, false).len();
+                let dt = wall.elapsed().as_secs_f64();
+                println!("columns (wall): {:.2} M/s", n as f64 / dt / 1e6);
+                n
+            }
             other => panic!("unknown op {other}"),
         };
         let dt = cpu_seconds() - t;

@@ -36,7 +36,7 @@ async function rate(name, fn, runs = 3) {
 
 let sink = 0
 const results = {}
-console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`)
+console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
 console.log(`corpus: ${N} generated addresses (bench/corpus.mjs, seed 42)\n`)
 
 results.check = await rate('mailhygiene check (per call)', () => {

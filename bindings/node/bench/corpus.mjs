@@ -24,7 +24,7 @@ const TYPOS = ['gmial.com', 'gmail.co', 'yaho.com', 'hotmial.com', 'outlok.com']
 export function corpus(n, seed = 42) {
   const rnd = mulberry32(seed)
   const pick = (a) => a[Math.floor(rnd() * a.length)]
-  const out = new Array(n)
+  const out = []
   for (let i = 0; i < n; i++) {
     const first = pick(FIRST)
     const last = pick(LAST)
@@ -53,7 +53,7 @@ export function corpus(n, seed = 42) {
     } else {
       s = `${first} ${last}@${domain}`
     }
-    out[i] = s
+    out.push(s)
   }
   return out
 }

@@ -1,9 +1,10 @@
 //! The `Checker` class, and the one implementation behind it and the module-level functions.
-use mailhygiene::{Address, Check, CheckerBuilder, DomainList, ParseOptions, ProviderRule};
+use mailhygiene::{Address, CheckerBuilder, DomainList, ParseOptions, ProviderRule};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use crate::convert::{flag, parse_error, Batch, CheckResult, Flag, Text, Texts};
+use crate::convert::{flag, parse_error, Flag, Text, Texts};
+use crate::results::{Batch, CheckResult};
 
 /// Options of `check`.
 #[napi(object, object_to_js = false)]
@@ -215,7 +216,11 @@ fn builder(options: CheckerOptions) -> CheckerBuilder {
 pub(crate) mod ops {
     use super::*;
 
-    pub fn check(c: &mailhygiene::Checker, input: &str, options: Option<CheckOptions>) -> CheckResult {
+    pub fn check(
+        c: &mailhygiene::Checker,
+        input: &str,
+        options: Option<CheckOptions>,
+    ) -> CheckResult {
         let exact = options.is_some_and(|o| flag(&o.exact));
         if exact {
             c.check_exact(input).into()
@@ -224,13 +229,28 @@ pub(crate) mod ops {
         }
     }
 
-    pub fn run_many(c: &mailhygiene::Checker, inputs: &Texts, exact: bool) -> Vec<Check> {
-        let strs = inputs.as_strs();
-        if exact {
-            c.check_many_exact(&strs)
+    /// The one batch implementation behind `checkMany` and `checkManyAsync`: the core's
+    /// row batch or column batch.
+    pub fn run_many(c: &mailhygiene::Checker, inputs: Texts, exact: bool, columns: bool) -> Batch {
+        if columns {
+            let cells: Vec<Option<&str>> = (0..inputs.len()).map(|i| Some(inputs.get(i))).collect();
+            let cols = c.check_columns(&cells, exact);
+            drop(cells);
+            Batch::Columns(inputs, cols)
         } else {
-            c.check_many(&strs)
+            let strs = inputs.as_strs();
+            Batch::Rows(if exact {
+                c.check_many_exact(&strs)
+            } else {
+                c.check_many(&strs)
+            })
         }
+    }
+
+    fn batch_options(options: Option<CheckManyOptions>) -> (bool, bool) {
+        options
+            .map(|o| (flag(&o.exact), flag(&o.columns)))
+            .unwrap_or_default()
     }
 
     pub fn check_many(
@@ -238,15 +258,8 @@ pub(crate) mod ops {
         inputs: Texts,
         options: Option<CheckManyOptions>,
     ) -> Batch {
-        let (exact, columns) = options
-            .map(|o| (flag(&o.exact), flag(&o.columns)))
-            .unwrap_or_default();
-        let checks = run_many(c, &inputs, exact);
-        if columns {
-            Batch::Columns(checks)
-        } else {
-            Batch::Rows(checks)
-        }
+        let (exact, columns) = batch_options(options);
+        run_many(c, inputs, exact, columns)
     }
 
     pub fn check_many_async(
@@ -254,12 +267,10 @@ pub(crate) mod ops {
         inputs: Texts,
         options: Option<CheckManyOptions>,
     ) -> AsyncTask<CheckManyTask> {
-        let (exact, columns) = options
-            .map(|o| (flag(&o.exact), flag(&o.columns)))
-            .unwrap_or_default();
+        let (exact, columns) = batch_options(options);
         AsyncTask::new(CheckManyTask {
             checker: c.clone(),
-            inputs,
+            inputs: Some(inputs),
             exact,
             columns,
         })
@@ -305,29 +316,26 @@ pub(crate) mod ops {
 /// thread, as they must.
 pub struct CheckManyTask {
     checker: mailhygiene::Checker,
-    inputs: Texts,
+    inputs: Option<Texts>,
     exact: bool,
     columns: bool,
 }
 
 impl Task for CheckManyTask {
-    type Output = Vec<Check>;
+    type Output = Batch;
     type JsValue = Batch;
 
     fn compute(&mut self) -> Result<Self::Output> {
+        let inputs = self.inputs.take().unwrap_or_default();
         // A panic must reject the promise, not abort the process.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ops::run_many(&self.checker, &self.inputs, self.exact)
+            ops::run_many(&self.checker, inputs, self.exact, self.columns)
         }))
         .map_err(|p| crate::panic_error(&*p))
     }
 
-    fn resolve(&mut self, _env: Env, checks: Self::Output) -> Result<Self::JsValue> {
-        Ok(if self.columns {
-            Batch::Columns(checks)
-        } else {
-            Batch::Rows(checks)
-        })
+    fn resolve(&mut self, _env: Env, batch: Self::Output) -> Result<Self::JsValue> {
+        Ok(batch)
     }
 }
 
@@ -417,7 +425,10 @@ impl Checker {
 
     /// A corrected address when the domain looks mistyped, or `null`. Works on invalid input.
     #[napi(catch_unwind)]
-    pub fn suggest(&self, #[napi(ts_arg_type = "string")] address: Text) -> Option<SuggestionResult> {
+    pub fn suggest(
+        &self,
+        #[napi(ts_arg_type = "string")] address: Text,
+    ) -> Option<SuggestionResult> {
         ops::suggest(&self.inner, &address.0)
     }
 
@@ -450,7 +461,11 @@ impl Checker {
 
     /// Whether a valid address is at a privacy relay or forwarder. Throws for an invalid one.
     #[napi(catch_unwind)]
-    pub fn is_relay(&self, env: Env, #[napi(ts_arg_type = "string")] address: Text) -> Result<bool> {
+    pub fn is_relay(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] address: Text,
+    ) -> Result<bool> {
         Ok(ops::classify(env, &self.inner, &address.0)?.relay)
     }
 
@@ -458,5 +473,12 @@ impl Checker {
     #[napi(catch_unwind)]
     pub fn is_free(&self, env: Env, #[napi(ts_arg_type = "string")] address: Text) -> Result<bool> {
         Ok(ops::classify(env, &self.inner, &address.0)?.free)
+    }
+}
+
+impl Checker {
+    /// The core checker (for `SuppressionList`).
+    pub(crate) fn core(&self) -> &mailhygiene::Checker {
+        &self.inner
     }
 }

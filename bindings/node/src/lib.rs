@@ -3,12 +3,16 @@
 //!
 //! - `checker.rs`: the `Checker` class and the module-level functions, one implementation
 //!   (`checker::ops`) behind both and behind the sync and async batch.
-//! - `convert.rs`: strings and arrays in (a `TypeError` for anything that is not a string),
-//!   results out (objects or columns), the core's errors as `Error`s with its stable `code`.
+//! - `convert.rs`: strings and arrays in (a `TypeError` for anything that is not a string), and
+//!   the core's errors as `Error`s with its stable `code`.
+//! - `results.rs`: results out, as objects or as columns.
+//! - `suppression.rs`: `SuppressionList` and its value types.
 #![deny(clippy::all)]
 
 mod checker;
 mod convert;
+mod results;
+mod suppression;
 
 use std::sync::LazyLock;
 
@@ -16,8 +20,10 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 pub use checker::*;
-pub use convert::{CheckColumns, CheckResult};
-use convert::{Batch, Text, Texts};
+use convert::{Text, Texts};
+use results::Batch;
+pub use results::{CheckColumns, CheckResult};
+pub use suppression::*;
 
 static DEFAULT: LazyLock<mailhygiene::Checker> = LazyLock::new(mailhygiene::Checker::default);
 
@@ -28,7 +34,10 @@ pub(crate) fn panic_error(payload: &(dyn std::any::Any + Send)) -> Error {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into());
-    Error::new(Status::GenericFailure, format!("internal error (panic): {msg}"))
+    Error::new(
+        Status::GenericFailure,
+        format!("internal error (panic): {msg}"),
+    )
 }
 
 /// Everything about one input with the default checker: validity, error code and message, the
@@ -109,7 +118,9 @@ pub fn classify(
 /// Whether a valid address is a role account (`info@`, `noreply@`). Throws for an invalid one.
 #[napi(catch_unwind)]
 pub fn is_role(env: Env, #[napi(ts_arg_type = "string")] address: Text) -> Result<bool> {
-    Ok(checker::ops::classify(env, &DEFAULT, &address.0)?.role.is_some())
+    Ok(checker::ops::classify(env, &DEFAULT, &address.0)?
+        .role
+        .is_some())
 }
 
 /// Whether a valid address is at a disposable domain. Throws for an invalid one.

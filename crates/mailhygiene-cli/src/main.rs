@@ -4,6 +4,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod clean;
+mod merge;
+
+// `clean` allocates a few small strings per row on every core; mimalloc's per-thread heaps
+// make that about a third cheaper than the system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Email list hygiene: validate and normalize addresses, merge suppression lists, clean contact lists.
 #[derive(Parser)]
@@ -16,12 +23,16 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Check(check::CheckArgs),
+    Merge(merge::MergeArgs),
+    Clean(clean::CleanArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Merge(args) => merge::run(args),
+        Command::Clean(args) => clean::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

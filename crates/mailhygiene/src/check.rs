@@ -75,6 +75,8 @@ pub struct Checker {
 
 #[derive(Debug, Clone)]
 struct Inner {
+    /// Unique per built checker: keys the per-thread domain cache of [`Checker::check`].
+    id: u64,
     options: ParseOptions,
     providers: ProviderRules,
     lists: DomainLists,
@@ -119,6 +121,7 @@ impl CheckerBuilder {
     pub fn new() -> Self {
         CheckerBuilder {
             inner: Inner {
+                id: 0,
                 options: ParseOptions::default(),
                 providers: ProviderRules::builtin(),
                 lists: DomainLists::builtin(),
@@ -168,7 +171,9 @@ impl CheckerBuilder {
         self
     }
     /// The configured checker.
-    pub fn build(self) -> Checker {
+    pub fn build(mut self) -> Checker {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        self.inner.id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Checker {
             inner: Arc::new(self.inner),
         }
@@ -240,7 +245,11 @@ impl Checker {
         if local.is_empty() || domain.is_empty() {
             return None;
         }
-        let domain = crate::canonical::domain_key(domain);
+        let mut domain = crate::canonical::domain_key(domain);
+        if value.trim_end().ends_with('.') {
+            // `domain_key` drops a trailing dot; here it is the syntax error to correct.
+            domain.push('.');
+        }
         let known = |d: &str| self.is_known_domain(d);
         let fixed = self.inner.typos.suggest_domain(&domain, &known)?;
         Some(Suggestion {
@@ -253,13 +262,12 @@ impl Checker {
 
     /// Extract, parse, normalize, classify and suggest: everything about one input.
     pub fn check(&self, input: &str) -> Check {
-        let extracted = extract(input);
-        self.check_extracted(input, &extracted.value, extracted.warnings, None)
+        self.check_one(input, false, None)
     }
 
     /// Like [`check`](Self::check) but judging the input exactly as given (no extraction).
     pub fn check_exact(&self, input: &str) -> Check {
-        self.check_extracted(input, input, Vec::new(), None)
+        self.check_one(input, true, None)
     }
 
     /// The result for a line that is not valid UTF-8 (CLI, bindings).
@@ -302,9 +310,18 @@ impl Checker {
         let verdict = if address.is_domain_literal() {
             DomainVerdict::default()
         } else {
+            let compute = || self.domain_verdict(domain);
             match cache {
-                Some(cache) => cache.get_or_insert(domain, || self.domain_verdict(domain)),
-                None => self.domain_verdict(domain),
+                Some(cache) => cache.get_or_insert(domain, compute),
+                // Single calls share a per-thread cache, so a loop of `check` calls (a Python
+                // or Node script) pays for each domain once too.
+                None => THREAD_CACHE.with_borrow_mut(|(id, cache)| {
+                    if *id != self.inner.id {
+                        *id = self.inner.id;
+                        *cache = DomainCache::default();
+                    }
+                    cache.get_or_insert(domain, compute)
+                }),
             }
         };
         let suggestion = verdict
@@ -331,52 +348,27 @@ impl Checker {
         }
     }
 
-    /// Check many inputs on all cores; the output is in input order.
-    ///
-    /// Each worker thread remembers the verdict (list flags, typo suggestion) of the domains
-    /// it has seen, so a list with many addresses per domain pays for each domain once.
-    pub fn check_many<S: AsRef<str> + Sync>(&self, inputs: &[S]) -> Vec<Check> {
-        self.batch(inputs, |s| Some(s.as_ref()), false)
-    }
-
-    /// [`check_exact`](Self::check_exact) on many inputs, on all cores; in input order.
-    pub fn check_many_exact<S: AsRef<str> + Sync>(&self, inputs: &[S]) -> Vec<Check> {
-        self.batch(inputs, |s| Some(s.as_ref()), true)
-    }
-
-    /// [`check_many`](Self::check_many) for a column with missing cells (SQL `NULL`, a pandas
-    /// `NaN`, an Arrow null): a missing cell gets the result of an empty input (`empty`), so
-    /// the output keeps one row per input row. The bindings use it for their batch calls.
-    ///
-    /// ```
-    /// let checks = mailhygiene::Checker::default().check_many_optional(&[Some("a@example.com"), None]);
-    /// assert!(checks[0].valid);
-    /// assert_eq!(checks[1].error, Some("empty"));
-    /// ```
-    pub fn check_many_optional<S: AsRef<str> + Sync>(&self, inputs: &[Option<S>]) -> Vec<Check> {
-        self.batch(inputs, |s| s.as_ref().map(AsRef::as_ref), false)
-    }
-
-    fn batch<T: Sync>(
+    /// Check one input, reusing a batch's domain cache when given.
+    pub(crate) fn check_one(
         &self,
-        inputs: &[T],
-        text: impl Fn(&T) -> Option<&str> + Sync,
+        input: &str,
         exact: bool,
-    ) -> Vec<Check> {
-        use rayon::prelude::*;
-        inputs
-            .par_iter()
-            .map_init(DomainCache::default, |cache, item| {
-                let input = text(item).unwrap_or("");
-                if exact {
-                    self.check_extracted(input, input, Vec::new(), Some(cache))
-                } else {
-                    let extracted = extract(input);
-                    self.check_extracted(input, &extracted.value, extracted.warnings, Some(cache))
-                }
-            })
-            .collect()
+        cache: Option<&mut DomainCache>,
+    ) -> Check {
+        if exact {
+            self.check_extracted(input, input, Vec::new(), cache)
+        } else {
+            let extracted = extract(input);
+            self.check_extracted(input, &extracted.value, extracted.warnings, cache)
+        }
     }
+}
+
+thread_local! {
+    /// The domain cache of single [`Checker::check`] calls on this thread, for the checker
+    /// with the given id (a thread rarely alternates between checkers; when it does, the
+    /// cache starts over).
+    static THREAD_CACHE: std::cell::RefCell<(u64, DomainCache)> = std::cell::RefCell::new((0, DomainCache::default()));
 }
 
 /// What the lists and the typo corrector say about one domain.
@@ -389,7 +381,7 @@ struct DomainVerdict {
 /// Per-thread memory of domain verdicts for batch calls, bounded so a list of millions of
 /// distinct domains cannot grow it without limit.
 #[derive(Default)]
-struct DomainCache {
+pub(crate) struct DomainCache {
     verdicts: rustc_hash::FxHashMap<Box<str>, DomainVerdict>,
 }
 

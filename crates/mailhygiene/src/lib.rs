@@ -27,6 +27,7 @@
 //! the free functions use the default one.
 #![warn(missing_docs)]
 
+mod batch;
 mod canonical;
 mod check;
 mod data;
@@ -37,6 +38,7 @@ mod parse;
 pub mod suppression;
 mod typo;
 
+pub use batch::{CachingChecker, CheckColumns, StrColumn};
 pub use canonical::{CanonicalRule, ProviderRule, ProviderRules};
 pub use check::{
     canonical, check, normalize, suggest, Check, Checker, CheckerBuilder, Classification,

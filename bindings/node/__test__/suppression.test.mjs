@@ -1,0 +1,159 @@
+// SuppressionList through the binding: loading exports by path and by content, records,
+// merging, status at a time, missing rows, CSV and hashed CSV round trips, errors.
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+import mh from '../index.js'
+
+const { SuppressionList, Checker } = mh
+const exportsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'exports')
+const NOW = 1_750_000_000 // 2025-06-15
+
+test('load a folder of exports for a stream, with a summary per file', () => {
+  const list = new SuppressionList({ now: NOW })
+  const summary = list.load(join(exportsDir, 'mailgun'), { system: 'mailgun', stream: 'news' })
+  assert.deepEqual(summary.files.map((f) => f.file.split('/').at(-1)), ['bounces.json', 'complaints.csv', 'unsubscribes.csv'])
+  for (const f of summary.files) {
+    assert.equal(f.stream, 'news')
+    assert.equal(f.format, 'mailgun')
+    assert.equal(f.rowsRead, f.rowsUsed + f.rowsRejected)
+  }
+  assert.equal(summary.rejects.length, summary.files.reduce((n, f) => n + f.rowsRejected, 0))
+  const s = list.status('Carol.King+shop@yahoo.example')
+  assert.equal(s.suppressed, true)
+  assert.equal(s.reason, 'complaint')
+  assert.ok(s.sources.includes('mailgun:news'))
+  assert.ok(list.length > 0 && list.keyCount > 0)
+})
+
+test('load content (string or Buffer) with a detected or named system; bad rows are rejects', () => {
+  const csv = 'email,reason\nJane.Doe@example.com,BOUNCE\nnot-an-address,COMPLAINT\n'
+  const list = new SuppressionList({ now: NOW })
+  const r = list.loadContent(csv, { fileName: 'ses.csv', stream: 'crm' })
+  assert.equal(r.system, 'ses')
+  assert.equal(r.records, 1)
+  assert.equal(r.rowsRead, 2)
+  assert.deepEqual(r.rejects.map((x) => [x.line, x.code]), [[3, 'missing_at']])
+  const again = new SuppressionList({ now: NOW })
+  assert.equal(again.loadContent(Buffer.from(csv), { system: 'ses', stream: 'crm' }).records, 1)
+  assert.equal(list.status('jane.doe@example.com').reason, 'hard_bounce')
+  assert.deepEqual(list.status('jane.doe@example.com').blocks, { marketing: true, transactional: true, critical: true })
+})
+
+test('records, canonical matching, times and mail kinds', () => {
+  const list = new SuppressionList({ now: NOW })
+  list.add({ address: 'J.Doe+x@googlemail.com', reason: 'complaint', system: 'crm', stream: 'crm', eventTime: new Date('2025-01-01T00:00:00Z') })
+  list.add({ address: 'bob@example.com', reason: 'unsubscribe', system: 'ses', stream: 'news', eventTime: 1_700_000_000 })
+  const s = list.status('jdoe@gmail.com')
+  assert.equal(s.canonical, 'jdoe@gmail.com')
+  assert.equal(s.reason, 'complaint')
+  assert.equal(s.since, 1_735_689_600)
+  assert.deepEqual(s.blocks, { marketing: true, transactional: true, critical: false })
+  assert.match(s.why, /complaint/)
+  // before the complaint happened
+  assert.equal(list.status('jdoe@gmail.com', 1_700_000_000).suppressed, false)
+  assert.equal(list.status('jdoe@gmail.com', new Date('2024-01-01T00:00:00Z')).suppressed, false)
+  // an unsubscribe never blocks transactional mail
+  assert.equal(list.blocks('bob@example.com'), true)
+  assert.equal(list.blocks('bob@example.com', { kind: 'transactional' }), false)
+  assert.equal(list.blocks('bob@example.com', { kind: 'marketing', scope: 'group:7' }), true)
+  assert.equal(list.status('nobody@example.com').suppressed, false)
+  assert.equal(list.status('not an address').suppressed, false)
+  assert.equal(list.now, NOW)
+  list.setNow(new Date('2026-01-01T00:00:00Z'))
+  assert.equal(list.now, 1_767_225_600)
+})
+
+test('merge, missingFor and the master CSV round trip', () => {
+  const a = new SuppressionList({ now: NOW })
+  a.add({ address: 'x@example.com', reason: 'hard_bounce', system: 'ses', stream: 'news', eventTime: 1_700_000_000 })
+  const b = new SuppressionList({ now: NOW })
+  b.add({ address: 'y@example.com', reason: 'complaint', system: 'sendgrid', stream: 'crm', eventTime: 1_700_000_000 })
+  a.merge(b)
+  assert.equal(a.keyCount, 2)
+  assert.deepEqual(a.missingFor('news').map((r) => r.canonical), ['y@example.com'])
+  assert.deepEqual(a.missingFor('crm').map((r) => r.canonical), ['x@example.com'])
+  const rows = a.rows()
+  assert.deepEqual(rows.map((r) => [r.canonical, r.reason, r.scope]), [['x@example.com', 'hard_bounce', 'all'], ['y@example.com', 'complaint', 'all']])
+
+  const csv = a.toCsv()
+  assert.equal(csv.split('\n')[0], 'canonical,address,reason,scope,since,expires,sources')
+  const dir = mkdtempSync(join(tmpdir(), 'mailhygiene-supp-'))
+  try {
+    writeFileSync(join(dir, 'master.csv'), csv)
+    const back = new SuppressionList({ now: NOW })
+    assert.equal(back.load(join(dir, 'master.csv')).files[0].format, 'master')
+    assert.equal(back.toCsv(), csv)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('hashed lists match by SHA-256 or HMAC key, never exposing addresses', () => {
+  const list = new SuppressionList({ now: NOW })
+  list.add({ address: 'J.Doe@gmail.com', reason: 'complaint', system: 'crm', eventTime: 1_700_000_000 })
+  const dir = mkdtempSync(join(tmpdir(), 'mailhygiene-hash-'))
+  try {
+    for (const [options, listOptions] of [[{}, {}], [{ hmacKey: 's3cret' }, { hashKey: Buffer.from('s3cret') }]]) {
+      const hashed = list.toHashedCsv(options)
+      assert.ok(!hashed.includes('gmail'), hashed)
+      writeFileSync(join(dir, 'hashed.csv'), hashed)
+      const partner = new SuppressionList({ now: NOW, ...listOptions })
+      assert.equal(partner.load(join(dir, 'hashed.csv'), { stream: 'partner' }).files[0].format, 'hashed')
+      assert.equal(partner.status('jdoe+promo@googlemail.com').suppressed, true, JSON.stringify(options))
+      assert.equal(partner.status('other@gmail.com').suppressed, false)
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('a configured checker decides which spellings match', () => {
+  const checker = new Checker({ providerRules: [{ domain: 'corp.example', stripDots: true, stripTag: true }] })
+  const list = new SuppressionList({ now: NOW, checker })
+  list.add({ address: 'j.doe+news@corp.example', reason: 'hard_bounce', system: 'crm' })
+  assert.equal(list.status('jdoe@corp.example').suppressed, true)
+  assert.equal(new SuppressionList({ now: NOW }).status('jdoe@corp.example').suppressed, false)
+})
+
+test('errors carry the core codes; wrong types are TypeErrors', () => {
+  const list = new SuppressionList({ now: NOW })
+  const code = (fn) => {
+    try {
+      fn()
+    } catch (e) {
+      assert.ok(e instanceof Error)
+      return e.code
+    }
+    assert.fail('did not throw')
+  }
+  assert.equal(code(() => new SuppressionList({ policy: 'nonsense = [' })), 'invalid_policy')
+  assert.equal(code(() => list.add({ address: 'a@b.com', reason: 'nope', system: 'x' })), 'unknown_reason')
+  assert.equal(code(() => list.add({ address: 'a@b.com', reason: 'complaint', system: 'x', scope: 'nowhere' })), 'unknown_scope')
+  assert.equal(code(() => list.load('/nonexistent/path')), 'io')
+  assert.equal(code(() => list.load(exportsDir, { system: 'nosuch' })), 'unknown_system')
+  assert.equal(code(() => list.loadContent('foo,bar\n1,2\n')), 'unknown_format')
+  assert.equal(code(() => list.blocks('a@b.com', { kind: 'x' })), 'unknown_mail_kind')
+  for (const bad of [null, undefined, 1, {}]) {
+    assert.throws(() => list.status(bad), TypeError)
+    assert.throws(() => list.load(bad), TypeError)
+    assert.throws(() => list.missingFor(bad), TypeError)
+    assert.throws(() => list.loadContent(bad), TypeError)
+    // A missing required field (undefined) is napi-rs's "Missing field" Error; a present
+    // field of the wrong type is a TypeError.
+    assert.throws(() => list.add({ address: bad, reason: 'complaint', system: 'x' }), bad === undefined ? Error : TypeError)
+  }
+  assert.throws(() => list.setNow('tomorrow'), TypeError)
+  assert.throws(() => list.status('a@b.com', 'yesterday'), TypeError)
+  assert.throws(() => list.status('a@b.com', NaN), TypeError)
+})
+
+test('reason and system codes', () => {
+  assert.ok(mh.suppressionReasons().includes('hard_bounce'))
+  assert.ok(mh.suppressionSystems().includes('sendgrid'))
+  assert.ok(readFileSync(join(exportsDir, 'README.md'), 'utf8').length > 0)
+})

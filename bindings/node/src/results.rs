@@ -1,0 +1,577 @@
+//! Results out: the core's `Check` as a JavaScript object, and a batch as rows or columns.
+//!
+//! Pure conversion, tuned because a batch is millions of rows and every Node-API call costs:
+//! - one object: created by a small JavaScript function that takes the fourteen values as
+//!   arguments (one call; V8 builds the object literal with a fixed shape), instead of
+//!   fourteen property definitions through Node-API;
+//! - columns: a string column is one joined string split by `String.prototype.split` (one call
+//!   for the whole column), a column of repeated values (booleans, codes, `null`, warning lists)
+//!   is filled with its most common value by `Array.prototype.fill`; only the other rows are
+//!   set one by one.
+use std::cell::RefCell;
+use std::ffi::CStr;
+use std::ptr;
+
+use mailhygiene::Check;
+use napi::bindgen_prelude::*;
+use napi::sys;
+use napi_derive::napi;
+
+use crate::convert::Texts;
+
+/// Everything known about one input: the core's `Check`, with camelCase keys.
+#[napi(
+    object,
+    use_nullable = true,
+    object_to_js = false,
+    object_from_js = false
+)]
+pub struct CheckResult {
+    /// The input as given.
+    pub input: String,
+    /// Whether the (extracted) input is a valid address.
+    pub valid: bool,
+    /// The stable error code when invalid (e.g. `"consecutive_dots"`), otherwise `null`.
+    pub error: Option<&'static str>,
+    /// The human-readable message when invalid, otherwise `null`. May be reworded over time;
+    /// branch on `error`.
+    pub message: Option<String>,
+    /// The deliverable address: local part in NFC as written, domain lowercased Unicode.
+    pub address: Option<String>,
+    /// The same address with the domain in A-labels (punycode).
+    pub address_ascii: Option<String>,
+    /// The canonical key for de-duplication and suppression matching (not an address to send to).
+    pub canonical: Option<String>,
+    /// A corrected full address when the domain looks mistyped (also for invalid input).
+    pub suggestion: Option<String>,
+    /// A role account (`info@`, `noreply@`).
+    pub role: bool,
+    /// A disposable domain.
+    pub disposable: bool,
+    /// A privacy relay or forwarder.
+    pub relay: bool,
+    /// A free consumer mailbox provider.
+    pub free: bool,
+    /// What extraction changed (`trimmed_whitespace`, `removed_display_name`, …), in order.
+    pub warnings: Vec<&'static str>,
+    /// The provider rules that shaped the canonical key (`domain_alias`, `strip_dots`, `strip_tag`).
+    pub rules: Vec<&'static str>,
+}
+
+/// The results of a batch as one array per field: `columns.valid[i]` belongs to `input[i]`.
+///
+/// Built without creating one object per row, which is what a bulk import wants. The
+/// `warnings` and `rules` entries are frozen arrays, shared between rows with the same list;
+/// every other entry is a string, boolean or `null` as in `CheckResult`.
+#[napi(object, object_to_js = false, object_from_js = false)]
+#[allow(dead_code)] // declares the shape of `Batch::Columns` in index.d.ts
+pub struct CheckColumns {
+    /// The inputs as given.
+    pub input: Vec<String>,
+    /// Whether each input is valid.
+    pub valid: Vec<bool>,
+    /// The error code per row, `null` when valid.
+    #[napi(ts_type = "Array<string | null>")]
+    pub error: Vec<String>,
+    /// The message per row, `null` when valid.
+    #[napi(ts_type = "Array<string | null>")]
+    pub message: Vec<String>,
+    /// The deliverable address per row, `null` when invalid.
+    #[napi(ts_type = "Array<string | null>")]
+    pub address: Vec<String>,
+    /// The address with an A-label domain per row, `null` when invalid.
+    #[napi(ts_type = "Array<string | null>")]
+    pub address_ascii: Vec<String>,
+    /// The canonical key per row, `null` when invalid.
+    #[napi(ts_type = "Array<string | null>")]
+    pub canonical: Vec<String>,
+    /// The suggested correction per row, or `null`.
+    #[napi(ts_type = "Array<string | null>")]
+    pub suggestion: Vec<String>,
+    /// Role account per row.
+    pub role: Vec<bool>,
+    /// Disposable domain per row.
+    pub disposable: Vec<bool>,
+    /// Privacy relay per row.
+    pub relay: Vec<bool>,
+    /// Free provider per row.
+    pub free: Vec<bool>,
+    /// Extraction warning codes per row (frozen, shared arrays).
+    #[napi(ts_type = "Array<ReadonlyArray<string>>")]
+    pub warnings: Vec<Vec<String>>,
+    /// Provider rule codes per row (frozen, shared arrays).
+    #[napi(ts_type = "Array<ReadonlyArray<string>>")]
+    pub rules: Vec<Vec<String>>,
+}
+
+impl From<Check> for CheckResult {
+    fn from(c: Check) -> Self {
+        CheckResult {
+            input: c.input,
+            valid: c.valid,
+            error: c.error,
+            message: c.message,
+            address: c.address,
+            address_ascii: c.address_ascii,
+            canonical: c.canonical,
+            suggestion: c.suggestion,
+            role: c.role,
+            disposable: c.disposable,
+            relay: c.relay,
+            free: c.free,
+            warnings: c.warnings.iter().map(|w| w.code()).collect(),
+            rules: c.rules.iter().map(|r| r.code()).collect(),
+        }
+    }
+}
+
+impl ToNapiValue for CheckResult {
+    unsafe fn to_napi_value(env: sys::napi_env, c: Self) -> Result<sys::napi_value> {
+        let mut js = Js::new(env)?;
+        js.object(&c)
+    }
+}
+
+/// The output of a batch: rows or columns.
+pub enum Batch {
+    Rows(Vec<Check>),
+    /// The inputs (the core's columns do not repeat them) and the result columns.
+    Columns(Texts, mailhygiene::CheckColumns),
+}
+
+impl TypeName for Batch {
+    fn type_name() -> &'static str {
+        "Array<CheckResult> | CheckColumns"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for Batch {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        let mut js = Js::new(env)?;
+        match val {
+            Batch::Rows(checks) => {
+                let mut arr = ptr::null_mut();
+                check_status!(sys::napi_create_array_with_length(
+                    env,
+                    checks.len(),
+                    &mut arr
+                ))?;
+                for (i, c) in checks.into_iter().enumerate() {
+                    let v = js.object(&c.into())?;
+                    check_status!(sys::napi_set_element(env, arr, i as u32, v))?;
+                }
+                Ok(arr)
+            }
+            Batch::Columns(inputs, cols) => js.columns(&inputs, &cols),
+        }
+    }
+}
+
+const FIELDS: [&CStr; 14] = [
+    c"input",
+    c"valid",
+    c"error",
+    c"message",
+    c"address",
+    c"addressAscii",
+    c"canonical",
+    c"suggestion",
+    c"role",
+    c"disposable",
+    c"relay",
+    c"free",
+    c"warnings",
+    c"rules",
+];
+
+/// Builds a `CheckResult` object from its fourteen values, in `FIELDS` order.
+const FACTORY: &str = "(function (input, valid, error, message, address, addressAscii, canonical, \
+    suggestion, role, disposable, relay, free, warnings, rules) { return { input, valid, error, \
+    message, address, addressAscii, canonical, suggestion, role, disposable, relay, free, \
+    warnings, rules } })";
+
+thread_local! {
+    /// The factory function per JavaScript environment on this thread (main thread or worker).
+    static FACTORIES: RefCell<Vec<(usize, sys::napi_ref)>> = const { RefCell::new(Vec::new()) };
+}
+
+unsafe fn factory(env: sys::napi_env) -> Result<sys::napi_value> {
+    let found = FACTORIES.with(|f| {
+        f.borrow()
+            .iter()
+            .find(|(e, _)| *e == env as usize)
+            .map(|(_, r)| *r)
+    });
+    let mut value = ptr::null_mut();
+    if let Some(r) = found {
+        check_status!(sys::napi_get_reference_value(env, r, &mut value))?;
+        if !value.is_null() {
+            return Ok(value);
+        }
+    }
+    let source = string(env, FACTORY)?;
+    check_status!(sys::napi_run_script(env, source, &mut value))?;
+    let mut r = ptr::null_mut();
+    check_status!(sys::napi_create_reference(env, value, 1, &mut r))?;
+    FACTORIES.with(|f| f.borrow_mut().push((env as usize, r)));
+    check_status!(sys::napi_add_env_cleanup_hook(
+        env,
+        Some(forget_factory),
+        env.cast()
+    ))?;
+    Ok(value)
+}
+
+unsafe extern "C" fn forget_factory(env: *mut std::ffi::c_void) {
+    FACTORIES.with(|f| f.borrow_mut().retain(|(e, _)| *e != env as usize));
+}
+
+/// A JavaScript string; Latin-1 creation (a copy) for ASCII, UTF-8 decoding otherwise.
+pub(crate) unsafe fn string(env: sys::napi_env, s: &str) -> Result<sys::napi_value> {
+    let mut v = ptr::null_mut();
+    if s.is_ascii() {
+        check_status!(sys::napi_create_string_latin1(
+            env,
+            s.as_ptr().cast(),
+            s.len() as isize,
+            &mut v
+        ))?;
+    } else {
+        check_status!(sys::napi_create_string_utf8(
+            env,
+            s.as_ptr().cast(),
+            s.len() as isize,
+            &mut v
+        ))?;
+    }
+    Ok(v)
+}
+
+/// Values reused within one conversion (valid for the current handle scope).
+struct Js {
+    env: sys::napi_env,
+    null: sys::napi_value,
+    t: sys::napi_value,
+    f: sys::napi_value,
+    codes: Vec<(&'static str, sys::napi_value)>,
+    lists: Vec<(Vec<&'static str>, sys::napi_value)>,
+}
+
+impl Js {
+    unsafe fn new(env: sys::napi_env) -> Result<Self> {
+        let mut null = ptr::null_mut();
+        let mut t = ptr::null_mut();
+        let mut f = ptr::null_mut();
+        check_status!(sys::napi_get_null(env, &mut null))?;
+        check_status!(sys::napi_get_boolean(env, true, &mut t))?;
+        check_status!(sys::napi_get_boolean(env, false, &mut f))?;
+        Ok(Js {
+            env,
+            null,
+            t,
+            f,
+            codes: Vec::new(),
+            lists: Vec::new(),
+        })
+    }
+
+    fn bool(&self, b: bool) -> sys::napi_value {
+        if b {
+            self.t
+        } else {
+            self.f
+        }
+    }
+
+    unsafe fn code(&mut self, code: &'static str) -> Result<sys::napi_value> {
+        if let Some((_, v)) = self.codes.iter().find(|(c, _)| *c == code) {
+            return Ok(*v);
+        }
+        let v = string(self.env, code)?;
+        self.codes.push((code, v));
+        Ok(v)
+    }
+
+    unsafe fn opt_code(&mut self, code: Option<&'static str>) -> Result<sys::napi_value> {
+        match code {
+            Some(c) => self.code(c),
+            None => Ok(self.null),
+        }
+    }
+
+    unsafe fn opt_string(&self, s: Option<&str>) -> Result<sys::napi_value> {
+        match s {
+            Some(s) => string(self.env, s),
+            None => Ok(self.null),
+        }
+    }
+
+    /// A new array of codes.
+    unsafe fn array(&mut self, codes: &[&'static str]) -> Result<sys::napi_value> {
+        let mut arr = ptr::null_mut();
+        check_status!(sys::napi_create_array_with_length(
+            self.env,
+            codes.len(),
+            &mut arr
+        ))?;
+        for (i, c) in codes.iter().enumerate() {
+            let v = self.code(c)?;
+            check_status!(sys::napi_set_element(self.env, arr, i as u32, v))?;
+        }
+        Ok(arr)
+    }
+
+    /// A frozen array of codes, one per distinct list.
+    unsafe fn frozen(&mut self, codes: Vec<&'static str>) -> Result<sys::napi_value> {
+        if let Some((_, v)) = self.lists.iter().find(|(c, _)| *c == codes) {
+            return Ok(*v);
+        }
+        let arr = self.array(&codes)?;
+        check_status!(sys::napi_object_freeze(self.env, arr))?;
+        self.lists.push((codes, arr));
+        Ok(arr)
+    }
+
+    /// One `CheckResult` object.
+    unsafe fn object(&mut self, c: &CheckResult) -> Result<sys::napi_value> {
+        let address = self.opt_string(c.address.as_deref())?;
+        // Equal text, one string value: most addresses are already ASCII and canonical.
+        let same = |s: &Option<String>| s.is_some() && *s == c.address;
+        let address_ascii = if same(&c.address_ascii) {
+            address
+        } else {
+            self.opt_string(c.address_ascii.as_deref())?
+        };
+        let canonical = if same(&c.canonical) {
+            address
+        } else {
+            self.opt_string(c.canonical.as_deref())?
+        };
+        let input = if Some(&c.input) == c.address.as_ref() {
+            address
+        } else {
+            string(self.env, &c.input)?
+        };
+        let argv = [
+            input,
+            self.bool(c.valid),
+            self.opt_code(c.error)?,
+            self.opt_string(c.message.as_deref())?,
+            address,
+            address_ascii,
+            canonical,
+            self.opt_string(c.suggestion.as_deref())?,
+            self.bool(c.role),
+            self.bool(c.disposable),
+            self.bool(c.relay),
+            self.bool(c.free),
+            self.array(&c.warnings)?,
+            self.array(&c.rules)?,
+        ];
+        let f = factory(self.env)?;
+        let mut obj = ptr::null_mut();
+        check_status!(sys::napi_call_function(
+            self.env,
+            self.null,
+            f,
+            argv.len(),
+            argv.as_ptr(),
+            &mut obj
+        ))?;
+        Ok(obj)
+    }
+
+    /// `Class.prototype.method` of a global class.
+    unsafe fn method(&self, class: &CStr, method: &CStr) -> Result<sys::napi_value> {
+        let mut global = ptr::null_mut();
+        let mut ctor = ptr::null_mut();
+        let mut proto = ptr::null_mut();
+        let mut f = ptr::null_mut();
+        check_status!(sys::napi_get_global(self.env, &mut global))?;
+        check_status!(sys::napi_get_named_property(
+            self.env,
+            global,
+            class.as_ptr(),
+            &mut ctor
+        ))?;
+        check_status!(sys::napi_get_named_property(
+            self.env,
+            ctor,
+            c"prototype".as_ptr(),
+            &mut proto
+        ))?;
+        check_status!(sys::napi_get_named_property(
+            self.env,
+            proto,
+            method.as_ptr(),
+            &mut f
+        ))?;
+        Ok(f)
+    }
+
+    /// A packed array of `n` empty strings, made by splitting a string of `n - 1` separators.
+    ///
+    /// Not `new Array(n)`: V8 gives an array longer than 100,000 dictionary (hash table)
+    /// elements, where every later write is slow.
+    unsafe fn packed(&self, n: usize) -> Result<sys::napi_value> {
+        let mut arr = ptr::null_mut();
+        if n == 0 {
+            check_status!(sys::napi_create_array(self.env, &mut arr))?;
+            return Ok(arr);
+        }
+        let text = string(self.env, &"\u{0}".repeat(n - 1))?;
+        self.split(text, &mut arr)?;
+        Ok(arr)
+    }
+
+    unsafe fn split(&self, text: sys::napi_value, out: &mut sys::napi_value) -> Result<()> {
+        let sep = string(self.env, "\u{0}")?;
+        let split = self.method(c"String", c"split")?;
+        check_status!(sys::napi_call_function(self.env, text, split, 1, &sep, out))?;
+        Ok(())
+    }
+
+    /// A column of values taken from a few shared ones (booleans, codes, `null`, frozen lists):
+    /// filled with the most common, then the other rows set one by one.
+    unsafe fn repeated(&self, values: &[sys::napi_value]) -> Result<sys::napi_value> {
+        let arr = self.packed(values.len())?;
+        let Some(&most) = most_common(values) else {
+            return Ok(arr);
+        };
+        let fill = self.method(c"Array", c"fill")?;
+        let mut filled = ptr::null_mut();
+        check_status!(sys::napi_call_function(
+            self.env,
+            arr,
+            fill,
+            1,
+            &most,
+            &mut filled
+        ))?;
+        for (i, &v) in values.iter().enumerate() {
+            if v != most {
+                check_status!(sys::napi_set_element(self.env, arr, i as u32, v))?;
+            }
+        }
+        Ok(arr)
+    }
+
+    /// A column of strings (or `null`): the present ones joined into one string and split by
+    /// JavaScript in one call; the `null` rows set afterwards. Falls back to one string per row
+    /// when the separator occurs in the text or the column is too long for one string.
+    unsafe fn strings<'a>(
+        &self,
+        values: impl ExactSizeIterator<Item = Option<&'a str>> + Clone,
+    ) -> Result<sys::napi_value> {
+        const SEP: char = '\u{0}';
+        const MAX_JOINED: usize = 1 << 28; // V8's string length limit is 2^29 - 24.
+        let n = values.len();
+        let present = values.clone().filter(Option::is_some).count();
+        let total: usize = values.clone().map(|v| v.map_or(0, str::len) + 1).sum();
+        let splittable = n > 0
+            && present * 2 >= n
+            && total <= MAX_JOINED
+            && values.clone().all(|v| !v.is_some_and(|s| s.contains(SEP)));
+        if !splittable {
+            let nulls: Vec<_> = std::iter::repeat_n(self.null, n).collect();
+            let arr = self.repeated(&nulls)?;
+            for (i, v) in values.enumerate() {
+                if let Some(s) = v {
+                    check_status!(sys::napi_set_element(
+                        self.env,
+                        arr,
+                        i as u32,
+                        string(self.env, s)?
+                    ))?;
+                }
+            }
+            return Ok(arr);
+        }
+        let mut joined = String::with_capacity(total);
+        for (i, v) in values.clone().enumerate() {
+            if i > 0 {
+                joined.push(SEP);
+            }
+            joined.push_str(v.unwrap_or(""));
+        }
+        let text = string(self.env, &joined)?;
+        drop(joined);
+        let sep = string(self.env, "\u{0}")?;
+        let split = self.method(c"String", c"split")?;
+        let mut arr = ptr::null_mut();
+        check_status!(sys::napi_call_function(
+            self.env, text, split, 1, &sep, &mut arr
+        ))?;
+        for (i, v) in values.enumerate() {
+            if v.is_none() {
+                check_status!(sys::napi_set_element(self.env, arr, i as u32, self.null))?;
+            }
+        }
+        Ok(arr)
+    }
+
+    /// The columns of a batch, as a `CheckColumns` object.
+    unsafe fn columns(
+        &mut self,
+        inputs: &Texts,
+        cols: &mailhygiene::CheckColumns,
+    ) -> Result<sys::napi_value> {
+        let env = self.env;
+        let n = cols.len();
+        let bools = |v: &[bool]| v.iter().map(|&b| self.bool(b)).collect::<Vec<_>>();
+        let (valid, role, disposable, relay, free) = (
+            bools(&cols.valid),
+            bools(&cols.role),
+            bools(&cols.disposable),
+            bools(&cols.relay),
+            bools(&cols.free),
+        );
+        let mut error = Vec::with_capacity(n);
+        let mut warnings = Vec::with_capacity(n);
+        let mut rules = Vec::with_capacity(n);
+        for i in 0..n {
+            error.push(self.opt_code(cols.error[i])?);
+            warnings.push(self.frozen(cols.warnings[i].iter().map(|w| w.code()).collect())?);
+            rules.push(self.frozen(cols.rules[i].iter().map(|r| r.code()).collect())?);
+        }
+        let column = |c: &mailhygiene::StrColumn| self.strings((0..n).map(|i| c.get(i)));
+        let js = [
+            self.strings((0..n).map(|i| Some(inputs.get(i))))?,
+            self.repeated(&valid)?,
+            self.repeated(&error)?,
+            column(&cols.message)?,
+            column(&cols.address)?,
+            column(&cols.address_ascii)?,
+            column(&cols.canonical)?,
+            column(&cols.suggestion)?,
+            self.repeated(&role)?,
+            self.repeated(&disposable)?,
+            self.repeated(&relay)?,
+            self.repeated(&free)?,
+            self.repeated(&warnings)?,
+            self.repeated(&rules)?,
+        ];
+        let mut obj = ptr::null_mut();
+        check_status!(sys::napi_create_object(env, &mut obj))?;
+        for (name, col) in FIELDS.iter().zip(js) {
+            check_status!(sys::napi_set_named_property(env, obj, name.as_ptr(), col))?;
+        }
+        Ok(obj)
+    }
+}
+
+/// The most common of a few distinct values.
+fn most_common(values: &[sys::napi_value]) -> Option<&sys::napi_value> {
+    let mut counts: Vec<(sys::napi_value, usize)> = Vec::new();
+    for v in values {
+        match counts.iter_mut().find(|(k, _)| k == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((*v, 1)),
+        }
+    }
+    let (best, _) = counts.into_iter().max_by_key(|(_, n)| *n)?;
+    values.iter().find(|v| **v == best)
+}

@@ -1,0 +1,278 @@
+//! `mailhygiene merge`: merge the suppression exports of many streams into one master list and
+//! tell each stream what it is missing.
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use mailhygiene::suppression::{
+    expand, format_time, parse_time, KeyHash, Policy, StreamInfo, StreamKind, SuppressionList,
+    System,
+};
+use serde_json::json;
+
+/// Merge suppression exports into one master list, by explicit rules.
+///
+/// Writes, in --out DIR: suppressions.csv (the master list: canonical, address, reason, scope,
+/// since, expires, sources), missing/<stream>.<format> (what each stream lacks, in its system's
+/// import format; missing/<stream>.unexpressed.csv for what that format cannot say),
+/// rejects.csv (file, line, code, message, raw) and report.json (counts per reason, source and
+/// stream; rows read = rows used + rows rejected). Every file is written to a temporary name
+/// and renamed into place only when all of them are complete, so a failed run leaves the
+/// previous outputs untouched.
+#[derive(Args)]
+pub struct MergeArgs {
+    /// A stream's export: NAME=[SYSTEM:]PATH. PATH is a file or a folder of files; without
+    /// SYSTEM each file's format is detected (a master list or hashed list written by this
+    /// command is recognised too). Repeat for every stream.
+    #[arg(long = "stream", value_name = "NAME=[SYSTEM:]PATH", required = true)]
+    streams: Vec<String>,
+    /// A stream that sends transactional mail (streams are marketing otherwise). Repeatable.
+    #[arg(long, value_name = "NAME")]
+    transactional: Vec<String>,
+    /// A previous master list (or hashed list) to merge in, belonging to no stream. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    master: Vec<PathBuf>,
+    /// Engagement data (address, sends, opens, clicks, … see the docs) to derive sunset records.
+    #[arg(long, value_name = "FILE")]
+    engagement: Vec<PathBuf>,
+    /// The output folder (created if absent).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// "The present" for expiries and verdicts (RFC 3339 or YYYY-MM-DD); default: now.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    /// A policy file (TOML) overriding the default policy's values.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Also write suppressions.hashed.csv (SHA-256 of each canonical key, or HMAC-SHA-256 with
+    /// --hash-key-file).
+    #[arg(long)]
+    hashed: bool,
+    /// A file holding the HMAC key (its bytes, one trailing newline removed). Implies --hashed.
+    #[arg(long, value_name = "FILE")]
+    hash_key_file: Option<PathBuf>,
+    /// Worker threads for parsing and evaluation (default: all cores). Outputs do not depend
+    /// on it.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+/// One `--stream` argument.
+struct StreamArg {
+    name: String,
+    system: Option<System>,
+    path: PathBuf,
+}
+
+fn parse_stream(arg: &str) -> Result<StreamArg> {
+    let Some((name, rest)) = arg.split_once('=') else {
+        bail!("--stream {arg:?}: expected NAME=[SYSTEM:]PATH");
+    };
+    if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+        bail!("--stream {arg:?}: the stream name must be a plain file name");
+    }
+    let (system, path) = match rest.split_once(':') {
+        Some((sys, path)) if sys.parse::<System>().is_ok() => (sys.parse().ok(), path),
+        _ => (None, rest),
+    };
+    Ok(StreamArg {
+        name: name.into(),
+        system,
+        path: path.into(),
+    })
+}
+
+pub fn run(args: MergeArgs) -> Result<()> {
+    if let Some(n) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("setting up worker threads")?;
+    }
+    let policy = match &args.policy {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("reading policy {}", p.display()))?;
+            Policy::from_toml(&text).with_context(|| format!("policy {}", p.display()))?
+        }
+        None => Policy::default(),
+    };
+    let mut list = SuppressionList::new(policy);
+    if let Some(now) = &args.now {
+        let t = parse_time(now).with_context(|| format!("--now {now:?}: not a date"))?;
+        list.set_now(t);
+    }
+    let streams = args
+        .streams
+        .iter()
+        .map(|s| parse_stream(s))
+        .collect::<Result<Vec<_>>>()?;
+    for t in &args.transactional {
+        if !streams.iter().any(|s| &s.name == t) {
+            bail!("--transactional {t}: no --stream of that name");
+        }
+    }
+    let mut jobs = Vec::new();
+    for s in &streams {
+        let kind = if args.transactional.contains(&s.name) {
+            StreamKind::Transactional
+        } else {
+            StreamKind::Marketing
+        };
+        list.set_stream(
+            &s.name,
+            StreamInfo {
+                kind,
+                system: s.system,
+            },
+        );
+        for f in expand(&s.path)? {
+            jobs.push((f, s.system, s.name.clone()));
+        }
+    }
+    for f in args.master.iter().chain(&args.engagement) {
+        jobs.push((f.clone(), None, String::new()));
+    }
+    let summary = list.load_many(&jobs)?;
+    list.finalize();
+
+    // Everything is computed in memory first; only then are files written.
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut master = Vec::new();
+    let master_rows = list.write_csv(&mut master)?;
+    outputs.push((args.out.join("suppressions.csv"), master));
+
+    let mut rejects = csv::Writer::from_writer(Vec::new());
+    rejects.write_record(["file", "line", "code", "message", "raw"])?;
+    for r in &summary.rejects {
+        rejects.write_record([
+            r.file.as_str(),
+            &r.line.to_string(),
+            &r.code,
+            &r.message,
+            &r.raw,
+        ])?;
+    }
+    outputs.push((args.out.join("rejects.csv"), rejects.into_inner()?));
+
+    let mut missing = Vec::new();
+    for s in &streams {
+        let export = list.export_missing(&s.name);
+        for (name, bytes) in export.files {
+            outputs.push((args.out.join("missing").join(name), bytes));
+        }
+        missing.push(export.report);
+    }
+
+    let hash = match &args.hash_key_file {
+        Some(p) => {
+            let mut key = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+            if key.last() == Some(&b'\n') {
+                key.pop();
+            }
+            if key.is_empty() {
+                bail!("{}: the hash key is empty", p.display());
+            }
+            Some(KeyHash::HmacSha256(key))
+        }
+        None if args.hashed => Some(KeyHash::Sha256),
+        None => None,
+    };
+    let mut hashed_report = serde_json::Value::Null;
+    if let Some(h) = &hash {
+        let mut buf = Vec::new();
+        let (rows, skipped) = list.write_hashed(&mut buf, h)?;
+        outputs.push((args.out.join("suppressions.hashed.csv"), buf));
+        hashed_report = json!({ "algorithm": h.column(), "rows": rows, "skipped": skipped });
+    }
+
+    // Counts for the report.
+    let (mut read, mut used, mut rejected) = (0u64, 0u64, 0u64);
+    let mut by_reason: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_source: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    let mut by_stream: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    for f in &summary.files {
+        read += f.rows_read;
+        used += f.rows_used;
+        rejected += f.rows_rejected;
+        let source = if f.stream.is_empty() {
+            f.format.clone()
+        } else {
+            format!("{}:{}", f.format, f.stream)
+        };
+        for (reason, n) in &f.records {
+            *by_reason.entry(reason.clone()).or_default() += n;
+            *by_source
+                .entry(source.clone())
+                .or_default()
+                .entry(reason.clone())
+                .or_default() += n;
+            *by_stream
+                .entry(f.stream.clone())
+                .or_default()
+                .entry(reason.clone())
+                .or_default() += n;
+        }
+    }
+    let mut master_by_reason: BTreeMap<String, u64> = BTreeMap::new();
+    for r in list.rows() {
+        *master_by_reason.entry(r.reason.code().into()).or_default() += 1;
+    }
+    let report = json!({
+        "now": format_time(list.now()),
+        "policy": args.policy.as_ref().map(|p| p.display().to_string()),
+        "rows": { "read": read, "used": used, "rejected": rejected },
+        "records": {
+            "distinct": list.len(),
+            "keys": list.key_count(),
+            "by_reason": by_reason,
+            "by_source": by_source,
+            "by_stream": by_stream,
+        },
+        "master": { "rows": master_rows, "by_reason": master_by_reason },
+        "streams": list.streams().iter().map(|(name, info)| (name.clone(), json!({
+            "kind": info.kind,
+            "system": info.system.map(|s| s.code()),
+        }))).collect::<BTreeMap<_, _>>(),
+        "missing": missing,
+        "hashed": hashed_report,
+        "files": summary.files,
+    });
+    let mut text = serde_json::to_vec_pretty(&report)?;
+    text.push(b'\n');
+    outputs.push((args.out.join("report.json"), text));
+
+    write_all_atomically(&outputs)?;
+    eprintln!(
+        "mailhygiene merge: {read} rows read ({used} used, {rejected} rejected), {} keys, \
+         {master_rows} master rows -> {}",
+        list.key_count(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Write every file to a temporary name beside its target, then rename them all. If any write
+/// fails, the temporary files are removed and no target is touched.
+fn write_all_atomically(outputs: &[(PathBuf, Vec<u8>)]) -> Result<()> {
+    let mut temps = Vec::new();
+    for (path, bytes) in outputs {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".mailhygiene-")
+            .tempfile_in(dir)
+            .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
+        tmp.write_all(bytes)
+            .and_then(|_| tmp.as_file().sync_all())
+            .with_context(|| format!("writing {}", path.display()))?;
+        temps.push((tmp, path));
+    }
+    for (tmp, path) in temps {
+        tmp.persist(path)
+            .with_context(|| format!("renaming into {}", path.display()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,1251 @@
+//! [`SuppressionList`]: every record from every source, merged, with a fast status query.
+//!
+//! Storage is compact because a weekly merge holds millions of records: each record is a 32-byte
+//! [`Entry`] whose strings (key, scope, source, sub-reason) are interned in tables owned by the
+//! list. Verbatim source text (diagnostics, raw dates) is not kept; the provenance that is kept is
+//! system, stream, account, file and line. Verdicts are computed once per key for "the present"
+//! ([`SuppressionList::set_now`]) on first query and reused, so [`SuppressionList::status`] is a
+//! hash lookup.
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{OnceLock, RwLock};
+
+use hashbrown::HashTable;
+use rayon::prelude::*;
+use rustc_hash::FxHasher;
+use serde::Serialize;
+
+use super::clock::format_time;
+use super::hash::KeyHash;
+use super::import::{import_bytes, ImportError, ImportOptions, System};
+use super::merge::{evaluate, Active, Ctx, Entry, Scratch, NEVER, UNDATED};
+use super::policy::Policy;
+use super::record::{Consent, Provenance, Reason, Reject, Scope, SuppressionRecord};
+use crate::Checker;
+
+/// `source_system` of records read back from a master list; their `source_account` holds the
+/// master row's `sources` cell, so provenance survives a round trip.
+pub const MASTER_SYSTEM: &str = "mailhygiene";
+
+/// Keys per verdict chunk: chunks are evaluated in parallel and stored as they are, so no
+/// stitching copy doubles memory at the end.
+const CHUNK: usize = 4096;
+
+fn fx_hash<T: Hash + ?Sized>(t: &T) -> u64 {
+    let mut h = FxHasher::default();
+    t.hash(&mut h);
+    h.finish()
+}
+
+/// Canonical keys, stored once in one arena and found through a table of ids.
+#[derive(Debug, Clone, Default)]
+struct Keys {
+    arena: String,
+    ends: Vec<u32>,
+    table: HashTable<u32>,
+}
+
+fn key_at<'a>(arena: &'a str, ends: &[u32], id: u32) -> &'a str {
+    let i = id as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    &arena[start..ends[i] as usize]
+}
+
+impl Keys {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+    fn get(&self, id: u32) -> &str {
+        key_at(&self.arena, &self.ends, id)
+    }
+    fn find(&self, k: &str) -> Option<u32> {
+        self.table
+            .find(fx_hash(k), |&id| self.get(id) == k)
+            .copied()
+    }
+    fn intern(&mut self, k: &str) -> u32 {
+        let h = fx_hash(k);
+        let (arena, ends) = (&self.arena, &self.ends);
+        if let Some(&id) = self.table.find(h, |&id| key_at(arena, ends, id) == k) {
+            return id;
+        }
+        let id = self.ends.len() as u32;
+        self.arena.push_str(k);
+        let end = u32::try_from(self.arena.len()).expect("canonical keys exceed 4 GiB");
+        self.ends.push(end);
+        let (arena, ends) = (&self.arena, &self.ends);
+        self.table
+            .insert_unique(h, id, |&id| fx_hash(key_at(arena, ends, id)));
+        id
+    }
+}
+
+/// Interned values, found by a borrowed form without allocating.
+#[derive(Debug, Clone)]
+struct Interner<T> {
+    items: Vec<T>,
+    table: HashTable<u32>,
+}
+
+impl<T> Default for Interner<T> {
+    fn default() -> Self {
+        Interner {
+            items: Vec::new(),
+            table: HashTable::new(),
+        }
+    }
+}
+
+/// A value that can be looked up in an [`Interner`] by a borrowed form `Q`.
+trait Internable<Q: ?Sized> {
+    fn hash_of(q: &Q) -> u64;
+    fn matches(&self, q: &Q) -> bool;
+    fn make(q: &Q) -> Self;
+    fn hash_self(&self) -> u64;
+}
+
+impl<T> Interner<T> {
+    fn intern<Q: ?Sized>(&mut self, q: &Q) -> u32
+    where
+        T: Internable<Q>,
+    {
+        let h = T::hash_of(q);
+        let items = &self.items;
+        if let Some(&id) = self.table.find(h, |&id| items[id as usize].matches(q)) {
+            return id;
+        }
+        let id = self.items.len() as u32;
+        self.items.push(T::make(q));
+        let items = &self.items;
+        self.table
+            .insert_unique(h, id, |&id| items[id as usize].hash_self());
+        id
+    }
+}
+
+impl Internable<Scope> for Scope {
+    fn hash_of(q: &Scope) -> u64 {
+        fx_hash(q)
+    }
+    fn matches(&self, q: &Scope) -> bool {
+        self == q
+    }
+    fn make(q: &Scope) -> Self {
+        q.clone()
+    }
+    fn hash_self(&self) -> u64 {
+        fx_hash(self)
+    }
+}
+
+/// Where records came from: one value per distinct (system, stream, account, file).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Origin {
+    system: String,
+    stream: String,
+    account: Option<String>,
+    file: String,
+}
+
+type OriginRef<'a> = (&'a str, &'a str, Option<&'a str>, &'a str);
+
+impl<'a> Internable<OriginRef<'a>> for Origin {
+    fn hash_of(q: &OriginRef<'a>) -> u64 {
+        fx_hash(q)
+    }
+    fn matches(&self, q: &OriginRef<'a>) -> bool {
+        (
+            self.system.as_str(),
+            self.stream.as_str(),
+            self.account.as_deref(),
+            self.file.as_str(),
+        ) == *q
+    }
+    fn make(q: &OriginRef<'a>) -> Self {
+        Origin {
+            system: q.0.into(),
+            stream: q.1.into(),
+            account: q.2.map(Into::into),
+            file: q.3.into(),
+        }
+    }
+    fn hash_self(&self) -> u64 {
+        fx_hash(&(
+            self.system.as_str(),
+            self.stream.as_str(),
+            self.account.as_deref(),
+            self.file.as_str(),
+        ))
+    }
+}
+
+impl Origin {
+    /// The `sources` labels: `system:stream` (or `system`), or a master row's own sources.
+    fn labels(&self) -> Vec<String> {
+        if self.system == MASTER_SYSTEM {
+            if let Some(s) = &self.account {
+                return s
+                    .split(';')
+                    .filter(|x| !x.is_empty())
+                    .map(Into::into)
+                    .collect();
+            }
+        }
+        vec![if self.stream.is_empty() {
+            self.system.clone()
+        } else {
+            format!("{}:{}", self.system, self.stream)
+        }]
+    }
+}
+
+/// Sub-reason and enhanced status, the record details the rules read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+struct Detail {
+    sub_reason: Option<String>,
+    status: Option<String>,
+}
+
+type DetailRef<'a> = (Option<&'a str>, Option<&'a str>);
+
+impl<'a> Internable<DetailRef<'a>> for Detail {
+    fn hash_of(q: &DetailRef<'a>) -> u64 {
+        fx_hash(q)
+    }
+    fn matches(&self, q: &DetailRef<'a>) -> bool {
+        (self.sub_reason.as_deref(), self.status.as_deref()) == *q
+    }
+    fn make(q: &DetailRef<'a>) -> Self {
+        Detail {
+            sub_reason: q.0.map(Into::into),
+            status: q.1.map(Into::into),
+        }
+    }
+    fn hash_self(&self) -> u64 {
+        fx_hash(&(self.sub_reason.as_deref(), self.status.as_deref()))
+    }
+}
+
+/// Whether a stream sends marketing or transactional mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamKind {
+    /// Bulk, non-transactional mail (the default).
+    #[default]
+    Marketing,
+    /// Transactional mail (receipts, password resets, notifications).
+    Transactional,
+}
+
+/// What a stream is: its kind and the mail system its export came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StreamInfo {
+    /// Marketing or transactional.
+    pub kind: StreamKind,
+    /// The mail system of its export, when known; decides the `missing` output format.
+    pub system: Option<System>,
+}
+
+/// The kind of a message being checked against a [`Status`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailKind {
+    /// Bulk mail: blocked by every restriction that covers it, unsubscribes and sunset included.
+    Marketing,
+    /// Transactional mail: blocked by restrictions on all mail (complaints included); never by
+    /// unsubscribes or sunset.
+    Transactional,
+    /// Transactional mail the caller marks critical (password reset, receipt): blocked only by
+    /// restrictions that do not spare it (erasure, manual, hard bounce, invalid, escalation).
+    Critical,
+}
+
+/// One active restriction of an address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Restriction {
+    /// Why.
+    pub reason: Reason,
+    /// The mail it covers (after the policy's scope rules).
+    pub scope: Scope,
+    /// Whether critical transactional mail is still allowed (complaints, by default).
+    pub spares_critical: bool,
+    /// The latest event time of its records, Unix seconds UTC; `None` when any is undated.
+    pub since: Option<i64>,
+    /// When it lapses by time (escalations only, by default).
+    pub expires: Option<i64>,
+    /// The sources that reported it: `system:stream`, sorted.
+    pub sources: Vec<String>,
+}
+
+impl Restriction {
+    /// Whether a message of `kind` outside any particular list is blocked by this restriction.
+    pub fn blocks(&self, kind: MailKind) -> bool {
+        match kind {
+            MailKind::Critical => self.scope == Scope::All && !self.spares_critical,
+            MailKind::Transactional => self.scope == Scope::All,
+            MailKind::Marketing => matches!(self.scope, Scope::All | Scope::Marketing),
+        }
+    }
+
+    /// Whether a message of `kind` sent to `scope` (a list, group, topic or stream) is blocked.
+    pub fn blocks_in(&self, kind: MailKind, scope: &Scope) -> bool {
+        self.blocks(kind) || (kind == MailKind::Marketing && self.scope.covers(scope))
+    }
+
+    fn describe(&self) -> String {
+        let what = match (&self.scope, self.spares_critical) {
+            (Scope::All, true) => "all mail except critical transactional".to_string(),
+            (Scope::All, false) => "all mail".to_string(),
+            (Scope::Marketing, _) => "marketing mail".to_string(),
+            (s, _) => format!("marketing mail in {s}"),
+        };
+        let mut text = format!("{} ({what})", self.reason);
+        match self.since {
+            Some(t) => text += &format!(" since {}", format_time(t)),
+            None => text += " (undated)",
+        }
+        if let Some(t) = self.expires {
+            text += &format!(" until {}", format_time(t));
+        }
+        if !self.sources.is_empty() {
+            text += &format!(" from {}", self.sources.join(", "));
+        }
+        text
+    }
+}
+
+/// The status of one address at one time: the answer of [`SuppressionList::status`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Status {
+    /// The input as given.
+    pub input: String,
+    /// Its canonical key; `None` when the input is not a valid address and not a key in the list.
+    pub canonical: Option<String>,
+    /// Whether any restriction is active (for some mail; see [`Status::blocks`]).
+    pub suppressed: bool,
+    /// The deciding (most restrictive) restriction's reason.
+    pub reason: Option<Reason>,
+    /// Its scope.
+    pub scope: Option<Scope>,
+    /// Its time.
+    pub since: Option<i64>,
+    /// Its expiry.
+    pub expires: Option<i64>,
+    /// Its sources.
+    pub sources: Vec<String>,
+    /// Every active restriction, most restrictive first.
+    pub restrictions: Vec<Restriction>,
+    /// A one-line human explanation.
+    pub why: String,
+}
+
+impl Status {
+    /// Whether a message of `kind` outside any particular list must not be sent.
+    ///
+    /// ```
+    /// use mailhygiene::suppression::{MailKind, Reason, Scope, SuppressionList, SuppressionRecord};
+    /// let mut list = SuppressionList::default();
+    /// list.add(SuppressionRecord::new("", "a@example.com", Reason::Complaint, Scope::All, "ses"));
+    /// let s = list.status("A@Example.com", None);
+    /// assert!(s.blocks(MailKind::Marketing) && s.blocks(MailKind::Transactional));
+    /// assert!(!s.blocks(MailKind::Critical)); // a password reset still goes out
+    /// ```
+    pub fn blocks(&self, kind: MailKind) -> bool {
+        self.restrictions.iter().any(|r| r.blocks(kind))
+    }
+
+    /// Whether a message of `kind` sent to `scope` (e.g. `group:7`, `stream:news`) must not be sent.
+    pub fn blocks_in(&self, kind: MailKind, scope: &Scope) -> bool {
+        self.restrictions.iter().any(|r| r.blocks_in(kind, scope))
+    }
+}
+
+/// One file read by [`SuppressionList::load_path`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileSummary {
+    /// The path.
+    pub file: String,
+    /// The stream it was loaded for.
+    pub stream: String,
+    /// The format: a system code (`ses`, …), `master`, `hashed` or `engagement`.
+    pub format: String,
+    /// Data rows read (header excluded). Always `rows_used + rows_rejected`.
+    pub rows_read: u64,
+    /// Rows that yielded records.
+    pub rows_used: u64,
+    /// Rows rejected (listed in [`ImportSummary::rejects`]).
+    pub rows_rejected: u64,
+    /// Records added, per reason code.
+    pub records: BTreeMap<String, u64>,
+}
+
+/// What [`SuppressionList::load_path`] read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ImportSummary {
+    /// One entry per file, sorted by path.
+    pub files: Vec<FileSummary>,
+    /// Every rejected row, sorted by file and line.
+    pub rejects: Vec<Reject>,
+}
+
+impl ImportSummary {
+    /// Fold another summary into this one, keeping the sort order.
+    pub fn append(&mut self, other: ImportSummary) {
+        self.files.extend(other.files);
+        self.rejects.extend(other.rejects);
+        self.files
+            .sort_by(|a, b| (&a.file, &a.stream).cmp(&(&b.file, &b.stream)));
+        self.rejects
+            .sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    }
+}
+
+/// Why a file could not be loaded at all. Row problems are [`Reject`]s instead.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The importer refused the file.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+    /// A file or folder could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A master, hashed or engagement file is malformed beyond single rows.
+    #[error("{file}: {message}")]
+    Format {
+        /// The file.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl LoadError {
+    /// A stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LoadError::Import(e) => e.code(),
+            LoadError::Io { .. } => "io",
+            LoadError::Format { .. } => "bad_format",
+        }
+    }
+}
+
+/// A parsed file, ready to be added (the parsing half of loading, which runs in parallel).
+pub(crate) struct Parsed {
+    pub file: String,
+    pub stream: String,
+    pub format: String,
+    pub records: Vec<SuppressionRecord>,
+    pub rejects: Vec<Reject>,
+    pub rows_read: u64,
+    pub rows_used: u64,
+}
+
+/// Verdicts of a block of [`CHUNK`] keys.
+struct Chunk {
+    starts: Vec<u32>,
+    actives: Vec<Active>,
+    pool: Vec<u32>,
+}
+
+/// Everything computed from the records for one "present".
+struct Index {
+    /// Per key id, where its entries start in the sorted entries (`len = keys + 1`).
+    starts: Vec<u32>,
+    chunks: Vec<Chunk>,
+}
+
+/// Every suppression record from every source, merged by a [`Policy`].
+///
+/// The merged state is a function of the *set* of records: adding the same records in another
+/// order, in other groupings, twice, or on more threads gives the same answers and outputs.
+///
+/// ```
+/// use mailhygiene::suppression::{Reason, Scope, SuppressionList, SuppressionRecord, MailKind};
+/// let mut list = SuppressionList::default();
+/// let mut unsub = SuppressionRecord::new("", "jane@example.com", Reason::Unsubscribe, Scope::All, "mailgun");
+/// unsub.event_time = Some(1_700_000_000);
+/// list.add(unsub);
+/// let s = list.status("Jane@Example.com", None);
+/// assert_eq!(s.reason, Some(Reason::Unsubscribe));
+/// assert_eq!(s.scope, Some(Scope::Marketing)); // never transactional
+/// assert!(s.blocks(MailKind::Marketing) && !s.blocks(MailKind::Transactional));
+/// assert!(!list.status("other@example.com", None).suppressed);
+/// ```
+pub struct SuppressionList {
+    policy: Policy,
+    ranks: [[u8; 2]; 8],
+    checker: Checker,
+    now: i64,
+    hash_key: Option<Vec<u8>>,
+    hashed: bool,
+    keys: Keys,
+    addresses: rustc_hash::FxHashMap<u32, Box<str>>,
+    scopes: Interner<Scope>,
+    origins: Interner<Origin>,
+    details: Interner<Detail>,
+    entries: RwLock<Vec<Entry>>,
+    streams: BTreeMap<String, StreamInfo>,
+    index: OnceLock<Index>,
+}
+
+impl Default for SuppressionList {
+    fn default() -> Self {
+        SuppressionList::new(Policy::default())
+    }
+}
+
+impl fmt::Debug for SuppressionList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SuppressionList")
+            .field("keys", &self.keys.len())
+            .field("records", &self.len())
+            .field("now", &self.now)
+            .field("streams", &self.streams)
+            .finish()
+    }
+}
+
+impl SuppressionList {
+    /// An empty list merged by `policy`; "the present" is the current system time.
+    pub fn new(policy: Policy) -> Self {
+        let ranks = policy.ranks().expect("a validated policy");
+        let mut list = SuppressionList {
+            policy,
+            ranks,
+            checker: Checker::default(),
+            now: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64),
+            hash_key: None,
+            hashed: false,
+            keys: Keys::default(),
+            addresses: Default::default(),
+            scopes: Interner::default(),
+            origins: Interner::default(),
+            details: Interner::default(),
+            entries: RwLock::new(Vec::new()),
+            streams: BTreeMap::new(),
+            index: OnceLock::new(),
+        };
+        // The rules name these by id (merge::SCOPE_*).
+        for s in [Scope::All, Scope::Marketing, Scope::Transactional] {
+            list.scopes.intern(&s);
+        }
+        list.details.intern(&(None, None));
+        list
+    }
+
+    /// Use this checker for canonical keys (of records without one, and of queried addresses).
+    pub fn with_checker(mut self, checker: Checker) -> Self {
+        self.checker = checker;
+        self
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The checker.
+    pub fn checker(&self) -> &Checker {
+        &self.checker
+    }
+
+    /// "The present", Unix seconds UTC: the time [`status`](Self::status) answers for by default
+    /// and the outputs are written for.
+    pub fn now(&self) -> i64 {
+        self.now
+    }
+
+    /// Fix "the present" (for reproducible runs).
+    pub fn set_now(&mut self, now: i64) {
+        if now != self.now {
+            self.now = now;
+            self.index = OnceLock::new();
+        }
+    }
+
+    /// The key for HMAC-SHA-256 hashed lists; without one only plain SHA-256 hashes match.
+    pub fn set_hash_key(&mut self, key: Option<&[u8]>) {
+        self.hash_key = key.map(<[u8]>::to_vec);
+    }
+
+    /// Declare a stream's kind and system (streams are marketing unless declared transactional).
+    pub fn set_stream(&mut self, name: &str, info: StreamInfo) {
+        self.streams.insert(name.into(), info);
+    }
+
+    /// What is known of a stream: its declaration, else marketing, with the system of its
+    /// records when they all come from one system (several systems: none, so outputs do not
+    /// depend on which arrived first).
+    pub fn stream_info(&self, name: &str) -> StreamInfo {
+        let declared = self.streams.get(name).copied().unwrap_or_default();
+        if declared.system.is_some() {
+            return declared;
+        }
+        let mut systems = self
+            .origins
+            .items
+            .iter()
+            .filter(|o| o.stream == name)
+            .filter_map(|o| o.system.parse::<System>().ok());
+        let first = systems.next();
+        let system = match first {
+            Some(f) if systems.all(|s| s == f) => Some(f),
+            _ => None,
+        };
+        StreamInfo { system, ..declared }
+    }
+
+    /// Every stream declared or named by a record, with [`stream_info`](Self::stream_info).
+    pub fn streams(&self) -> BTreeMap<String, StreamInfo> {
+        let names: std::collections::BTreeSet<&str> = self
+            .streams
+            .keys()
+            .map(String::as_str)
+            .chain(self.origins.items.iter().map(|o| o.stream.as_str()))
+            .filter(|n| !n.is_empty())
+            .collect();
+        names
+            .into_iter()
+            .map(|n| (n.to_string(), self.stream_info(n)))
+            .collect()
+    }
+
+    /// Number of distinct records.
+    pub fn len(&self) -> usize {
+        let _ = self.index();
+        self.entries_read().len()
+    }
+
+    /// Whether the list holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.entries_read().is_empty()
+    }
+
+    /// Number of distinct canonical keys (plain or hashed).
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    fn entries_read(&self) -> std::sync::RwLockReadGuard<'_, Vec<Entry>> {
+        self.entries.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Add one record. A record without a canonical key gets one from its address; an address
+    /// that does not parse is keyed by its trimmed, lower-cased text, so no restriction is lost.
+    pub fn add(&mut self, record: SuppressionRecord) {
+        self.add_ref(&record);
+    }
+
+    /// Add many records.
+    pub fn extend<I: IntoIterator<Item = SuppressionRecord>>(&mut self, records: I) {
+        for r in records {
+            self.add_ref(&r);
+        }
+    }
+
+    pub(crate) fn add_ref(&mut self, r: &SuppressionRecord) {
+        let canonical: Cow<str> = if r.canonical.is_empty() {
+            match self.checker.canonical(&r.address) {
+                Ok(c) => Cow::Owned(c),
+                Err(_) => Cow::Owned(r.address.trim().to_lowercase()),
+            }
+        } else {
+            Cow::Borrowed(&r.canonical)
+        };
+        let key = self.keys.intern(&canonical);
+        self.hashed |= canonical.starts_with(KeyHash::SHA256_PREFIX)
+            || canonical.starts_with(KeyHash::HMAC_PREFIX);
+        if !r.address.is_empty() && r.address != *canonical {
+            // Keep the smallest spelling: which one arrives first must not matter.
+            match self.addresses.get_mut(&key) {
+                Some(a) if **a <= *r.address => {}
+                Some(a) => *a = r.address.as_str().into(),
+                None => {
+                    self.addresses.insert(key, r.address.as_str().into());
+                }
+            }
+        }
+        let scope = self.scopes.intern(&r.scope);
+        let origin = self.origins.intern(&(
+            r.source_system.as_str(),
+            r.source_stream.as_str(),
+            r.source_account.as_deref(),
+            r.provenance.file.as_str(),
+        ));
+        let detail = self
+            .details
+            .intern(&(r.sub_reason.as_deref(), r.enhanced_status.as_deref()));
+        self.entries
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Entry {
+                key,
+                time: r.event_time.unwrap_or(UNDATED),
+                reason: r.reason,
+                evidence: r.consent.as_ref().is_some_and(Consent::is_evidence),
+                scope,
+                origin,
+                detail,
+                line: u32::try_from(r.provenance.line).unwrap_or(u32::MAX),
+            });
+        self.index = OnceLock::new();
+    }
+
+    /// Merge every record of `other` into this list (set union). This list's policy, present and
+    /// stream declarations win; `other`'s streams are added when unknown here.
+    pub fn merge(&mut self, other: &SuppressionList) {
+        let scopes: Vec<u32> = other
+            .scopes
+            .items
+            .iter()
+            .map(|s| self.scopes.intern(s))
+            .collect();
+        let origins: Vec<u32> = other
+            .origins
+            .items
+            .iter()
+            .map(|o| {
+                self.origins.intern(&(
+                    o.system.as_str(),
+                    o.stream.as_str(),
+                    o.account.as_deref(),
+                    o.file.as_str(),
+                ))
+            })
+            .collect();
+        let details: Vec<u32> = other
+            .details
+            .items
+            .iter()
+            .map(|d| {
+                self.details
+                    .intern(&(d.sub_reason.as_deref(), d.status.as_deref()))
+            })
+            .collect();
+        let keys: Vec<u32> = (0..other.keys.len() as u32)
+            .map(|k| self.keys.intern(other.keys.get(k)))
+            .collect();
+        for (k, a) in &other.addresses {
+            let key = keys[*k as usize];
+            match self.addresses.get_mut(&key) {
+                Some(x) if **x <= **a => {}
+                Some(x) => *x = a.clone(),
+                None => {
+                    self.addresses.insert(key, a.clone());
+                }
+            }
+        }
+        for (name, info) in &other.streams {
+            self.streams.entry(name.clone()).or_insert(*info);
+        }
+        self.hashed |= other.hashed;
+        let theirs = other.entries_read();
+        let mine = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+        mine.extend(theirs.iter().map(|e| Entry {
+            key: keys[e.key as usize],
+            scope: scopes[e.scope as usize],
+            origin: origins[e.origin as usize],
+            detail: details[e.detail as usize],
+            ..*e
+        }));
+        self.index = OnceLock::new();
+    }
+
+    /// Compute the verdicts for "the present" now rather than on the first query.
+    pub fn finalize(&self) {
+        let _ = self.index();
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        let mut order: Vec<u32> = (0..self.scopes.items.len() as u32).collect();
+        order.sort_by_cached_key(|&i| self.scopes.items[i as usize].to_string());
+        let mut scope_order = vec![0; order.len()];
+        for (pos, &id) in order.iter().enumerate() {
+            scope_order[id as usize] = pos as u32;
+        }
+        let esc = &self.policy.escalation;
+        let detail_counts = self
+            .details
+            .items
+            .iter()
+            .map(|d| {
+                !d.sub_reason
+                    .as_deref()
+                    .is_some_and(|s| esc.ignore_sub_reasons.iter().any(|x| x == s))
+                    && !d.status.as_deref().is_some_and(|s| {
+                        esc.ignore_status_prefixes
+                            .iter()
+                            .any(|p| s.starts_with(p.as_str()))
+                    })
+            })
+            .collect();
+        let detail_repeat = self
+            .details
+            .items
+            .iter()
+            .map(|d| {
+                d.sub_reason
+                    .as_deref()
+                    .and_then(|s| s.strip_prefix("repeat:"))
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0)
+            })
+            .collect();
+        Ctx {
+            policy: &self.policy,
+            ranks: self.ranks,
+            scopes: &self.scopes.items,
+            scope_order,
+            detail_counts,
+            detail_repeat,
+        }
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+            entries.par_sort_unstable();
+            entries.dedup();
+            let nkeys = self.keys.len();
+            let mut starts = vec![0u32; nkeys + 1];
+            for e in entries.iter() {
+                starts[e.key as usize + 1] += 1;
+            }
+            for i in 0..nkeys {
+                starts[i + 1] += starts[i];
+            }
+            let cx = self.ctx();
+            let entries = &*entries;
+            let chunks = (0..nkeys.div_ceil(CHUNK))
+                .into_par_iter()
+                .map(|c| {
+                    let mut sc = Scratch::default();
+                    let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(nkeys));
+                    let mut chunk = Chunk {
+                        starts: Vec::with_capacity(hi - lo + 1),
+                        actives: Vec::new(),
+                        pool: Vec::new(),
+                    };
+                    chunk.starts.push(0);
+                    for k in lo..hi {
+                        let group = &entries[starts[k] as usize..starts[k + 1] as usize];
+                        evaluate(
+                            group,
+                            self.now,
+                            &cx,
+                            &mut sc,
+                            &mut chunk.actives,
+                            &mut chunk.pool,
+                        );
+                        chunk.starts.push(chunk.actives.len() as u32);
+                    }
+                    chunk.actives.shrink_to_fit();
+                    chunk.pool.shrink_to_fit();
+                    chunk
+                })
+                .collect();
+            Index { starts, chunks }
+        })
+    }
+
+    /// The verdict of key `k` at the present, as (actives, origin pool).
+    fn verdict(&self, k: u32) -> (&[Active], &[u32]) {
+        let ix = self.index();
+        let chunk = &ix.chunks[k as usize / CHUNK];
+        let i = k as usize % CHUNK;
+        (
+            &chunk.actives[chunk.starts[i] as usize..chunk.starts[i + 1] as usize],
+            &chunk.pool,
+        )
+    }
+
+    /// The verdict of key `k` at any time (evaluated now, not cached).
+    fn verdict_at(&self, k: u32, at: i64) -> (Vec<Active>, Vec<u32>) {
+        let ix = self.index();
+        let entries = self.entries_read();
+        let group = &entries[ix.starts[k as usize] as usize..ix.starts[k as usize + 1] as usize];
+        let (mut out, mut pool) = (Vec::new(), Vec::new());
+        evaluate(
+            group,
+            at,
+            &self.ctx(),
+            &mut Scratch::default(),
+            &mut out,
+            &mut pool,
+        );
+        (out, pool)
+    }
+
+    /// The keys an input can match: its own text, its canonical key, and its hashed forms when
+    /// the list holds hashed keys.
+    fn lookup(&self, input: &str) -> (Option<String>, Vec<u32>) {
+        let mut ids = Vec::new();
+        let canonical = match self.keys.find(input) {
+            Some(k) => {
+                ids.push(k);
+                Some(input.to_string())
+            }
+            None => self.checker.canonical(input).ok(),
+        };
+        if let Some(c) = &canonical {
+            if ids.is_empty() {
+                ids.extend(self.keys.find(c));
+            }
+            if self.hashed && !c.starts_with(KeyHash::SHA256_PREFIX) {
+                ids.extend(self.keys.find(&KeyHash::Sha256.key(c)));
+                if let Some(k) = &self.hash_key {
+                    ids.extend(self.keys.find(&KeyHash::HmacSha256(k.clone()).key(c)));
+                }
+            }
+        }
+        (canonical, ids)
+    }
+
+    fn restriction(&self, a: &Active, pool: &[u32]) -> Restriction {
+        let mut sources: Vec<String> = pool
+            [a.src_start as usize..(a.src_start + a.src_len) as usize]
+            .iter()
+            .flat_map(|&o| self.origins.items[o as usize].labels())
+            .collect();
+        sources.sort();
+        sources.dedup();
+        Restriction {
+            reason: a.reason,
+            scope: self.scopes.items[a.scope as usize].clone(),
+            spares_critical: a.spares_critical,
+            since: (a.since != UNDATED).then_some(a.since),
+            expires: (a.expires != NEVER).then_some(a.expires),
+            sources,
+        }
+    }
+
+    /// The status of an address (or canonical key, or `sha256:<hex>` key) at `at` (Unix seconds
+    /// UTC; `None`: the list's present), with every active restriction and why.
+    ///
+    /// At the present this is a hash lookup on verdicts computed once; at another time the key's
+    /// records are evaluated again.
+    pub fn status(&self, input: &str, at: Option<i64>) -> Status {
+        let (canonical, ids) = self.lookup(input);
+        let mut restrictions = Vec::new();
+        let mut ranks = Vec::new();
+        for k in ids {
+            match at {
+                Some(t) if t != self.now => {
+                    let (actives, pool) = self.verdict_at(k, t);
+                    for a in &actives {
+                        ranks.push(a.rank);
+                        restrictions.push(self.restriction(a, &pool));
+                    }
+                }
+                _ => {
+                    let (actives, pool) = self.verdict(k);
+                    for a in actives {
+                        ranks.push(a.rank);
+                        restrictions.push(self.restriction(a, pool));
+                    }
+                }
+            }
+        }
+        if ranks.windows(2).any(|w| w[0] > w[1]) {
+            // Plain and hashed matches: re-sort by rank, stably.
+            let mut both: Vec<_> = ranks.into_iter().zip(restrictions).collect();
+            both.sort_by_key(|(r, _)| *r);
+            restrictions = both.into_iter().map(|(_, r)| r).collect();
+        }
+        let top = restrictions.first();
+        let why = match (top, &canonical) {
+            (Some(_), _) => {
+                let parts: Vec<String> = restrictions.iter().map(Restriction::describe).collect();
+                format!("suppressed: {}", parts.join("; also "))
+            }
+            (None, Some(c)) => format!("not suppressed: no active restriction for {c}"),
+            (None, None) => "not suppressed: not a valid address and not in the list".into(),
+        };
+        Status {
+            input: input.into(),
+            suppressed: top.is_some(),
+            reason: top.map(|r| r.reason),
+            scope: top.map(|r| r.scope.clone()),
+            since: top.and_then(|r| r.since),
+            expires: top.and_then(|r| r.expires),
+            sources: top.map(|r| r.sources.clone()).unwrap_or_default(),
+            restrictions,
+            canonical,
+            why,
+        }
+    }
+
+    /// Every distinct record, sorted by key, then time. Verbatim source text is not kept (see
+    /// the module docs); consent evidence comes back as `Consent { confirmed: true, .. }`.
+    pub fn records(&self) -> Vec<SuppressionRecord> {
+        let _ = self.index();
+        let entries = self.entries_read();
+        let mut out: Vec<SuppressionRecord> = entries
+            .iter()
+            .map(|e| {
+                let o = &self.origins.items[e.origin as usize];
+                let d = &self.details.items[e.detail as usize];
+                let canonical = self.keys.get(e.key);
+                SuppressionRecord {
+                    canonical: canonical.into(),
+                    address: self.address_of(e.key).into(),
+                    reason: e.reason,
+                    sub_reason: d.sub_reason.clone(),
+                    scope: self.scopes.items[e.scope as usize].clone(),
+                    event_time: (e.time != UNDATED).then_some(e.time),
+                    event_time_raw: None,
+                    source_zone: None,
+                    source_system: o.system.clone(),
+                    source_stream: o.stream.clone(),
+                    source_account: o.account.clone(),
+                    source_reason: None,
+                    smtp_reply: None,
+                    enhanced_status: d.status.clone(),
+                    diagnostic: None,
+                    consent: e.evidence.then(|| Consent {
+                        confirmed: true,
+                        ..Consent::default()
+                    }),
+                    provenance: Provenance {
+                        file: o.file.clone(),
+                        line: e.line as u64,
+                    },
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (&a.canonical, a.event_time, a.reason, a.scope.to_string())
+                .cmp(&(&b.canonical, b.event_time, b.reason, b.scope.to_string()))
+                .then_with(|| {
+                    (
+                        &a.source_system,
+                        &a.source_stream,
+                        &a.provenance.file,
+                        a.provenance.line,
+                    )
+                        .cmp(&(
+                            &b.source_system,
+                            &b.source_stream,
+                            &b.provenance.file,
+                            b.provenance.line,
+                        ))
+                })
+                .then_with(|| format!("{a:?}").cmp(&format!("{b:?}")))
+        });
+        out
+    }
+
+    /// The address shown for a key: the smallest spelling seen, or the key itself.
+    pub(crate) fn address_of(&self, k: u32) -> &str {
+        self.addresses
+            .get(&k)
+            .map_or_else(|| self.keys.get(k), |a| a)
+    }
+
+    /// Key ids sorted by key text: the order of every output.
+    pub(crate) fn sorted_keys(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.keys.len() as u32).collect();
+        ids.par_sort_unstable_by(|&a, &b| self.keys.get(a).cmp(self.keys.get(b)));
+        ids
+    }
+
+    /// Visit the active restrictions at the present of every key, in output order.
+    pub(crate) fn for_each_active(&self, mut f: impl FnMut(u32, &[Active], &[u32])) {
+        for k in self.sorted_keys() {
+            let (actives, pool) = self.verdict(k);
+            if !actives.is_empty() {
+                f(k, actives, pool);
+            }
+        }
+    }
+
+    pub(crate) fn key_text(&self, k: u32) -> &str {
+        self.keys.get(k)
+    }
+    pub(crate) fn scope_of(&self, id: u32) -> &Scope {
+        &self.scopes.items[id as usize]
+    }
+    pub(crate) fn origin_labels(&self, pool: &[u32], a: &Active) -> Vec<String> {
+        self.restriction(a, pool).sources
+    }
+    pub(crate) fn origin_stream(&self, id: u32) -> &str {
+        &self.origins.items[id as usize].stream
+    }
+
+    /// Records of key `k` (sorted, distinct). Requires the index.
+    pub(crate) fn with_group<R>(&self, k: u32, f: impl FnOnce(&[Entry], &Ctx) -> R) -> R {
+        let ix = self.index();
+        let entries = self.entries_read();
+        let group = &entries[ix.starts[k as usize] as usize..ix.starts[k as usize + 1] as usize];
+        f(group, &self.ctx())
+    }
+
+    /// Whether `stream` is declared transactional.
+    pub fn is_transactional(&self, stream: &str) -> bool {
+        self.streams
+            .get(stream)
+            .is_some_and(|s| s.kind == StreamKind::Transactional)
+    }
+
+    /// Load a file or a folder of files (sorted, hidden files skipped) for `stream`: raw ESP
+    /// exports through the importers (`system`, or detected per file), a master list written by
+    /// [`write_csv`](Self::write_csv), a hashed list written by
+    /// [`write_hashed`](Self::write_hashed), or an engagement file (see [`super::sunset`]).
+    ///
+    /// A file that cannot be read at all is an error; bad rows are rejects in the summary.
+    pub fn load_path(
+        &mut self,
+        path: &Path,
+        system: Option<System>,
+        stream: &str,
+    ) -> Result<ImportSummary, LoadError> {
+        let files = expand(path)?;
+        let jobs: Vec<(PathBuf, Option<System>, String)> = files
+            .into_iter()
+            .map(|f| (f, system, stream.to_string()))
+            .collect();
+        self.load_many(&jobs)
+    }
+
+    /// Load many `(path, system, stream)` files, parsing on all threads while this thread adds
+    /// the records. Paths must be files (see [`expand`]). The result is the same as loading them
+    /// one by one in any order.
+    pub fn load_many(
+        &mut self,
+        jobs: &[(PathBuf, Option<System>, String)],
+    ) -> Result<ImportSummary, LoadError> {
+        let mut summary = ImportSummary::default();
+        let checker = self.checker.clone();
+        let (policy, now) = (self.policy.clone(), self.now);
+        let result = std::thread::scope(|s| -> Result<(), LoadError> {
+            // A small bound keeps at most a few parsed files in memory at once.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Parsed, LoadError>>(1);
+            s.spawn(move || {
+                jobs.par_iter()
+                    .for_each_with(tx, |tx, (path, system, stream)| {
+                        let _ = tx.send(parse_file(path, *system, stream, &checker, &policy, now));
+                    });
+            });
+            let mut first_err = None;
+            for parsed in rx {
+                match parsed {
+                    Ok(p) if first_err.is_none() => {
+                        summary.files.push(self.add_parsed(p, &mut summary.rejects))
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
+                }
+            }
+            first_err.map_or(Ok(()), Err)
+        });
+        result?;
+        let empty = ImportSummary::default();
+        let mut out = empty;
+        out.append(summary);
+        Ok(out)
+    }
+
+    fn add_parsed(&mut self, p: Parsed, rejects: &mut Vec<Reject>) -> FileSummary {
+        let mut records = BTreeMap::new();
+        for r in &p.records {
+            *records.entry(r.reason.code().to_string()).or_insert(0) += 1;
+            self.add_ref(r);
+        }
+        let rows_rejected = p.rejects.len() as u64;
+        rejects.extend(p.rejects);
+        FileSummary {
+            file: p.file,
+            stream: p.stream,
+            format: p.format,
+            rows_read: p.rows_read,
+            rows_used: p.rows_used,
+            rows_rejected,
+            records,
+        }
+    }
+}
+
+/// The files a path names: itself, or the files under a folder (recursively, sorted, hidden
+/// names skipped).
+pub fn expand(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let io = |source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut names: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    names.sort();
+    for p in names {
+        out.extend(expand(&p)?);
+    }
+    Ok(out)
+}
+
+/// Read and parse one file (any format [`SuppressionList::load_path`] takes).
+pub(crate) fn parse_file(
+    path: &Path,
+    system: Option<System>,
+    stream: &str,
+    checker: &Checker,
+    policy: &Policy,
+    now: i64,
+) -> Result<Parsed, LoadError> {
+    let file = path.display().to_string();
+    let data = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: file.clone(),
+        source,
+    })?;
+    if system.is_none() {
+        let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
+        let first = String::from_utf8_lossy(first);
+        let header = first.trim_start_matches('\u{feff}').trim();
+        if header == super::output::MASTER_HEADER {
+            return super::output::parse_master(&file, &data, stream, policy);
+        }
+        if super::hash::is_hashed_header(header) {
+            return super::hash::parse_hashed(&file, &data, stream, policy);
+        }
+        if super::sunset::is_engagement_header(header) {
+            return super::sunset::parse_engagement(&file, &data, stream, checker, policy, now);
+        }
+    }
+    let mut opts = ImportOptions::new(stream).checker(checker.clone());
+    opts.system = system;
+    let imported = import_bytes(&file, &data, &opts)?;
+    Ok(Parsed {
+        file,
+        stream: stream.into(),
+        format: imported.system.code().into(),
+        records: imported.records,
+        rejects: imported.rejects,
+        rows_read: imported.rows_read,
+        rows_used: imported.rows_used,
+    })
+}
