@@ -61,7 +61,10 @@ fn do_check_many<'py>(
     let check = |start: usize, n: usize| {
         let mut checks = checker.check_many_optional(&cells.cells[start..start + n]);
         let from = cells.surrogates.partition_point(|(i, _)| *i < start);
-        for (i, lossy) in cells.surrogates[from..].iter().take_while(|(i, _)| *i < start + n) {
+        for (i, lossy) in cells.surrogates[from..]
+            .iter()
+            .take_while(|(i, _)| *i < start + n)
+        {
             checks[i - start] = checker.check_invalid_utf8(lossy);
         }
         checks

@@ -339,7 +339,10 @@ impl<'py> Columns<'py> {
                     reuse(&c.address_ascii, text, a),
                     reuse(&c.canonical, text, a),
                 ),
-                _ => (c.address_ascii.as_deref().map(new), c.canonical.as_deref().map(new)),
+                _ => (
+                    c.address_ascii.as_deref().map(new),
+                    c.canonical.as_deref().map(new),
+                ),
             };
             let error = c.error.map(|e| self.code(py, e));
             let warnings = self.codes(py, warning_codes(c));
