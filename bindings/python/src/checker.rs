@@ -10,7 +10,7 @@ use pyo3::types::PyString;
 use mailhygiene::{Check, Checker, DomainList, ParseError, ParseOptions, ProviderRule};
 
 use crate::errors::{parse_error, surrogates_error};
-use crate::result::{Batch, GcPause, PyResult_};
+use crate::result::{Batch, Chunk, GcPause, PyResult_};
 use crate::text::{cells, items, text, Text};
 
 static DEFAULT: LazyLock<Checker> = LazyLock::new(Checker::default);
@@ -41,7 +41,7 @@ fn do_check(checker: &Checker, address: &Bound<'_, PyString>, exact: bool) -> Ch
 /// Rows per chunk: the core checks one chunk (on all cores, the GIL released) while this
 /// thread turns the previous one into Python objects, so the two overlap; small chunks also
 /// keep the results' memory warm instead of faulting in a fresh gigabyte per call.
-const CHUNK: usize = 16 * 1024;
+const CHUNK: usize = 32 * 1024;
 
 fn do_check_many<'py>(
     checker: &Checker,
@@ -59,26 +59,32 @@ fn do_check_many<'py>(
 
     // The core's answer for rows `start..start + n`, with lone-surrogate cells judged as such.
     let check = |start: usize, n: usize| {
-        let mut checks = checker.check_many_optional(&cells.cells[start..start + n]);
+        let rows = &cells.cells[start..start + n];
         let from = cells.surrogates.partition_point(|(i, _)| *i < start);
-        for (i, lossy) in cells.surrogates[from..]
+        let surrogates = cells.surrogates[from..]
             .iter()
             .take_while(|(i, _)| *i < start + n)
-        {
-            checks[i - start] = checker.check_invalid_utf8(lossy);
+            .map(|(i, lossy)| (i - start, checker.check_invalid_utf8(lossy)));
+        if columns {
+            Chunk::Columns(checker.check_columns(rows, false), surrogates.collect())
+        } else {
+            let mut checks = checker.check_many_optional(rows);
+            for (i, c) in surrogates {
+                checks[i] = c;
+            }
+            Chunk::Checks(checks)
         }
-        checks
     };
     let n = items.len();
     if n <= CHUNK {
-        let checks = py.detach(|| check(0, n));
-        batch.push(py, checks, &originals)?;
+        let chunk = py.detach(|| check(0, n));
+        batch.push(py, chunk, &cells.cells, &originals)?;
         return batch.finish(py);
     }
     std::thread::scope(|s| -> PyResult<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Check>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
         // Converted chunks go back to the worker to be freed off this thread.
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<Vec<Check>>();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Chunk>();
         s.spawn(move || {
             for start in (0..n).step_by(CHUNK) {
                 done_rx.try_iter().for_each(drop);
@@ -93,9 +99,12 @@ fn do_check_many<'py>(
         let rx = std::sync::Mutex::new(rx);
         let mut start = 0;
         // Ends when the worker is done (or panicked: the scope then re-raises its panic).
-        while let Ok(checks) = py.detach(|| rx.lock().map_err(drop)?.recv().map_err(drop)) {
-            let len = checks.len();
-            if let Some(spent) = batch.push(py, checks, &originals[start..start + len])? {
+        while let Ok(chunk) = py.detach(|| rx.lock().map_err(drop)?.recv().map_err(drop)) {
+            let len = CHUNK.min(n - start);
+            let rows = start..start + len;
+            if let Some(spent) =
+                batch.push(py, chunk, &cells.cells[rows.clone()], &originals[rows])?
+            {
                 let _ = done_tx.send(spent);
             }
             start += len;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyModule, PyString, PyTuple};
 
-use mailhygiene::Check;
+use mailhygiene::{CanonicalRule, Check, CheckColumns, Warning};
 
 /// Everything known about one input: the verdict, the normalized address, the canonical key,
 /// a typo suggestion and the list flags.
@@ -207,6 +207,73 @@ impl PyResult_ {
     }
 }
 
+/// What the core returns for one chunk of a batch.
+pub enum Chunk {
+    /// One `Check` per row (`check_many()`).
+    Checks(Vec<Check>),
+    /// Columns (`check_many(columns=True)`), and the rows that the core saw as missing but
+    /// that held lone surrogates, with their own result (index within the chunk).
+    Columns(CheckColumns, Vec<(usize, Check)>),
+}
+
+/// One row, borrowed from a `Check` or from a row of `CheckColumns`.
+struct Row<'a> {
+    input: &'a str,
+    valid: bool,
+    error: Option<&'static str>,
+    message: Option<&'a str>,
+    address: Option<&'a str>,
+    address_ascii: Option<&'a str>,
+    canonical: Option<&'a str>,
+    suggestion: Option<&'a str>,
+    role: bool,
+    disposable: bool,
+    relay: bool,
+    free: bool,
+    warnings: &'a [Warning],
+    rules: &'a [CanonicalRule],
+}
+
+impl<'a> Row<'a> {
+    fn of_check(c: &'a Check) -> Self {
+        Row {
+            input: &c.input,
+            valid: c.valid,
+            error: c.error,
+            message: c.message.as_deref(),
+            address: c.address.as_deref(),
+            address_ascii: c.address_ascii.as_deref(),
+            canonical: c.canonical.as_deref(),
+            suggestion: c.suggestion.as_deref(),
+            role: c.role,
+            disposable: c.disposable,
+            relay: c.relay,
+            free: c.free,
+            warnings: &c.warnings,
+            rules: &c.rules,
+        }
+    }
+
+    fn of_columns(c: &'a CheckColumns, i: usize, input: &'a str) -> Self {
+        Row {
+            input,
+            valid: c.valid[i],
+            error: c.error[i],
+            message: c.message.get(i),
+            address: c.address.get(i),
+            address_ascii: c.address_ascii.get(i),
+            canonical: c.canonical.get(i),
+            suggestion: c.suggestion.get(i),
+            role: c.role[i],
+            disposable: c.disposable[i],
+            relay: c.relay[i],
+            free: c.free[i],
+            warnings: &c.warnings[i],
+            rules: &c.rules[i],
+        }
+    }
+}
+
 /// Row objects of a batch, built chunk by chunk as the core delivers them.
 pub enum Batch<'py> {
     /// `list[Result]`.
@@ -224,25 +291,40 @@ impl<'py> Batch<'py> {
         }
     }
 
-    /// Add the results of consecutive rows; `inputs[i]` is the caller's `str` object when row
-    /// `i` was one (its text is `checks[i].input`). Returns what is left to free.
+    /// Add the results of consecutive rows. `texts[i]` is row `i`'s text and `inputs[i]` the
+    /// caller's `str` object, when row `i` was a valid `str`. Returns what is left to free.
     pub fn push(
         &mut self,
         py: Python<'py>,
-        checks: Vec<Check>,
+        chunk: Chunk,
+        texts: &[Option<&str>],
         inputs: &[Option<&Bound<'py, PyAny>>],
-    ) -> PyResult<Option<Vec<Check>>> {
-        match self {
-            Batch::Results(out) => {
+    ) -> PyResult<Option<Chunk>> {
+        match (self, chunk) {
+            (Batch::Results(out), Chunk::Checks(checks)) => {
                 for c in checks {
                     out.push(PyResult_(c).into_object(py)?);
                 }
                 Ok(None)
             }
-            Batch::Columns(cols) => {
-                cols.push(py, &checks, inputs);
-                Ok(Some(checks))
+            (Batch::Columns(cols), Chunk::Columns(columns, surrogates)) => {
+                let mut special = surrogates.iter().peekable();
+                for (i, (text, original)) in texts.iter().zip(inputs).enumerate() {
+                    match special.peek() {
+                        Some((at, c)) if *at == i => {
+                            cols.push(py, Row::of_check(c), None);
+                            special.next();
+                        }
+                        _ => cols.push(
+                            py,
+                            Row::of_columns(&columns, i, text.unwrap_or("")),
+                            *original,
+                        ),
+                    }
+                }
+                Ok(Some(Chunk::Columns(columns, surrogates)))
             }
+            (_, chunk) => Ok(Some(chunk)), // not produced: the caller asks for one form
         }
     }
 
@@ -320,48 +402,40 @@ impl<'py> Columns<'py> {
         list
     }
 
-    fn push(&mut self, py: Python<'py>, checks: &[Check], inputs: &[Option<&Bound<'py, PyAny>>]) {
+    fn push(&mut self, py: Python<'py>, r: Row<'_>, original: Option<&Bound<'py, PyAny>>) {
         let new = |s: &str| PyString::new(py, s).into_any();
         // `s` as a Python string: `obj` itself when its text is `same_as`.
-        let reuse = |s: &Option<String>, same_as: &str, obj: &Bound<'py, PyAny>| match s {
+        let reuse = |s: Option<&str>, same_as: &str, obj: &Bound<'py, PyAny>| match s {
             None => None,
             Some(s) if s == same_as => Some(obj.clone()),
             Some(s) => Some(new(s)),
         };
-        for (c, original) in checks.iter().zip(inputs) {
-            let input = match original {
-                Some(obj) => (*obj).clone(),
-                None => new(&c.input),
-            };
-            let address = reuse(&c.address, &c.input, &input);
-            let (ascii, canonical) = match (&address, &c.address) {
-                (Some(a), Some(text)) => (
-                    reuse(&c.address_ascii, text, a),
-                    reuse(&c.canonical, text, a),
-                ),
-                _ => (
-                    c.address_ascii.as_deref().map(new),
-                    c.canonical.as_deref().map(new),
-                ),
-            };
-            let error = c.error.map(|e| self.code(py, e));
-            let warnings = self.codes(py, warning_codes(c));
-            let rules = self.codes(py, rule_codes(c));
-            self.input.push(input);
-            self.valid.push(c.valid);
-            self.error.push(error);
-            self.message.push(c.message.as_deref().map(new));
-            self.address.push(address);
-            self.address_ascii.push(ascii);
-            self.canonical.push(canonical);
-            self.suggestion.push(c.suggestion.as_deref().map(new));
-            self.role.push(c.role);
-            self.disposable.push(c.disposable);
-            self.relay.push(c.relay);
-            self.free.push(c.free);
-            self.warnings.push(warnings);
-            self.rules.push(rules);
-        }
+        let input = match original {
+            Some(obj) => obj.clone(),
+            None => new(r.input),
+        };
+        let address = reuse(r.address, r.input, &input);
+        let (ascii, canonical) = match (&address, r.address) {
+            (Some(a), Some(text)) => (reuse(r.address_ascii, text, a), reuse(r.canonical, text, a)),
+            _ => (r.address_ascii.map(new), r.canonical.map(new)),
+        };
+        let error = r.error.map(|e| self.code(py, e));
+        let warnings = self.codes(py, r.warnings.iter().map(|w| w.code()));
+        let rules = self.codes(py, r.rules.iter().map(|c| c.code()));
+        self.input.push(input);
+        self.valid.push(r.valid);
+        self.error.push(error);
+        self.message.push(r.message.map(new));
+        self.address.push(address);
+        self.address_ascii.push(ascii);
+        self.canonical.push(canonical);
+        self.suggestion.push(r.suggestion.map(new));
+        self.role.push(r.role);
+        self.disposable.push(r.disposable);
+        self.relay.push(r.relay);
+        self.free.push(r.free);
+        self.warnings.push(warnings);
+        self.rules.push(rules);
     }
 
     fn finish(self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
