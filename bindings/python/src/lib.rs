@@ -4,6 +4,12 @@
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+// A batch allocates a few small strings per row on every core; mimalloc's per-thread heaps
+// keep the worker threads from contending on one allocator, as in the CLI. Only Rust's own
+// allocations use it; Python objects stay with Python's allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bounce;
 mod checker;
 mod errors;
