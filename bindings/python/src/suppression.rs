@@ -4,6 +4,7 @@
 //! Reasons, scopes, systems and mail kinds cross the boundary as their stable strings
 //! (`"complaint"`, `"group:7"`, `"ses"`, `"marketing"`); times as timezone-aware `datetime`s
 //! in UTC (an `int` or `float` of Unix seconds is accepted too).
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::PathBuf;
@@ -711,12 +712,11 @@ impl PySuppressionList {
     }
 
     /// Write the master list CSV to `path` (readable back with `load`). Returns the number
-    /// of rows.
-    fn write_csv(&self, py: Python<'_>, path: PathBuf) -> PyResult<u64> {
+    /// of rows per reason code.
+    fn write_csv(&self, py: Python<'_>, path: PathBuf) -> PyResult<BTreeMap<&'static str, u64>> {
         let list = &self.0;
-        Ok(py.detach(|| -> std::io::Result<u64> {
-            list.write_csv(BufWriter::new(File::create(&path)?))
-        })?)
+        let counts = py.detach(|| list.write_csv(BufWriter::new(File::create(&path)?)))?;
+        Ok(counts.into_iter().map(|(r, n)| (r.code(), n)).collect())
     }
 
     /// Write the hashed list to `path`: SHA-256 of each canonical key, or HMAC-SHA-256 with

@@ -124,7 +124,7 @@ def test_write_csv_reads_back(tmp_path: Path) -> None:
         SuppressionRecord("b@example.com", "hard_bounce", system="mailgun", stream="shop", event_time=T),
     )
     out = tmp_path / "master.csv"
-    assert lst.write_csv(out) == 2
+    assert lst.write_csv(out) == {"complaint": 1, "hard_bounce": 1}
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [(r["canonical"], r["reason"]) for r in rows] == [("a@example.com", "complaint"), ("b@example.com", "hard_bounce")]
     assert [(r.canonical, r.reason, r.scope) for r in lst.rows()] == [
