@@ -66,7 +66,10 @@ fn do_check_many<'py>(
             .take_while(|(i, _)| *i < start + n)
             .map(|(i, lossy)| (i - start, checker.check_invalid_utf8(lossy)));
         if columns {
-            Chunk::Columns(checker.check_columns(rows, false), surrogates.collect())
+            Chunk::Columns(
+                Box::new(checker.check_columns(rows, false)),
+                surrogates.collect(),
+            )
         } else {
             let mut checks = checker.check_many_optional(rows);
             for (i, c) in surrogates {

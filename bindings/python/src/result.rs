@@ -213,7 +213,7 @@ pub enum Chunk {
     Checks(Vec<Check>),
     /// Columns (`check_many(columns=True)`), and the rows that the core saw as missing but
     /// that held lone surrogates, with their own result (index within the chunk).
-    Columns(CheckColumns, Vec<(usize, Check)>),
+    Columns(Box<CheckColumns>, Vec<(usize, Check)>),
 }
 
 /// One row, borrowed from a `Check` or from a row of `CheckColumns`.
