@@ -220,3 +220,10 @@ def test_now() -> None:
     assert lst.now == NOW
     lst.now = T
     assert lst.now == T
+
+
+def test_merging_a_list_into_itself_is_a_clear_error() -> None:
+    lst = listing(SuppressionRecord("a@example.com", "complaint", system="ses", event_time=T))
+    with pytest.raises(RuntimeError):
+        lst.merge(lst)
+    assert len(lst) == 1
