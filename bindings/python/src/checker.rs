@@ -10,7 +10,7 @@ use pyo3::types::PyString;
 use mailhygiene::{Check, Checker, DomainList, ParseError, ParseOptions, ProviderRule};
 
 use crate::errors::{parse_error, surrogates_error};
-use crate::result::{columns, result_list, PyResult_};
+use crate::result::{Batch, Chunk, GcPause, PyResult_};
 use crate::text::{cells, items, text, Text};
 
 static DEFAULT: LazyLock<Checker> = LazyLock::new(Checker::default);
@@ -38,35 +38,84 @@ fn do_check(checker: &Checker, address: &Bound<'_, PyString>, exact: bool) -> Ch
     }
 }
 
+/// Rows per chunk: the core checks one chunk (on all cores, the GIL released) while this
+/// thread turns the previous one into Python objects, so the two overlap; small chunks also
+/// keep the results' memory warm instead of faulting in a fresh gigabyte per call.
+const CHUNK: usize = 32 * 1024;
+
 fn do_check_many<'py>(
     checker: &Checker,
     inputs: &Bound<'py, PyAny>,
-    columns_: bool,
+    columns: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = inputs.py();
     let items = items(inputs)?;
     let cells = cells(&items)?;
-    let checks = py.detach(|| {
-        let mut checks = checker.check_many_optional(&cells.cells);
-        for (i, lossy) in &cells.surrogates {
-            checks[*i] = checker.check_invalid_utf8(lossy);
+    let originals: Vec<Option<&Bound<'py, PyAny>>> = (cells.cells.iter().zip(&items))
+        .map(|(cell, item)| cell.map(|_| item))
+        .collect();
+    let _gc = GcPause::new(py)?;
+    let mut batch = Batch::new(columns, items.len());
+
+    // The core's answer for rows `start..start + n`, with lone-surrogate cells judged as such.
+    let check = |start: usize, n: usize| {
+        let rows = &cells.cells[start..start + n];
+        let from = cells.surrogates.partition_point(|(i, _)| *i < start);
+        let surrogates = cells.surrogates[from..]
+            .iter()
+            .take_while(|(i, _)| *i < start + n)
+            .map(|(i, lossy)| (i - start, checker.check_invalid_utf8(lossy)));
+        if columns {
+            Chunk::Columns(
+                Box::new(checker.check_columns(rows, false)),
+                surrogates.collect(),
+            )
+        } else {
+            let mut checks = checker.check_many_optional(rows);
+            for (i, c) in surrogates {
+                checks[i] = c;
+            }
+            Chunk::Checks(checks)
         }
-        checks
-    });
-    if columns_ {
-        let originals: Vec<_> = (cells.cells.iter().zip(&items))
-            .map(|(cell, item)| cell.map(|_| item))
-            .collect();
-        let d = columns(py, &checks, &originals)?;
-        // Freeing a million results takes a noticeable fraction of a second: do it on another
-        // thread while Python goes on.
-        if checks.len() > 10_000 {
-            std::thread::spawn(move || drop(checks));
-        }
-        Ok(d.into_any())
-    } else {
-        Ok(result_list(py, checks)?.into_any())
+    };
+    let n = items.len();
+    if n <= CHUNK {
+        let chunk = py.detach(|| check(0, n));
+        batch.push(py, chunk, &cells.cells, &originals)?;
+        return batch.finish(py);
     }
+    std::thread::scope(|s| -> PyResult<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
+        // Converted chunks go back to the worker to be freed off this thread.
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Chunk>();
+        s.spawn(move || {
+            for start in (0..n).step_by(CHUNK) {
+                done_rx.try_iter().for_each(drop);
+                if tx.send(check(start, CHUNK.min(n - start))).is_err() {
+                    break; // the caller stopped (an error converting a chunk)
+                }
+            }
+            drop(tx); // ends the caller's loop, which then lets `done_rx` end
+            done_rx.iter().for_each(drop);
+        });
+        // A `Receiver` is not `Sync`; waiting with the GIL released needs a shared reference.
+        let rx = std::sync::Mutex::new(rx);
+        let mut start = 0;
+        // Ends when the worker is done (or panicked: the scope then re-raises its panic).
+        while let Ok(chunk) = py.detach(|| rx.lock().map_err(drop)?.recv().map_err(drop)) {
+            let len = CHUNK.min(n - start);
+            let rows = start..start + len;
+            if let Some(spent) =
+                batch.push(py, chunk, &cells.cells[rows.clone()], &originals[rows])?
+            {
+                let _ = done_tx.send(spent);
+            }
+            start += len;
+        }
+        drop(done_tx);
+        Ok(())
+    })?;
+    batch.finish(py)
 }
 
 /// Run `f` on the text of a `str` that must be a valid address.

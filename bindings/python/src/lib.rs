@@ -4,10 +4,17 @@
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+// A batch allocates a few small strings per row on every core; mimalloc's per-thread heaps
+// keep the worker threads from contending on one allocator, as in the CLI. Only Rust's own
+// allocations use it; Python objects stay with Python's allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bounce;
 mod checker;
 mod errors;
 mod result;
+mod suppression;
 mod text;
 
 /// Test hook, not public API: panic inside Rust (in a worker thread with `in_worker`) so the
@@ -62,5 +69,21 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<bounce::PyBounce>()?;
     m.add_function(wrap_pyfunction!(bounce::classify_bounce, m)?)?;
 
+    m.add(
+        "SUPPRESSION_REASONS",
+        PyTuple::new(py, suppression::reason_codes())?,
+    )?;
+    m.add("SYSTEMS", PyTuple::new(py, suppression::system_codes())?)?;
+    m.add(
+        "SuppressionError",
+        py.get_type::<suppression::SuppressionError>(),
+    )?;
+    m.add_class::<suppression::PySuppressionList>()?;
+    m.add_class::<suppression::PyRecord>()?;
+    m.add_class::<suppression::PyStatus>()?;
+    m.add_class::<suppression::PyRestriction>()?;
+    m.add_class::<suppression::PyMasterRow>()?;
+    m.add_class::<suppression::PyImportSummary>()?;
+    m.add_class::<suppression::PyReject>()?;
     Ok(())
 }

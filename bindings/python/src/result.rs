@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyModule, PyString, PyTuple};
 
-use mailhygiene::Check;
+use mailhygiene::{CanonicalRule, Check, CheckColumns, Warning};
 
 /// Everything known about one input: the verdict, the normalized address, the canonical key,
 /// a typo suggestion and the list flags.
@@ -171,10 +171,10 @@ impl PyResult_ {
 /// Pauses Python's cyclic garbage collector while a batch's million new objects are made:
 /// they hold no cycles, but each allocation counts towards a collection that would traverse
 /// them all again and again (a third of the time of a large `check_many` without this).
-struct GcPause<'py>(Option<Bound<'py, PyModule>>);
+pub struct GcPause<'py>(Option<Bound<'py, PyModule>>);
 
 impl<'py> GcPause<'py> {
-    fn new(py: Python<'py>) -> PyResult<Self> {
+    pub fn new(py: Python<'py>) -> PyResult<Self> {
         let gc = py.import("gc")?;
         if gc.call_method0("isenabled")?.is_truthy()? {
             gc.call_method0("disable")?;
@@ -207,98 +207,253 @@ impl PyResult_ {
     }
 }
 
-/// A `list[Result]`.
-pub fn result_list(py: Python<'_>, checks: Vec<Check>) -> PyResult<Bound<'_, PyList>> {
-    let _gc = GcPause::new(py)?;
-    let objects = checks
-        .into_iter()
-        .map(|c| PyResult_(c).into_object(py))
-        .collect::<PyResult<Vec<_>>>()?;
-    PyList::new(py, objects)
+/// What the core returns for one chunk of a batch.
+pub enum Chunk {
+    /// One `Check` per row (`check_many()`).
+    Checks(Vec<Check>),
+    /// Columns (`check_many(columns=True)`), and the rows that the core saw as missing but
+    /// that held lone surrogates, with their own result (index within the chunk).
+    Columns(Box<CheckColumns>, Vec<(usize, Check)>),
 }
 
-/// `{field: list}` with one list per field, each as long as `checks`: what
+/// One row, borrowed from a `Check` or from a row of `CheckColumns`.
+struct Row<'a> {
+    input: &'a str,
+    valid: bool,
+    error: Option<&'static str>,
+    message: Option<&'a str>,
+    address: Option<&'a str>,
+    address_ascii: Option<&'a str>,
+    canonical: Option<&'a str>,
+    suggestion: Option<&'a str>,
+    role: bool,
+    disposable: bool,
+    relay: bool,
+    free: bool,
+    warnings: &'a [Warning],
+    rules: &'a [CanonicalRule],
+}
+
+impl<'a> Row<'a> {
+    fn of_check(c: &'a Check) -> Self {
+        Row {
+            input: &c.input,
+            valid: c.valid,
+            error: c.error,
+            message: c.message.as_deref(),
+            address: c.address.as_deref(),
+            address_ascii: c.address_ascii.as_deref(),
+            canonical: c.canonical.as_deref(),
+            suggestion: c.suggestion.as_deref(),
+            role: c.role,
+            disposable: c.disposable,
+            relay: c.relay,
+            free: c.free,
+            warnings: &c.warnings,
+            rules: &c.rules,
+        }
+    }
+
+    fn of_columns(c: &'a CheckColumns, i: usize, input: &'a str) -> Self {
+        Row {
+            input,
+            valid: c.valid[i],
+            error: c.error[i],
+            message: c.message.get(i),
+            address: c.address.get(i),
+            address_ascii: c.address_ascii.get(i),
+            canonical: c.canonical.get(i),
+            suggestion: c.suggestion.get(i),
+            role: c.role[i],
+            disposable: c.disposable[i],
+            relay: c.relay[i],
+            free: c.free[i],
+            warnings: &c.warnings[i],
+            rules: &c.rules[i],
+        }
+    }
+}
+
+/// Row objects of a batch, built chunk by chunk as the core delivers them.
+pub enum Batch<'py> {
+    /// `list[Result]`.
+    Results(Vec<Bound<'py, PyResult_>>),
+    /// `{field: list}`.
+    Columns(Box<Columns<'py>>),
+}
+
+impl<'py> Batch<'py> {
+    pub fn new(columns: bool, n: usize) -> Self {
+        if columns {
+            Batch::Columns(Box::new(Columns::with_capacity(n)))
+        } else {
+            Batch::Results(Vec::with_capacity(n))
+        }
+    }
+
+    /// Add the results of consecutive rows. `texts[i]` is row `i`'s text and `inputs[i]` the
+    /// caller's `str` object, when row `i` was a valid `str`. Returns what is left to free.
+    pub fn push(
+        &mut self,
+        py: Python<'py>,
+        chunk: Chunk,
+        texts: &[Option<&str>],
+        inputs: &[Option<&Bound<'py, PyAny>>],
+    ) -> PyResult<Option<Chunk>> {
+        match (self, chunk) {
+            (Batch::Results(out), Chunk::Checks(checks)) => {
+                for c in checks {
+                    out.push(PyResult_(c).into_object(py)?);
+                }
+                Ok(None)
+            }
+            (Batch::Columns(cols), Chunk::Columns(columns, surrogates)) => {
+                let mut special = surrogates.iter().peekable();
+                for (i, (text, original)) in texts.iter().zip(inputs).enumerate() {
+                    match special.peek() {
+                        Some((at, c)) if *at == i => {
+                            cols.push(py, Row::of_check(c), None);
+                            special.next();
+                        }
+                        _ => cols.push(
+                            py,
+                            Row::of_columns(&columns, i, text.unwrap_or("")),
+                            *original,
+                        ),
+                    }
+                }
+                Ok(Some(Chunk::Columns(columns, surrogates)))
+            }
+            (_, chunk) => Ok(Some(chunk)), // not produced: the caller asks for one form
+        }
+    }
+
+    pub fn finish(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Batch::Results(out) => Ok(PyList::new(py, out)?.into_any()),
+            Batch::Columns(cols) => Ok(cols.finish(py)?.into_any()),
+        }
+    }
+}
+
+/// The columns of `check_many(columns=True)`, each as long as the input: what
 /// `pandas.DataFrame(...)` and `polars.DataFrame(...)` take.
 ///
-/// `inputs[i]` is the caller's `str` object when row `i` was one (its text is `checks[i].input`).
-/// Equal strings share one Python object: the input when the address is the input, the address
-/// when the key or the ASCII form equals it, so a clean row costs one new string, not four.
-pub fn columns<'py>(
-    py: Python<'py>,
-    checks: &[Check],
-    inputs: &[Option<&Bound<'py, PyAny>>],
-) -> PyResult<Bound<'py, PyDict>> {
-    let _gc = GcPause::new(py)?;
-    // The codes are few and `'static`: one Python string each, shared by every row.
-    let mut interned: HashMap<&'static str, Bound<'py, PyString>> = HashMap::new();
-    let mut code = |s: &'static str| {
-        interned
+/// Equal strings share one Python object: the caller's input when the address is the input,
+/// the address when the key or the ASCII form equals it, so a clean row costs one new string,
+/// not four. The codes (`error`, `warnings`, `rules`) are few and `'static`: one Python string
+/// each, shared by every row.
+pub struct Columns<'py> {
+    codes: HashMap<&'static str, Bound<'py, PyString>>,
+    input: Vec<Bound<'py, PyAny>>,
+    valid: Vec<bool>,
+    error: Vec<Option<Bound<'py, PyString>>>,
+    message: Vec<Option<Bound<'py, PyAny>>>,
+    address: Vec<Option<Bound<'py, PyAny>>>,
+    address_ascii: Vec<Option<Bound<'py, PyAny>>>,
+    canonical: Vec<Option<Bound<'py, PyAny>>>,
+    suggestion: Vec<Option<Bound<'py, PyAny>>>,
+    role: Vec<bool>,
+    disposable: Vec<bool>,
+    relay: Vec<bool>,
+    free: Vec<bool>,
+    warnings: Vec<Bound<'py, PyList>>,
+    rules: Vec<Bound<'py, PyList>>,
+}
+
+impl<'py> Columns<'py> {
+    fn with_capacity(n: usize) -> Self {
+        Columns {
+            codes: HashMap::new(),
+            input: Vec::with_capacity(n),
+            valid: Vec::with_capacity(n),
+            error: Vec::with_capacity(n),
+            message: Vec::with_capacity(n),
+            address: Vec::with_capacity(n),
+            address_ascii: Vec::with_capacity(n),
+            canonical: Vec::with_capacity(n),
+            suggestion: Vec::with_capacity(n),
+            role: Vec::with_capacity(n),
+            disposable: Vec::with_capacity(n),
+            relay: Vec::with_capacity(n),
+            free: Vec::with_capacity(n),
+            warnings: Vec::with_capacity(n),
+            rules: Vec::with_capacity(n),
+        }
+    }
+
+    fn code(&mut self, py: Python<'py>, s: &'static str) -> Bound<'py, PyString> {
+        self.codes
             .entry(s)
             .or_insert_with(|| PyString::new(py, s))
             .clone()
-    };
-    let text =
-        |f: fn(&Check) -> &Option<String>| PyList::new(py, checks.iter().map(|c| f(c).as_deref()));
-    let flag = |f: fn(&Check) -> bool| PyList::new(py, checks.iter().map(f));
-
-    let n = checks.len();
-    let (mut input, mut address, mut ascii, mut canonical) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    for (c, original) in checks.iter().zip(inputs) {
-        let i = match original {
-            Some(obj) => (*obj).clone(),
-            None => PyString::new(py, &c.input).into_any(),
-        };
-        let reuse = |s: &Option<String>, same_as: &str, obj: &Bound<'py, PyAny>| match s {
-            None => None,
-            Some(s) if s == same_as => Some(obj.clone()),
-            Some(s) => Some(PyString::new(py, s).into_any()),
-        };
-        let a = reuse(&c.address, &c.input, &i);
-        if let (Some(a), Some(text)) = (&a, &c.address) {
-            ascii.push(reuse(&c.address_ascii, text, a));
-            canonical.push(reuse(&c.canonical, text, a));
-        } else {
-            ascii.push(reuse(&c.address_ascii, "", &i));
-            canonical.push(reuse(&c.canonical, "", &i));
-        }
-        address.push(a);
-        input.push(i);
     }
 
-    let d = PyDict::new(py);
-    d.set_item("input", PyList::new(py, input)?)?;
-    d.set_item("valid", flag(|c| c.valid)?)?;
-    let errors: Vec<_> = checks.iter().map(|c| c.error.map(&mut code)).collect();
-    d.set_item("error", PyList::new(py, errors)?)?;
-    d.set_item("message", text(|c| &c.message)?)?;
-    d.set_item("address", PyList::new(py, address)?)?;
-    d.set_item("address_ascii", PyList::new(py, ascii)?)?;
-    d.set_item("canonical", PyList::new(py, canonical)?)?;
-    d.set_item("suggestion", text(|c| &c.suggestion)?)?;
-    d.set_item("role", flag(|c| c.role)?)?;
-    d.set_item("disposable", flag(|c| c.disposable)?)?;
-    d.set_item("relay", flag(|c| c.relay)?)?;
-    d.set_item("free", flag(|c| c.free)?)?;
-    let mut lists = |codes: &mut dyn ExactSizeIterator<Item = &'static str>| {
-        if codes.len() == 0 {
-            return Ok(PyList::empty(py));
+    fn codes(
+        &mut self,
+        py: Python<'py>,
+        codes: impl ExactSizeIterator<Item = &'static str>,
+    ) -> Bound<'py, PyList> {
+        let list = PyList::empty(py);
+        for c in codes {
+            // Appending a fresh string to a fresh list cannot fail.
+            let _ = list.append(self.code(py, c));
         }
-        PyList::new(py, codes.map(&mut code).collect::<Vec<_>>())
-    };
-    let warnings = checks
-        .iter()
-        .map(|c| lists(&mut warning_codes(c)))
-        .collect::<PyResult<Vec<_>>>()?;
-    d.set_item("warnings", PyList::new(py, warnings)?)?;
-    let rules = checks
-        .iter()
-        .map(|c| lists(&mut rule_codes(c)))
-        .collect::<PyResult<Vec<_>>>()?;
-    d.set_item("rules", PyList::new(py, rules)?)?;
-    Ok(d)
+        list
+    }
+
+    fn push(&mut self, py: Python<'py>, r: Row<'_>, original: Option<&Bound<'py, PyAny>>) {
+        let new = |s: &str| PyString::new(py, s).into_any();
+        // `s` as a Python string: `obj` itself when its text is `same_as`.
+        let reuse = |s: Option<&str>, same_as: &str, obj: &Bound<'py, PyAny>| match s {
+            None => None,
+            Some(s) if s == same_as => Some(obj.clone()),
+            Some(s) => Some(new(s)),
+        };
+        let input = match original {
+            Some(obj) => obj.clone(),
+            None => new(r.input),
+        };
+        let address = reuse(r.address, r.input, &input);
+        let (ascii, canonical) = match (&address, r.address) {
+            (Some(a), Some(text)) => (reuse(r.address_ascii, text, a), reuse(r.canonical, text, a)),
+            _ => (r.address_ascii.map(new), r.canonical.map(new)),
+        };
+        let error = r.error.map(|e| self.code(py, e));
+        let warnings = self.codes(py, r.warnings.iter().map(|w| w.code()));
+        let rules = self.codes(py, r.rules.iter().map(|c| c.code()));
+        self.input.push(input);
+        self.valid.push(r.valid);
+        self.error.push(error);
+        self.message.push(r.message.map(new));
+        self.address.push(address);
+        self.address_ascii.push(ascii);
+        self.canonical.push(canonical);
+        self.suggestion.push(r.suggestion.map(new));
+        self.role.push(r.role);
+        self.disposable.push(r.disposable);
+        self.relay.push(r.relay);
+        self.free.push(r.free);
+        self.warnings.push(warnings);
+        self.rules.push(rules);
+    }
+
+    fn finish(self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("input", PyList::new(py, self.input)?)?;
+        d.set_item("valid", PyList::new(py, self.valid)?)?;
+        d.set_item("error", PyList::new(py, self.error)?)?;
+        d.set_item("message", PyList::new(py, self.message)?)?;
+        d.set_item("address", PyList::new(py, self.address)?)?;
+        d.set_item("address_ascii", PyList::new(py, self.address_ascii)?)?;
+        d.set_item("canonical", PyList::new(py, self.canonical)?)?;
+        d.set_item("suggestion", PyList::new(py, self.suggestion)?)?;
+        d.set_item("role", PyList::new(py, self.role)?)?;
+        d.set_item("disposable", PyList::new(py, self.disposable)?)?;
+        d.set_item("relay", PyList::new(py, self.relay)?)?;
+        d.set_item("free", PyList::new(py, self.free)?)?;
+        d.set_item("warnings", PyList::new(py, self.warnings)?)?;
+        d.set_item("rules", PyList::new(py, self.rules)?)?;
+        Ok(d)
+    }
 }

@@ -1,0 +1,229 @@
+"""SuppressionList: records, loading exports, status, merge, outputs, hashed matching."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+import mailhygiene
+from mailhygiene import SuppressionError, SuppressionList, SuppressionRecord
+
+EXPORTS = Path(__file__).resolve().parents[3] / "examples" / "exports"
+NOW = datetime(2025, 1, 1, tzinfo=timezone.utc)
+T = datetime(2024, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def listing(*records: SuppressionRecord) -> SuppressionList:
+    lst = SuppressionList(now=NOW)
+    lst.extend(records)
+    return lst
+
+
+def test_record_fields() -> None:
+    r = SuppressionRecord(
+        "Jane@Example.com", "hard_bounce", system="ses", scope="all", stream="news",
+        event_time=T, sub_reason="user_unknown", smtp_reply=550, enhanced_status="5.1.1",
+        diagnostic="no such user", source_account="eu-west-1", source_reason="Permanent",
+    )
+    assert (r.address, r.reason, r.scope, r.source_system, r.source_stream) == (
+        "Jane@Example.com", "hard_bounce", "all", "ses", "news",
+    )
+    assert r.event_time == T
+    assert (r.sub_reason, r.smtp_reply, r.enhanced_status, r.diagnostic) == (
+        "user_unknown", 550, "5.1.1", "no such user",
+    )
+    assert (r.source_account, r.source_reason, r.canonical, r.file, r.line) == (
+        "eu-west-1", "Permanent", "", "", 0,
+    )
+    assert r == SuppressionRecord(
+        "Jane@Example.com", "hard_bounce", system="ses", scope="all", stream="news",
+        event_time=int(T.timestamp()), sub_reason="user_unknown", smtp_reply=550,
+        enhanced_status="5.1.1", diagnostic="no such user", source_account="eu-west-1",
+        source_reason="Permanent",
+    )
+    assert "SuppressionRecord('Jane@Example.com', 'hard_bounce'" in repr(r)
+
+
+def test_record_rejects_unknown_codes_and_naive_times() -> None:
+    with pytest.raises(ValueError, match="reason"):
+        SuppressionRecord("a@example.com", "spam", system="ses")
+    with pytest.raises(ValueError, match="scope"):
+        SuppressionRecord("a@example.com", "complaint", system="ses", scope="everything")
+    with pytest.raises(ValueError, match="naive"):
+        SuppressionRecord("a@example.com", "complaint", system="ses", event_time=datetime(2024, 1, 1))
+    with pytest.raises(TypeError):
+        SuppressionRecord("a@example.com", "complaint")  # type: ignore[call-arg]
+    assert "complaint" in mailhygiene.SUPPRESSION_REASONS
+    assert "ses" in mailhygiene.SYSTEMS
+
+
+def test_status_with_reason_and_canonical_matching() -> None:
+    lst = listing(SuppressionRecord("jane.doe@gmail.com", "complaint", system="ses", stream="news", event_time=T))
+    s = lst.status("JaneDoe+promo@googlemail.com")
+    assert (s.suppressed, s.reason, s.scope, s.canonical) == (True, "complaint", "all", "janedoe@gmail.com")
+    assert s.since == T and s.expires is None
+    assert s.sources == ("ses:news",)
+    assert s.blocks("marketing") and s.blocks("transactional") and not s.blocks("critical")
+    assert s.why
+    (r,) = s.restrictions
+    assert (r.reason, r.scope, r.spares_critical, r.since, r.sources) == ("complaint", "all", True, T, ("ses:news",))
+    assert r.blocks() and not r.blocks("critical")
+    assert "Status('JaneDoe+promo@googlemail.com', suppressed=True, reason='complaint')" == repr(s)
+    clean = lst.status("someone@example.com")
+    assert (clean.suppressed, clean.reason, clean.restrictions) == (False, None, ())
+    with pytest.raises(ValueError, match="mail kind"):
+        s.blocks("bulk")
+
+
+def test_status_at_a_time_and_invalid_input() -> None:
+    lst = listing(SuppressionRecord("a@example.com", "unsubscribe", system="mailgun", event_time=T))
+    assert not lst.status("a@example.com", at=T - timedelta(days=1)).suppressed
+    assert lst.status("a@example.com", at=int((T + timedelta(days=1)).timestamp())).suppressed
+    bad = lst.status("not an address")
+    assert not bad.suppressed and bad.canonical is None
+
+
+def test_scoped_unsubscribe() -> None:
+    lst = listing(SuppressionRecord("a@example.com", "unsubscribe", system="sendgrid", scope="group:7", event_time=T))
+    s = lst.status("a@example.com")
+    assert s.suppressed and s.scope == "group:7"
+    assert s.blocks("marketing", scope="group:7")
+    assert not s.blocks("marketing", scope="group:8")
+    assert not s.blocks("marketing")
+
+
+def test_merge_is_a_union() -> None:
+    a = listing(SuppressionRecord("a@example.com", "complaint", system="ses", event_time=T))
+    b = listing(SuppressionRecord("b@example.com", "hard_bounce", system="mailgun", event_time=T))
+    a.merge(b)
+    assert len(a) == 2 and a.key_count == 2
+    assert a.status("b@example.com").reason == "hard_bounce"
+    assert len(b) == 1
+    a.merge(b)
+    assert len(a) == 2
+
+
+def test_iteration_and_records() -> None:
+    lst = listing(
+        SuppressionRecord("B@example.com", "complaint", system="ses", event_time=T),
+        SuppressionRecord("a@example.com", "unsubscribe", system="mailgun", event_time=T),
+        SuppressionRecord("a@example.com", "unsubscribe", system="mailgun", event_time=T),
+    )
+    records = list(lst)
+    assert [(r.canonical, r.reason) for r in records] == [("a@example.com", "unsubscribe"), ("b@example.com", "complaint")]
+    assert records == lst.records()
+    assert "SuppressionList(records=2, keys=2)" == repr(lst)
+
+
+def test_write_csv_reads_back(tmp_path: Path) -> None:
+    lst = listing(
+        SuppressionRecord("a@example.com", "complaint", system="ses", stream="news", event_time=T),
+        SuppressionRecord("b@example.com", "hard_bounce", system="mailgun", stream="shop", event_time=T),
+    )
+    out = tmp_path / "master.csv"
+    assert lst.write_csv(out) == {"complaint": 1, "hard_bounce": 1}
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["canonical"], r["reason"]) for r in rows] == [("a@example.com", "complaint"), ("b@example.com", "hard_bounce")]
+    assert [(r.canonical, r.reason, r.scope) for r in lst.rows()] == [
+        ("a@example.com", "complaint", "all"), ("b@example.com", "hard_bounce", "all"),
+    ]
+    again = SuppressionList(now=NOW)
+    summary = again.load(out)
+    assert summary.files[0]["rows_used"] == 2 and summary.rejects == []
+    assert again.status("a@example.com").reason == "complaint"
+    assert [(r.canonical, r.reason, r.scope, r.since) for r in again.rows()] == [
+        (r.canonical, r.reason, r.scope, r.since) for r in lst.rows()
+    ]
+
+
+def test_missing_for_a_stream() -> None:
+    lst = listing(
+        SuppressionRecord("a@example.com", "complaint", system="ses", stream="news", event_time=T),
+        SuppressionRecord("b@example.com", "complaint", system="mailgun", stream="shop", event_time=T),
+    )
+    assert [r.canonical for r in lst.missing_for("shop")] == ["a@example.com"]
+    assert [r.canonical for r in lst.missing_for("news")] == ["b@example.com"]
+    lst.set_stream("receipts", transactional=True, system="postmark")
+    assert lst.streams()["receipts"] == {"transactional": True, "system": "postmark"}
+
+
+def test_hashed_matching(tmp_path: Path) -> None:
+    lst = listing(SuppressionRecord("jane.doe@gmail.com", "complaint", system="ses", event_time=T))
+    plain, keyed = tmp_path / "hashed.csv", tmp_path / "hmac.csv"
+    assert lst.write_hashed(plain) == (1, 0)
+    assert lst.write_hashed(keyed, hmac_key=b"secret") == (1, 0)
+    assert "jane" not in plain.read_text() and "jane" not in keyed.read_text()
+
+    theirs = SuppressionList(now=NOW)
+    theirs.load(plain)
+    assert theirs.status("Jane.Doe+x@googlemail.com").reason == "complaint"
+
+    without_key = SuppressionList(now=NOW)
+    without_key.load(keyed)
+    assert not without_key.status("jane.doe@gmail.com").suppressed
+    with_key = SuppressionList(now=NOW, hash_key="secret")
+    with_key.load(keyed)
+    assert with_key.status("jane.doe@gmail.com").reason == "complaint"
+
+
+@pytest.mark.skipif(not EXPORTS.is_dir(), reason="examples/exports is not in this checkout")
+def test_load_a_folder_of_exports() -> None:
+    lst = SuppressionList(now=NOW)
+    summary = lst.load(EXPORTS / "ses", "ses", stream="transactional")
+    assert summary.files and all(f["stream"] == "transactional" for f in summary.files)
+    assert len(lst) > 0
+    detected = SuppressionList(now=NOW)
+    detected.load(EXPORTS / "mailgun" / "unsubscribes.csv", stream="shop")
+    assert detected.status("dave@outlook.example").suppressed
+    assert "mailgun:shop" in detected.status("dave@outlook.example").sources
+
+
+def test_load_reports_rejects(tmp_path: Path) -> None:
+    f = tmp_path / "ses.csv"
+    f.write_text("good@example.com,BOUNCE\nnot-an-address,BOUNCE\n", encoding="utf-8")
+    lst = SuppressionList(now=NOW)
+    summary = lst.load(f, "ses")
+    assert summary.files[0]["rows_read"] == 2
+    (reject,) = summary.rejects
+    assert (reject.line, reject.code) == (2, "missing_at")
+    assert reject.raw.startswith("not-an-address")
+    assert lst.status("good@example.com").reason == "hard_bounce"
+
+
+def test_load_errors(tmp_path: Path) -> None:
+    lst = SuppressionList()
+    with pytest.raises(FileNotFoundError):
+        lst.load(tmp_path / "missing.csv")
+    with pytest.raises(SuppressionError) as info:
+        lst.load(tmp_path, "nosuchsystem")
+    assert info.value.code == "unknown_system"
+    weird = tmp_path / "weird.csv"
+    weird.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    with pytest.raises(SuppressionError) as info:
+        lst.load(weird)
+    assert info.value.code == "unknown_format"
+    assert isinstance(info.value, ValueError)
+
+
+def test_policy() -> None:
+    with pytest.raises(SuppressionError) as info:
+        SuppressionList(policy="precedence = 5")
+    assert info.value.code == "invalid_policy"
+    SuppressionList(policy="")
+
+
+def test_now() -> None:
+    lst = SuppressionList(now=NOW)
+    assert lst.now == NOW
+    lst.now = T
+    assert lst.now == T
+
+
+def test_merging_a_list_into_itself_is_a_clear_error() -> None:
+    lst = listing(SuppressionRecord("a@example.com", "complaint", system="ses", event_time=T))
+    with pytest.raises(RuntimeError):
+        lst.merge(lst)
+    assert len(lst) == 1
