@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::atomic::{commit_all, AtomicFile};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use mailhygiene::suppression::{
@@ -275,45 +276,21 @@ pub fn run(args: MergeArgs) -> Result<()> {
     Ok(())
 }
 
-/// Output files being written under temporary names. Dropped without [`Staged::commit`], the
-/// temporary files are deleted and no target is touched.
+/// Output files being written under temporary names; committed together at the end.
 #[derive(Default)]
 struct Staged {
-    files: Vec<(std::io::BufWriter<tempfile::NamedTempFile>, PathBuf)>,
+    files: Vec<AtomicFile>,
 }
 
 impl Staged {
     /// A new temporary file that will become `path`.
-    fn create(&mut self, path: &Path) -> Result<&mut std::io::BufWriter<tempfile::NamedTempFile>> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let tmp = tempfile::Builder::new()
-            .prefix(".mailhygiene-")
-            .tempfile_in(dir)
-            .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-        self.files.push((
-            std::io::BufWriter::with_capacity(1 << 20, tmp),
-            path.to_path_buf(),
-        ));
-        Ok(&mut self.files.last_mut().expect("just pushed").0)
+    fn create(&mut self, path: &Path) -> Result<&mut AtomicFile> {
+        self.files.push(AtomicFile::create(path)?);
+        Ok(self.files.last_mut().expect("just pushed"))
     }
 
-    /// Flush every file, then rename each into place. No fsync: the rename is what keeps a
-    /// crashed run from leaving half a list, and syncing every file tripled the wall time of a
-    /// large merge on this machine.
+    /// Rename every file into place.
     fn commit(self) -> Result<()> {
-        let mut done = Vec::new();
-        for (w, path) in self.files {
-            let tmp = w
-                .into_inner()
-                .map_err(|e| e.into_error())
-                .with_context(|| format!("writing {}", path.display()))?;
-            done.push((tmp, path));
-        }
-        for (tmp, path) in done {
-            tmp.persist(&path)
-                .with_context(|| format!("renaming into {}", path.display()))?;
-        }
-        Ok(())
+        commit_all(self.files)
     }
 }

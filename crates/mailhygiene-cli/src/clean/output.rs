@@ -1,11 +1,10 @@
 //! Writing rows back: original cells as read, appended cells quoted only when needed,
 //! formula triggers neutralised, files replaced atomically.
-use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::atomic::AtomicFile;
 use anyhow::{Context, Result};
-use tempfile::NamedTempFile;
 
 use super::scan::{value_offset, Record, Table};
 
@@ -113,17 +112,11 @@ impl RowWriter {
     }
 }
 
-/// An output: a temporary file in the target's directory, renamed over the target only on
-/// [`commit`](Self::commit); dropped without commit, it leaves nothing behind. `-` is
-/// standard output (not atomic).
+/// An output: a file written atomically ([`AtomicFile`]), or `-` for standard output (not
+/// atomic).
 pub enum Output {
     /// A file being written.
-    File {
-        /// The temporary file.
-        tmp: BufWriter<NamedTempFile>,
-        /// Where it goes.
-        path: PathBuf,
-    },
+    File(AtomicFile),
     /// Standard output.
     Stdout(BufWriter<io::Stdout>),
 }
@@ -137,40 +130,14 @@ impl Output {
                 io::stdout(),
             )));
         }
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let tmp = tempfile::Builder::new()
-            .prefix(".mailhygiene-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .with_context(|| format!("creating a temporary file in {}", dir.display()))?;
-        Ok(Output::File {
-            tmp: BufWriter::with_capacity(1 << 20, tmp),
-            path: path.to_owned(),
-        })
+        Ok(Output::File(AtomicFile::create(path)?))
     }
 
-    /// Flush, sync and rename into place.
+    /// Flush and rename into place.
     pub fn commit(self) -> Result<()> {
         match self {
             Output::Stdout(mut w) => w.flush().context("writing standard output"),
-            Output::File { tmp, path } => {
-                let tmp = tmp
-                    .into_inner()
-                    .map_err(|e| e.into_error())
-                    .with_context(|| format!("writing {}", path.display()))?;
-                tmp.as_file()
-                    .sync_all()
-                    .with_context(|| format!("writing {}", path.display()))?;
-                let file: File = tmp
-                    .persist(&path)
-                    .with_context(|| format!("renaming into {}", path.display()))?;
-                drop(file);
-                Ok(())
-            }
+            Output::File(f) => f.commit(),
         }
     }
 }
@@ -178,19 +145,19 @@ impl Output {
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
-            Output::File { tmp, .. } => tmp.write(buf),
+            Output::File(f) => f.write(buf),
             Output::Stdout(w) => w.write(buf),
         }
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
-            Output::File { tmp, .. } => tmp.write_all(buf),
+            Output::File(f) => f.write_all(buf),
             Output::Stdout(w) => w.write_all(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
         match self {
-            Output::File { tmp, .. } => tmp.flush(),
+            Output::File(f) => f.flush(),
             Output::Stdout(w) => w.flush(),
         }
     }
