@@ -243,7 +243,28 @@ pub fn classify(
     enhanced_status: Option<&str>,
     diagnostic: Option<&str>,
 ) -> Bounce {
-    BUILTIN.classify(smtp_reply, enhanced_status, diagnostic)
+    // Exports repeat the same few replies over millions of rows, and the rules are regex
+    // sets: remember this thread's recent answers (bounded).
+    type Key = (Option<u16>, Option<Box<str>>, Option<Box<str>>);
+    thread_local! {
+        static SEEN: std::cell::RefCell<rustc_hash::FxHashMap<Key, Bounce>> = Default::default();
+    }
+    let key: Key = (
+        smtp_reply,
+        enhanced_status.map(Into::into),
+        diagnostic.map(Into::into),
+    );
+    SEEN.with_borrow_mut(|seen| {
+        if let Some(b) = seen.get(&key) {
+            return b.clone();
+        }
+        let b = BUILTIN.classify(smtp_reply, enhanced_status, diagnostic);
+        if seen.len() >= 4096 {
+            seen.clear();
+        }
+        seen.insert(key, b.clone());
+        b
+    })
 }
 
 /// The SMTP reply code and RFC 3463 enhanced status written in a diagnostic text

@@ -503,6 +503,9 @@ pub(crate) struct Ctx<'a> {
 impl Ctx<'_> {
     /// Runs `f` on every row: its records are kept, its error becomes a reject.
     fn each_row(&mut self, table: &Table, mut f: impl FnMut(&Self, &Row) -> RowResult) {
+        // One record per row is the common case: grow once, not by doubling (on a 200 000-row
+        // file every doubling copies and faults in megabytes).
+        self.out.records.reserve(table.rows.len());
         for row in &table.rows {
             self.out.rows_read += 1;
             match f(self, row) {

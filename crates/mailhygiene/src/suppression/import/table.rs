@@ -20,8 +20,9 @@ pub(crate) struct Row {
 
 #[derive(Debug, Clone)]
 enum Cells {
-    /// Lower-cased header name → cell.
-    Csv(Vec<(String, String)>),
+    /// The file's lower-cased header, shared by every row, and this row's fields (one
+    /// allocation per row: a merge reads millions).
+    Csv(std::sync::Arc<[String]>, csv::StringRecord),
     Json(Value),
 }
 
@@ -34,13 +35,11 @@ impl Row {
 
     fn get_one(&self, key: &str) -> Option<String> {
         let value = match &self.cells {
-            Cells::Csv(cells) => {
-                let key = key.to_ascii_lowercase();
-                cells
-                    .iter()
-                    .find(|(name, _)| *name == key)
-                    .map(|(_, v)| v.trim().to_string())
-            }
+            Cells::Csv(header, record) => header
+                .iter()
+                .position(|name| name.eq_ignore_ascii_case(key))
+                .and_then(|i| record.get(i))
+                .map(|v| v.trim().to_string()),
             Cells::Json(_) => self.value(key).and_then(scalar),
         }?;
         (!value.is_empty()).then_some(value)
@@ -297,19 +296,14 @@ fn read_csv(text: &str) -> Table {
         Some((_, h)) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
         None => Vec::new(),
     };
+    let shared: std::sync::Arc<[String]> = header.clone().into();
     let rows = records
         .map(|(i, r)| Row {
             line: r.position().map_or(0, |p| p.line()),
             raw: text[starts[i]..starts[i + 1]]
                 .trim_end_matches(['\r', '\n'])
                 .to_string(),
-            cells: Cells::Csv(
-                header
-                    .iter()
-                    .cloned()
-                    .zip(r.iter().map(str::to_string))
-                    .collect(),
-            ),
+            cells: Cells::Csv(shared.clone(), r),
         })
         .collect();
     Table {
