@@ -89,6 +89,9 @@ FREE_KEEP_DESPITE_MAILCHECKER = {
     "hongkong.com",
 }
 
+# Words in a second-level label that mark a throwaway service; see build_free.
+THROWAWAY_NAME = re.compile(r"temp|trash|minute|throwaway|spam|dispos|fake|burner|junk|tmp")
+
 # Generic TLDs older than the 2013 round; see build_free.
 LEGACY_GTLDS = {
     "com", "net", "org", "info", "biz", "name", "pro", "edu", "gov", "int", "mil", "mobi",
@@ -299,6 +302,9 @@ def build_free(
             continue
         # HubSpot's list predates the new gTLDs; rows on them (.xyz, .store, .site …) come from
         # the merged throwaway lists. Free providers sit on ccTLDs and the legacy gTLDs.
+        # A name that says "throwaway" (30minutesmail, trashmailr, nur-fuer-spam) is one.
+        if THROWAWAY_NAME.search(d.split(".", 1)[0]):
+            continue
         tld = d.rsplit(".", 1)[-1]
         if len(tld) != 2 and tld not in LEGACY_GTLDS:
             continue

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Headless Chromium renders the `clean --report` HTML page in a test.
+bash scripts/install-chromium.sh
+
 echo "== Rust"
 cargo test --workspace --all-targets
 cargo test --workspace --doc

@@ -53,12 +53,16 @@ fn do_check_many<'py>(
         }
         checks
     });
-    drop(cells);
-    drop(items);
     if columns_ {
-        let d = columns(py, &checks)?;
-        // Freeing a million results takes a noticeable fraction of a second; let Python go on.
-        py.detach(|| drop(checks));
+        let originals: Vec<_> = (cells.cells.iter().zip(&items))
+            .map(|(cell, item)| cell.map(|_| item))
+            .collect();
+        let d = columns(py, &checks, &originals)?;
+        // Freeing a million results takes a noticeable fraction of a second: do it on another
+        // thread while Python goes on.
+        if checks.len() > 10_000 {
+            std::thread::spawn(move || drop(checks));
+        }
         Ok(d.into_any())
     } else {
         Ok(result_list(py, checks)?.into_any())
@@ -422,8 +426,12 @@ impl PyChecker {
     /// With `exact=True` the input is judged exactly as given (no extraction). An invalid
     /// address gives a `Result` with `valid=False` and an error code, never an exception.
     #[pyo3(signature = (address, *, exact = false))]
-    fn check(&self, address: &Bound<'_, PyString>, exact: bool) -> PyResult_ {
-        PyResult_(do_check(&self.0, address, exact))
+    fn check<'py>(
+        &self,
+        address: &Bound<'py, PyString>,
+        exact: bool,
+    ) -> PyResult<Bound<'py, PyResult_>> {
+        PyResult_(do_check(&self.0, address, exact)).into_object(address.py())
     }
 
     /// Check many inputs on all cores, with the GIL released; one result per input, in order.
@@ -511,8 +519,8 @@ impl PyChecker {
 /// 'whitespace'
 #[pyfunction]
 #[pyo3(signature = (address, *, exact = false))]
-pub fn check(address: &Bound<'_, PyString>, exact: bool) -> PyResult_ {
-    PyResult_(do_check(&DEFAULT, address, exact))
+pub fn check<'py>(address: &Bound<'py, PyString>, exact: bool) -> PyResult<Bound<'py, PyResult_>> {
+    PyResult_(do_check(&DEFAULT, address, exact)).into_object(address.py())
 }
 
 /// Check many inputs with the default checker on all cores, with the GIL released; one result

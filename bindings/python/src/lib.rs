@@ -4,6 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
+mod bounce;
 mod checker;
 mod errors;
 mod result;
@@ -36,7 +37,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "ERROR_CODES",
         PyTuple::new(py, mailhygiene::ErrorKind::ALL_CODES)?,
     )?;
-    m.add("InvalidAddressError", py.get_type::<errors::InvalidAddressError>())?;
+    m.add(
+        "InvalidAddressError",
+        py.get_type::<errors::InvalidAddressError>(),
+    )?;
     m.add_class::<result::PyResult_>()?;
     m.add_class::<checker::PyChecker>()?;
     m.add_class::<checker::PyAddress>()?;
@@ -55,5 +59,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(checker::is_relay, m)?)?;
     m.add_function(wrap_pyfunction!(checker::is_free, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
+    m.add_class::<bounce::PyBounce>()?;
+    m.add_function(wrap_pyfunction!(bounce::classify_bounce, m)?)?;
+
     Ok(())
 }

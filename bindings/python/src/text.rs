@@ -11,8 +11,10 @@ use pyo3::types::{PyFloat, PyList, PyString, PyTuple};
 // object caches in itself: borrowing it avoids one allocation and copy per address, which is
 // most of the binding's cost in `check_many`.
 extern "C" {
-    fn PyUnicode_AsUTF8AndSize(unicode: *mut ffi::PyObject, size: *mut ffi::Py_ssize_t)
-        -> *const c_char;
+    fn PyUnicode_AsUTF8AndSize(
+        unicode: *mut ffi::PyObject,
+        size: *mut ffi::Py_ssize_t,
+    ) -> *const c_char;
 }
 
 /// The text of a Python `str`.

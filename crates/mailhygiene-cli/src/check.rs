@@ -4,6 +4,7 @@ use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use mailhygiene::{Check, Checker, ParseOptions};
+use rayon::prelude::*;
 
 /// Validate, normalize and classify addresses.
 ///
@@ -68,8 +69,8 @@ pub fn run(args: CheckArgs) -> Result<()> {
     if format == Format::Table {
         writeln!(
             out,
-            "{:<40} {:<7} {:<40} {:<30} flags",
-            "input", "valid", "address / error", "suggestion"
+            "{:<40} {:<6} {:<36} {:<32} {:<28} flags",
+            "input", "valid", "address / error", "canonical", "suggestion"
         )?;
     }
     let mut emit = |c: &Check| -> Result<()> {
@@ -88,35 +89,48 @@ pub fn run(args: CheckArgs) -> Result<()> {
             emit(&judge(a))?;
         }
     } else {
+        // Lines are read in chunks and judged on all cores; results keep the input order.
         let stdin = io::stdin();
         let mut reader = stdin.lock();
-        let mut line = Vec::new();
         loop {
-            line.clear();
-            if reader
-                .read_until(b'\n', &mut line)
-                .context("reading standard input")?
-                == 0
-            {
+            let lines = read_chunk(&mut reader, 16_384).context("reading standard input")?;
+            if lines.is_empty() {
                 break;
             }
-            // Strip only the line terminator: other whitespace is extraction's business.
-            let mut text: &[u8] = &line;
-            if text.ends_with(b"\n") {
-                text = &text[..text.len() - 1];
-                if text.ends_with(b"\r") {
-                    text = &text[..text.len() - 1];
-                }
+            let checks: Vec<Check> = lines
+                .par_iter()
+                .map(|line| match std::str::from_utf8(line) {
+                    Ok(s) => judge(s),
+                    Err(_) => checker.check_invalid_utf8(&String::from_utf8_lossy(line)),
+                })
+                .collect();
+            for check in &checks {
+                emit(check)?;
             }
-            let check = match std::str::from_utf8(text) {
-                Ok(s) => judge(s),
-                Err(_) => checker.check_invalid_utf8(&String::from_utf8_lossy(text)),
-            };
-            emit(&check)?;
         }
     }
     out.flush().context("writing standard output")?;
     Ok(())
+}
+
+/// Up to `max` lines without their terminator (`\n` or `\r\n`): other whitespace is
+/// extraction's business.
+fn read_chunk(reader: &mut impl BufRead, max: usize) -> io::Result<Vec<Vec<u8>>> {
+    let mut lines = Vec::new();
+    while lines.len() < max {
+        let mut line = Vec::new();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        if line.ends_with(b"\n") {
+            line.pop();
+            if line.ends_with(b"\r") {
+                line.pop();
+            }
+        }
+        lines.push(line);
+    }
+    Ok(lines)
 }
 
 fn write_row(out: &mut impl Write, c: &Check) -> io::Result<()> {
@@ -125,23 +139,22 @@ fn write_row(out: &mut impl Write, c: &Check) -> io::Result<()> {
     } else {
         c.error.unwrap_or("").to_owned()
     };
-    let mut flags = Vec::new();
-    for (on, name) in [
+    let flags: Vec<&str> = [
         (c.role, "role"),
         (c.disposable, "disposable"),
         (c.relay, "relay"),
         (c.free, "free"),
-    ] {
-        if on {
-            flags.push(name);
-        }
-    }
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
     writeln!(
         out,
-        "{:<40} {:<7} {:<40} {:<30} {}",
-        c.input,
+        "{:<40} {:<6} {:<36} {:<32} {:<28} {}",
+        c.input.trim(),
         if c.valid { "yes" } else { "no" },
         verdict,
+        c.canonical.as_deref().unwrap_or("-"),
         c.suggestion.as_deref().unwrap_or("-"),
         flags.join(",")
     )

@@ -4,7 +4,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod clean;
 mod merge;
+
+// `clean` allocates a few small strings per row on every core; mimalloc's per-thread heaps
+// make that about a third cheaper than the system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Email list hygiene: validate and normalize addresses, merge suppression lists, clean contact lists.
 #[derive(Parser)]
@@ -18,6 +24,7 @@ struct Cli {
 enum Command {
     Check(check::CheckArgs),
     Merge(merge::MergeArgs),
+    Clean(clean::CleanArgs),
 }
 
 fn main() -> ExitCode {
@@ -25,6 +32,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Clean(args) => clean::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -93,6 +93,44 @@ impl Checker {
     }
 }
 
+/// A checker that remembers the verdicts of the domains it has seen, for checking a stream of
+/// inputs on one thread (a CSV being read row by row). Gives exactly the results of
+/// [`Checker::check`]; list flags and typo suggestions are computed once per domain.
+///
+/// ```
+/// let checker = mailhygiene::Checker::default();
+/// let mut cached = checker.cached();
+/// for cell in ["a@yaho.com", "b@yaho.com"] {
+///     assert_eq!(cached.check(cell), checker.check(cell));
+/// }
+/// ```
+pub struct CachingChecker<'a> {
+    checker: &'a Checker,
+    cache: DomainCache,
+}
+
+impl CachingChecker<'_> {
+    /// [`Checker::check`], with the domain verdict cached.
+    pub fn check(&mut self, input: &str) -> Check {
+        self.checker.check_one(input, false, Some(&mut self.cache))
+    }
+
+    /// [`Checker::check_exact`], with the domain verdict cached.
+    pub fn check_exact(&mut self, input: &str) -> Check {
+        self.checker.check_one(input, true, Some(&mut self.cache))
+    }
+}
+
+impl Checker {
+    /// A [`CachingChecker`] over this checker, for one thread's stream of inputs.
+    pub fn cached(&self) -> CachingChecker<'_> {
+        CachingChecker {
+            checker: self,
+            cache: DomainCache::default(),
+        }
+    }
+}
+
 /// Optional strings packed into one buffer: row `i` is `bytes[ends[i-1]..ends[i]]` when present.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StrColumn {

@@ -75,6 +75,8 @@ pub struct Checker {
 
 #[derive(Debug, Clone)]
 struct Inner {
+    /// Unique per built checker: keys the per-thread domain cache of [`Checker::check`].
+    id: u64,
     options: ParseOptions,
     providers: ProviderRules,
     lists: DomainLists,
@@ -119,6 +121,7 @@ impl CheckerBuilder {
     pub fn new() -> Self {
         CheckerBuilder {
             inner: Inner {
+                id: 0,
                 options: ParseOptions::default(),
                 providers: ProviderRules::builtin(),
                 lists: DomainLists::builtin(),
@@ -168,7 +171,9 @@ impl CheckerBuilder {
         self
     }
     /// The configured checker.
-    pub fn build(self) -> Checker {
+    pub fn build(mut self) -> Checker {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        self.inner.id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Checker {
             inner: Arc::new(self.inner),
         }
@@ -240,7 +245,11 @@ impl Checker {
         if local.is_empty() || domain.is_empty() {
             return None;
         }
-        let domain = crate::canonical::domain_key(domain);
+        let mut domain = crate::canonical::domain_key(domain);
+        if value.trim_end().ends_with('.') {
+            // `domain_key` drops a trailing dot; here it is the syntax error to correct.
+            domain.push('.');
+        }
         let known = |d: &str| self.is_known_domain(d);
         let fixed = self.inner.typos.suggest_domain(&domain, &known)?;
         Some(Suggestion {
@@ -301,9 +310,18 @@ impl Checker {
         let verdict = if address.is_domain_literal() {
             DomainVerdict::default()
         } else {
+            let compute = || self.domain_verdict(domain);
             match cache {
-                Some(cache) => cache.get_or_insert(domain, || self.domain_verdict(domain)),
-                None => self.domain_verdict(domain),
+                Some(cache) => cache.get_or_insert(domain, compute),
+                // Single calls share a per-thread cache, so a loop of `check` calls (a Python
+                // or Node script) pays for each domain once too.
+                None => THREAD_CACHE.with_borrow_mut(|(id, cache)| {
+                    if *id != self.inner.id {
+                        *id = self.inner.id;
+                        *cache = DomainCache::default();
+                    }
+                    cache.get_or_insert(domain, compute)
+                }),
             }
         };
         let suggestion = verdict
@@ -344,6 +362,13 @@ impl Checker {
             self.check_extracted(input, &extracted.value, extracted.warnings, cache)
         }
     }
+}
+
+thread_local! {
+    /// The domain cache of single [`Checker::check`] calls on this thread, for the checker
+    /// with the given id (a thread rarely alternates between checkers; when it does, the
+    /// cache starts over).
+    static THREAD_CACHE: std::cell::RefCell<(u64, DomainCache)> = std::cell::RefCell::new((0, DomainCache::default()));
 }
 
 /// What the lists and the typo corrector say about one domain.

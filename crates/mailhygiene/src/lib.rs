@@ -38,7 +38,7 @@ mod parse;
 pub mod suppression;
 mod typo;
 
-pub use batch::{CheckColumns, StrColumn};
+pub use batch::{CachingChecker, CheckColumns, StrColumn};
 pub use canonical::{CanonicalRule, ProviderRule, ProviderRules};
 pub use check::{
     canonical, check, normalize, suggest, Check, Checker, CheckerBuilder, Classification,

@@ -76,43 +76,67 @@ pub fn public_suffix(domain: &str) -> Option<&str> {
     Some(&domain[domain.len() - s.as_bytes().len()..])
 }
 
-type DomainSet = Arc<FxHashSet<Box<str>>>;
+/// Which lists a domain is on, one bit each: one hash probe per label answers every list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Bits(u8);
 
-fn load_set(text: &str) -> DomainSet {
-    // The first tab-separated column is the domain; later columns are the row's source.
-    Arc::new(
-        rows(text)
-            .map(|l| l.split('\t').next().unwrap_or(l).into())
-            .collect(),
-    )
+impl Bits {
+    const DISPOSABLE: u8 = 1;
+    const RELAY: u8 = 2;
+    const FREE: u8 = 4;
+    const ALLOW: u8 = 8;
+
+    fn of(list: DomainList) -> u8 {
+        match list {
+            DomainList::Disposable => Self::DISPOSABLE,
+            DomainList::Relay => Self::RELAY,
+            DomainList::Free => Self::FREE,
+        }
+    }
+
+    fn has(self, bit: u8) -> bool {
+        self.0 & bit != 0
+    }
 }
 
-static DISPOSABLE: Lazy<DomainSet> = Lazy::new(|| load_set(include_str!("../data/disposable.txt")));
-static RELAY: Lazy<DomainSet> = Lazy::new(|| load_set(include_str!("../data/relay.txt")));
-static FREE: Lazy<DomainSet> = Lazy::new(|| load_set(include_str!("../data/free.txt")));
+type DomainIndex = Arc<FxHashMap<Box<str>, Bits>>;
+
+/// The built-in lists in one index. Data files: the first tab-separated column is the domain;
+/// later columns are the row's source.
+static BUILTIN: Lazy<DomainIndex> = Lazy::new(|| {
+    let mut index: FxHashMap<Box<str>, Bits> = FxHashMap::default();
+    for (text, bit) in [
+        (include_str!("../data/disposable.txt"), Bits::DISPOSABLE),
+        (include_str!("../data/relay.txt"), Bits::RELAY),
+        (include_str!("../data/free.txt"), Bits::FREE),
+    ] {
+        for line in rows(text) {
+            let domain = line.split('\t').next().unwrap_or(line);
+            index.entry(domain.into()).or_default().0 |= bit;
+        }
+    }
+    Arc::new(index)
+});
 
 /// The flags a domain gets from the lists.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct DomainFlags {
-    /// Listed as disposable (itself or a parent), and not allowed by the user.
+    /// Listed as disposable (itself or a parent), not a relay, and not allowed by the user.
     pub disposable: bool,
     /// Listed as a privacy relay (itself or a parent).
     pub relay: bool,
-    /// A free consumer provider, and neither disposable nor relay.
+    /// A free consumer provider (the exact domain), and neither disposable nor relay.
     pub free: bool,
 }
 
-/// The disposable, relay and free lists plus the user's allow-list.
+/// The disposable, relay and free lists plus the user's allow-list, in one index.
 ///
 /// Lookups are O(number of labels) hash probes: the domain, then each parent at a label
 /// boundary, so `hotmail.com` never matches a listed `tmail.com`. A parent that is a public
 /// suffix (`co.uk`) never matches, even if a list holds it by mistake.
 #[derive(Debug, Clone)]
 pub struct DomainLists {
-    disposable: DomainSet,
-    relay: DomainSet,
-    free: DomainSet,
-    allow: DomainSet,
+    index: DomainIndex,
 }
 
 impl Default for DomainLists {
@@ -125,79 +149,102 @@ impl DomainLists {
     /// The built-in lists.
     pub fn builtin() -> Self {
         DomainLists {
-            disposable: DISPOSABLE.clone(),
-            relay: RELAY.clone(),
-            free: FREE.clone(),
-            allow: DomainSet::default(),
+            index: BUILTIN.clone(),
         }
     }
 
     /// Empty lists.
     pub fn empty() -> Self {
         DomainLists {
-            disposable: DomainSet::default(),
-            relay: DomainSet::default(),
-            free: DomainSet::default(),
-            allow: DomainSet::default(),
+            index: DomainIndex::default(),
         }
     }
 
-    fn set_mut(&mut self, list: DomainList) -> &mut FxHashSet<Box<str>> {
-        Arc::make_mut(match list {
-            DomainList::Disposable => &mut self.disposable,
-            DomainList::Relay => &mut self.relay,
-            DomainList::Free => &mut self.free,
-        })
+    fn set(&mut self, domain: &str, bit: u8, on: bool) {
+        let index = Arc::make_mut(&mut self.index);
+        let key = domain_key(domain);
+        if on {
+            index.entry(key.into()).or_default().0 |= bit;
+        } else if let Some(bits) = index.get_mut(key.as_str()) {
+            bits.0 &= !bit;
+            if bits.0 == 0 {
+                index.remove(key.as_str());
+            }
+        }
     }
 
     /// Add a domain to a list (converted to lowercase A-labels).
     pub fn add(&mut self, list: DomainList, domain: &str) {
-        self.set_mut(list).insert(domain_key(domain).into());
+        self.set(domain, Bits::of(list), true);
     }
 
     /// Remove a domain from a list.
     pub fn remove(&mut self, list: DomainList, domain: &str) {
-        self.set_mut(list).remove(domain_key(domain).as_str());
+        self.set(domain, Bits::of(list), false);
     }
 
     /// Allow a domain (and its subdomains): it is never disposable, and never typo-corrected.
     pub fn allow(&mut self, domain: &str) {
-        Arc::make_mut(&mut self.allow).insert(domain_key(domain).into());
+        self.set(domain, Bits::ALLOW, true);
+    }
+
+    /// The bits of the exact domain, and the union of the bits of its listed parents.
+    fn lookup(&self, domain: &str) -> (Bits, Bits) {
+        let mut exact = Bits::default();
+        let mut inherited = Bits::default();
+        let mut d = domain;
+        loop {
+            if let Some(&bits) = self.index.get(d) {
+                if d.len() == domain.len() {
+                    exact = bits;
+                } else if !is_public_suffix(d) {
+                    // Checked only on a hit, so the common miss costs hash probes alone.
+                    inherited.0 |= bits.0;
+                }
+            }
+            // A byte loop: `str::find(char)` sets up a searcher costing more than the probe.
+            match d.bytes().position(|b| b == b'.') {
+                Some(i) => d = &d[i + 1..],
+                None => return (exact, inherited),
+            }
+        }
     }
 
     /// Whether the domain is on the list (the free list: exactly; others: itself or a parent).
     pub fn contains(&self, list: DomainList, domain_ascii: &str) -> bool {
+        let (exact, inherited) = self.lookup(domain_ascii);
+        let any = Bits(exact.0 | inherited.0);
         match list {
-            DomainList::Disposable => {
-                !matches_or_parent(&self.allow, domain_ascii)
-                    && matches_or_parent(&self.disposable, domain_ascii)
-            }
-            DomainList::Relay => matches_or_parent(&self.relay, domain_ascii),
-            DomainList::Free => self.free.contains(domain_ascii),
+            DomainList::Disposable => any.has(Bits::DISPOSABLE) && !any.has(Bits::ALLOW),
+            DomainList::Relay => any.has(Bits::RELAY),
+            DomainList::Free => exact.has(Bits::FREE),
         }
     }
 
     /// Whether the user allowed this domain (or a parent).
     pub fn is_allowed(&self, domain_ascii: &str) -> bool {
-        matches_or_parent(&self.allow, domain_ascii)
+        let (exact, inherited) = self.lookup(domain_ascii);
+        exact.has(Bits::ALLOW) || inherited.has(Bits::ALLOW)
     }
 
     /// Whether the exact domain is a known, real mailbox domain that typo correction must leave
     /// alone: on the relay or free list, or allowed. The disposable list does not count: it
     /// holds typosquats such as `gmial.com`, which are exactly what correction is for.
     pub fn is_known(&self, domain_ascii: &str) -> bool {
-        [&self.relay, &self.free, &self.allow]
-            .iter()
-            .any(|s| s.contains(domain_ascii))
+        self.index
+            .get(domain_ascii)
+            .is_some_and(|b| b.has(Bits::RELAY | Bits::FREE | Bits::ALLOW))
     }
 
     /// All the flags of one domain. The categories exclude each other: a relay is never
     /// disposable (a real person reads it, however the lists say otherwise), and a relay or
     /// disposable domain is never free.
     pub fn flags(&self, domain_ascii: &str) -> DomainFlags {
-        let relay = self.contains(DomainList::Relay, domain_ascii);
-        let disposable = !relay && self.contains(DomainList::Disposable, domain_ascii);
-        let free = !disposable && !relay && self.contains(DomainList::Free, domain_ascii);
+        let (exact, inherited) = self.lookup(domain_ascii);
+        let any = Bits(exact.0 | inherited.0);
+        let relay = any.has(Bits::RELAY);
+        let disposable = !relay && any.has(Bits::DISPOSABLE) && !any.has(Bits::ALLOW);
+        let free = !disposable && !relay && exact.has(Bits::FREE);
         DomainFlags {
             disposable,
             relay,
@@ -207,30 +254,11 @@ impl DomainLists {
 
     /// The domains of one list, unordered.
     pub fn domains(&self, list: DomainList) -> impl Iterator<Item = &str> {
-        match list {
-            DomainList::Disposable => &self.disposable,
-            DomainList::Relay => &self.relay,
-            DomainList::Free => &self.free,
-        }
-        .iter()
-        .map(|d| &**d)
-    }
-}
-
-fn matches_or_parent(set: &FxHashSet<Box<str>>, domain: &str) -> bool {
-    if set.is_empty() {
-        return false;
-    }
-    let mut d = domain;
-    loop {
-        if set.contains(d) {
-            // Checked only on a hit, so the common miss costs hash probes alone.
-            return d.len() == domain.len() || !is_public_suffix(d);
-        }
-        match d.find('.') {
-            Some(i) => d = &d[i + 1..],
-            None => return false,
-        }
+        let bit = Bits::of(list);
+        self.index
+            .iter()
+            .filter(move |(_, b)| b.has(bit))
+            .map(|(d, _)| &**d)
     }
 }
 
@@ -250,7 +278,8 @@ pub struct RoleList {
 
 #[derive(Debug, Clone, Default)]
 struct RoleMap {
-    map: FxHashMap<Box<str>, Box<str>>,
+    /// Keys in matching form, as bytes: the hot path builds them in a stack buffer.
+    map: FxHashMap<Box<[u8]>, Box<str>>,
     /// The longest key: a longer local part cannot be a role, so it is rejected unread.
     max_len: usize,
 }
@@ -258,7 +287,8 @@ struct RoleMap {
 impl RoleMap {
     fn insert(&mut self, key: String, category: &str) {
         self.max_len = self.max_len.max(key.len());
-        self.map.insert(key.into(), category.into());
+        self.map
+            .insert(key.into_bytes().into_boxed_slice(), category.into());
     }
 }
 
@@ -281,7 +311,7 @@ impl Default for RoleList {
 
 /// The local part without its `+tag` (a leading `+` is not a tag separator).
 fn untagged(local: &str) -> &str {
-    match local.find('+') {
+    match local.bytes().position(|b| b == b'+') {
         Some(p) if p > 0 => &local[..p],
         _ => local,
     }
@@ -324,7 +354,7 @@ impl RoleList {
     pub fn remove(&mut self, local: &str) {
         Arc::make_mut(&mut self.roles)
             .map
-            .remove(role_key(local).as_str());
+            .remove(role_key(local).as_bytes());
     }
     /// The role category of a local part, if it is a role account.
     ///
@@ -339,27 +369,27 @@ impl RoleList {
         if roles.map.is_empty() {
             return None;
         }
-        let local = untagged(local);
-        if !local.is_ascii() {
-            // Rare, and lowercasing may change lengths: take the allocating path.
-            return roles.map.get(role_key(local).as_str()).map(|c| &**c);
-        }
-        // The hot path (every check): build the key on the stack, give up as soon as it is
-        // longer than any listed word.
+        // The hot path (every check), in one pass: build the key on the stack, give up as
+        // soon as it is longer than any listed word.
+        let limit = roles.max_len.min(ROLE_BUF);
         let mut buf = [0u8; ROLE_BUF];
         let mut n = 0;
-        for &b in local.as_bytes() {
-            if is_role_separator(b as char) {
-                continue;
+        for (i, &b) in local.as_bytes().iter().enumerate() {
+            match b {
+                b'+' if i > 0 => break,
+                b'.' | b'-' | b'_' => continue,
+                0x80.. => {
+                    // Rare, and lowercasing may change lengths: take the allocating path.
+                    return roles.map.get(role_key(local).as_bytes()).map(|c| &**c);
+                }
+                _ if n == limit => return None,
+                _ => {
+                    buf[n] = b.to_ascii_lowercase();
+                    n += 1;
+                }
             }
-            if n == roles.max_len.min(ROLE_BUF) {
-                return None;
-            }
-            buf[n] = b.to_ascii_lowercase();
-            n += 1;
         }
-        let key = std::str::from_utf8(&buf[..n]).ok()?;
-        roles.map.get(key).map(|c| &**c)
+        roles.map.get(&buf[..n]).map(|c| &**c)
     }
 }
 

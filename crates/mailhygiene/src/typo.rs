@@ -106,7 +106,7 @@ const CONF_SYNTAX: f32 = 0.95;
 
 #[derive(Debug, Default, Clone)]
 struct Table {
-    /// Every table domain: never corrected (one probe settles `gmail.com`).
+    /// Every table domain, for the syntax repairs (`gmail .com` is a table domain once joined).
     exact: FxHashSet<Box<str>>,
     /// Table entries under each suffix.
     by_suffix: FxHashMap<Box<str>, Group>,
@@ -114,17 +114,78 @@ struct Table {
     by_label: FxHashMap<Box<str>, Vec<Box<str>>>,
     /// Every entry, for the rare paths (unknown TLD, missing dot) that search everything.
     all: Vec<Entry>,
+    /// A one-hash Bloom filter of the labels: most typed labels are rejected without hashing
+    /// them for `by_label` (never cleared by a removal, which only costs a false positive).
+    label_bloom: [u64; 16],
 }
 
-/// The entries under one suffix, targets and real domains apart, each bucketed by label
-/// length (index = length) so a lookup scans only the lengths within reach.
+/// The Bloom filter bit of a label: from its length and first and last bytes.
+fn bloom_bit(label: &str) -> usize {
+    let b = label.as_bytes();
+    let (first, last) = (
+        *b.first().unwrap_or(&0) as usize,
+        *b.last().unwrap_or(&0) as usize,
+    );
+    (b.len().wrapping_mul(0x9E37) ^ first.wrapping_mul(31) ^ last.wrapping_mul(0x2F1)) & 1023
+}
+
+/// The entries under one suffix, targets and real domains apart.
+///
+/// The targets are sorted by label length, with a compact [`Key`] per target and the index of
+/// the first target of each length, so the hot loop reads 16 bytes per target within reach.
 #[derive(Debug, Default, Clone)]
 struct Group {
-    targets: Vec<Vec<Entry>>,
+    targets: Vec<Entry>,
+    keys: Vec<Key>,
+    /// `window[len]`: the targets a label of `len` characters can reach within their edit
+    /// budgets (a contiguous range, as budgets grow with length).
+    window: Vec<(u16, u16)>,
+    /// Real domains, bucketed by label length (index = length).
     reals: Vec<Vec<Entry>>,
 }
 
+/// What the hot loop needs of a target: its letter set, length and edit budget.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    mask: u64,
+    len: u8,
+    budget: u8,
+}
+
+impl Group {
+    /// Rebuild the sorted targets, keys and length index after a change.
+    fn reindex(&mut self) {
+        self.targets
+            .sort_by(|a, b| (a.label.len(), &a.label).cmp(&(b.label.len(), &b.label)));
+        self.keys = self
+            .targets
+            .iter()
+            .map(|e| Key {
+                mask: e.mask,
+                len: e.label.len() as u8,
+                budget: e.budget() as u8,
+            })
+            .collect();
+        let reach = |n: usize, e: &Entry| n.abs_diff(e.label.len()) <= e.budget() as usize;
+        self.window = (0..=MAX_LABEL)
+            .map(|n| {
+                let lo = self.targets.iter().position(|e| reach(n, e));
+                let hi = self.targets.iter().rposition(|e| reach(n, e));
+                match (lo, hi) {
+                    (Some(lo), Some(hi)) => (lo as u16, hi as u16 + 1),
+                    _ => (0, 0),
+                }
+            })
+            .collect();
+    }
+}
+
 impl Table {
+    fn may_have_label(&self, label: &str) -> bool {
+        let bit = bloom_bit(label);
+        self.label_bloom[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
     fn insert(&mut self, domain: &str, kind: Kind) {
         let domain = crate::canonical::domain_key(domain);
         let Some((label, suffix)) = domain.split_once('.') else {
@@ -141,18 +202,22 @@ impl Table {
         };
         self.remove(&domain);
         let group = self.by_suffix.entry(suffix.into()).or_default();
-        let buckets = match kind {
-            Kind::Target => &mut group.targets,
-            Kind::Real => &mut group.reals,
-        };
-        if buckets.len() <= label.len() {
-            buckets.resize(label.len() + 1, Vec::new());
+        match kind {
+            Kind::Target => group.targets.push(entry.clone()),
+            Kind::Real => {
+                if group.reals.len() <= label.len() {
+                    group.reals.resize(label.len() + 1, Vec::new());
+                }
+                group.reals[label.len()].push(entry.clone());
+            }
         }
-        buckets[label.len()].push(entry.clone());
+        group.reindex();
         self.by_label
             .entry(label.into())
             .or_default()
             .push(suffix.into());
+        let bit = bloom_bit(label);
+        self.label_bloom[bit / 64] |= 1 << (bit % 64);
         self.exact.insert(domain.as_str().into());
         self.all.push(entry);
     }
@@ -163,9 +228,11 @@ impl Table {
         };
         let same = |e: &Entry| &*e.label == label && &*e.suffix == suffix;
         if let Some(group) = self.by_suffix.get_mut(suffix) {
-            for bucket in group.targets.iter_mut().chain(group.reals.iter_mut()) {
+            group.targets.retain(|e| !same(e));
+            for bucket in &mut group.reals {
                 bucket.retain(|e| !same(e));
             }
+            group.reindex();
         }
         if let Some(suffixes) = self.by_label.get_mut(label) {
             suffixes.retain(|s| &**s != suffix);
@@ -274,7 +341,7 @@ struct Candidate {
 
 /// The result of comparing a typed label with a group of table entries.
 enum Nearest<'a> {
-    /// The label is a table label.
+    /// The typed label is a target label under this suffix: the domain is a target.
     Exact,
     /// One target is strictly nearest, at this distance.
     Target(&'a Entry, u32),
@@ -384,12 +451,14 @@ impl TypoCorrector {
 
     /// Correct a syntactically clean domain (see [`scan`]).
     fn correct(&self, domain: &str) -> Option<Candidate> {
-        if self.table.exact.contains(domain) {
-            return None;
-        }
-        let Some((label, suffix)) = domain.split_once('.') else {
+        // No separate probe for table domains: under a table suffix the scan below meets a
+        // target at distance 0 (or a real domain at distance 0 that blocks every target), and
+        // a table label under its own suffix is never "fixed" by `provider_suffix_fix`.
+        let bytes = domain.as_bytes();
+        let Some(dot) = bytes.iter().position(|&b| b == b'.') else {
             return self.missing_dot(domain);
         };
+        let (label, suffix) = (&domain[..dot], &domain[dot + 1..]);
         if label.is_empty() || suffix.is_empty() {
             return None;
         }
@@ -403,29 +472,45 @@ impl TypoCorrector {
                     distance: d,
                     confidence: label_confidence(e.label.len(), d),
                 }),
-                Nearest::None => self.single_domain_provider(label, suffix),
+                Nearest::None => self.provider_suffix_fix(label, suffix),
             };
         }
-        let tld = suffix.rsplit('.').next().unwrap_or(suffix);
-        if is_tld(tld) {
-            self.single_domain_provider(label, suffix)
+        let last_dot = bytes.iter().rposition(|&b| b == b'.').unwrap_or(dot);
+        if is_tld(&domain[last_dot + 1..]) {
+            self.provider_suffix_fix(label, suffix)
         } else {
             self.unknown_tld(label, suffix)
         }
     }
 
-    /// A provider label typed exactly, under a real suffix that is not the provider's, one edit
-    /// from the provider's only suffix: `gmail.co` → `gmail.com`. Providers with several
+    /// A provider's own suffix typed twice (`gmail.com.com` → `gmail.com`), or a provider label
+    /// typed exactly, under a real suffix that is not the provider's, one edit from the
+    /// provider's only suffix: `gmail.co` → `gmail.com`. Providers with several
     /// domains (`hotmail.co`: `.com` or `.cl`?) and short labels (`aol.co`) get nothing.
-    fn single_domain_provider(&self, label: &str, suffix: &str) -> Option<Candidate> {
+    fn provider_suffix_fix(&self, label: &str, suffix: &str) -> Option<Candidate> {
+        if !self.table.may_have_label(label) {
+            return None;
+        }
         let suffixes = self.table.by_label.get(label)?;
+        if let Some(c) = doubled_suffix(label, suffix, suffixes) {
+            return Some(c);
+        }
         match &suffixes[..] {
-            [only] if label.len() >= 4 && osa(suffix, only, 1) == Some(1) => Some(Candidate {
-                label: label.to_owned(),
-                suffix: only.to_string(),
-                distance: 1,
-                confidence: CONF_REAL_SUFFIX,
-            }),
+            // Single-label suffixes only: `terra.com.ar` is Terra's real Argentine domain,
+            // one edit from `terra.com.br` (mailcheck #30).
+            [only]
+                if label.len() >= 4
+                    && !suffix.contains('.')
+                    && !only.contains('.')
+                    && osa(suffix, only, 1) == Some(1) =>
+            {
+                Some(Candidate {
+                    label: label.to_owned(),
+                    suffix: only.to_string(),
+                    distance: 1,
+                    confidence: CONF_REAL_SUFFIX,
+                })
+            }
             _ => None,
         }
     }
@@ -437,10 +522,10 @@ impl TypoCorrector {
         if joint.is_some() {
             return joint;
         }
-        if self.table.by_label.contains_key(label) {
-            // A provider's label: only its own domains (searched above) would be right;
+        if let Some(suffixes) = self.table.by_label.get(label) {
+            // A provider's label: only its own domains would be right (`gmail.comcom`), and
             // `gmail.c` must not become `gmail.ca`.
-            return None;
+            return doubled_suffix(label, suffix, suffixes);
         }
         // A TLD repair of an arbitrary domain: the typed TLD does not exist, so no real
         // domain is being "corrected". A single letter is too little to go on (`.c`: `.ca`,
@@ -543,6 +628,26 @@ impl TypoCorrector {
     }
 }
 
+/// A provider's own suffix typed twice, with or without the dot between (`gmail.com.com`,
+/// `gmail.comcom`, `hotmail.co.uk.co.uk`).
+fn doubled_suffix(label: &str, suffix: &str, suffixes: &[Box<str>]) -> Option<Candidate> {
+    let doubled = |s: &str| {
+        let sep = suffix.len().checked_sub(2 * s.len())?;
+        let ok = sep <= 1
+            && suffix.starts_with(s)
+            && suffix.ends_with(s)
+            && (sep == 0 || suffix.as_bytes()[s.len()] == b'.');
+        ok.then_some(())
+    };
+    let s = suffixes.iter().find(|s| doubled(s).is_some())?;
+    Some(Candidate {
+        label: label.to_owned(),
+        suffix: s.to_string(),
+        distance: 1,
+        confidence: CONF_SYNTAX,
+    })
+}
+
 /// The nearest target to `label` under one suffix. This is the hot path: no allocation, and
 /// most entries are rejected by length and letter set before any distance is computed. Real
 /// domains are consulted only once a target is within budget, to abstain when one is as close.
@@ -553,27 +658,29 @@ fn nearest<'a>(label: &str, group: &'a Group) -> Nearest<'a> {
         return Nearest::None;
     }
     let mask = letter_mask(label.as_bytes());
-    // The entries whose label length is within `bound` of the typed one.
-    let within = |buckets: &'a [Vec<Entry>], bound: u32| {
-        let lo = n.saturating_sub(bound as usize);
-        let hi = (n + bound as usize).min(buckets.len().saturating_sub(1));
-        buckets.get(lo..=hi).unwrap_or(&[]).iter().flatten()
-    };
     // Exact pre-filter: within `bound` edits, lengths differ by at most `bound` and letter
     // sets by at most `2 * bound` symbols.
-    let reachable = |e: &Entry, bound: u32| {
-        n.abs_diff(e.label.len()) <= bound as usize && (mask ^ e.mask).count_ones() <= 2 * bound
+    // Branch-free (`&`, a population count): almost every entry fails, and a loop of
+    // unpredictable short-circuits costs more than the arithmetic.
+    let reachable = |len: usize, other: u64, bound: u32| {
+        (n.abs_diff(len) <= bound as usize) & ((mask ^ other).count_ones() <= 2 * bound)
     };
+    let (lo, hi) = group.window[n];
+    let (lo, hi) = (lo as usize, hi as usize);
     let mut best: Option<(&Entry, u32)> = None;
     let mut tie = false;
-    for e in within(&group.targets, MAX_LABEL_EDITS) {
-        let budget = e.budget();
-        if !reachable(e, budget) {
+    for (i, k) in group.keys[lo..hi].iter().enumerate() {
+        let budget = u32::from(k.budget);
+        if !reachable(k.len.into(), k.mask, budget) {
             continue;
         }
+        let e = &group.targets[lo + i];
         let Some(d) = osa(label, &e.label, budget) else {
             continue;
         };
+        if d == 0 {
+            return Nearest::Exact;
+        }
         match best {
             Some((_, b)) if d > b => {}
             Some((b, bd)) if d == bd => tie |= b.label != e.label,
@@ -583,11 +690,15 @@ fn nearest<'a>(label: &str, group: &'a Group) -> Nearest<'a> {
     let Some((e, d)) = best else {
         return Nearest::None;
     };
-    if d == 0 {
-        return Nearest::Exact;
-    }
-    let real_as_close =
-        within(&group.reals, d).any(|r| reachable(r, d) && osa(label, &r.label, d).is_some());
+    let reals = group
+        .reals
+        .get(n.saturating_sub(d as usize)..)
+        .unwrap_or(&[]);
+    let real_as_close = reals
+        .iter()
+        .take(2 * d as usize + 1)
+        .flatten()
+        .any(|r| reachable(r.label.len(), r.mask, d) && osa(label, &r.label, d).is_some());
     if tie || real_as_close {
         Nearest::None
     } else {
@@ -610,28 +721,46 @@ enum Shape {
     NotADomain,
 }
 
+/// Byte classes for [`scan`]: an A-label domain byte, a dot, a repairable byte, anything else.
+const LDH: u8 = 0;
+const DOT: u8 = 1;
+const REPAIRABLE: u8 = 2;
+const FOREIGN: u8 = 3;
+static CLASS: [u8; 256] = {
+    let mut t = [FOREIGN; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' => LDH,
+            b'.' => DOT,
+            b',' | b' ' | b'\t' => REPAIRABLE,
+            _ => FOREIGN,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// One pass, one table lookup per byte: this runs on every checked address.
 fn scan(domain: &str) -> Shape {
     let bytes = domain.as_bytes();
-    if bytes.is_empty() {
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return Shape::NotADomain;
-    }
-    let mut broken = bytes[0] == b'.' || bytes[bytes.len() - 1] == b'.';
-    let mut prev_dot = false;
+    };
+    let (mut worst, mut prev_dot, mut double_dot) = (LDH, false, false);
     for &b in bytes {
-        match b {
-            b'a'..=b'z' | b'0'..=b'9' | b'-' => prev_dot = false,
-            b'.' => {
-                broken |= prev_dot;
-                prev_dot = true;
-            }
-            b',' | b' ' | b'\t' => broken = true,
-            _ => return Shape::NotADomain,
-        }
+        let class = CLASS[b as usize];
+        let dot = class == DOT;
+        double_dot |= dot & prev_dot;
+        prev_dot = dot;
+        worst = worst.max(class);
     }
-    if broken {
-        Shape::Broken
-    } else {
-        Shape::Clean
+    match worst {
+        FOREIGN => Shape::NotADomain,
+        REPAIRABLE => Shape::Broken,
+        _ if double_dot || first == b'.' || last == b'.' => Shape::Broken,
+        _ => Shape::Clean,
     }
 }
 
@@ -639,16 +768,25 @@ fn scan(domain: &str) -> Shape {
 /// substitution removes one symbol and adds another; a transposition none), so two labels
 /// within `k` edits differ in at most `2k` bits: a cheap, exact pre-filter.
 fn letter_mask(s: &[u8]) -> u64 {
-    s.iter().fold(0, |m, &b| {
-        m | 1
-            << match b {
-                b'a'..=b'z' => b - b'a',
-                b'0'..=b'9' => 26 + b - b'0',
-                b'-' => 36,
-                _ => 37,
-            }
-    })
+    s.iter().fold(0, |m, &b| m | 1 << SYMBOL[b as usize])
 }
+
+/// The bit of each byte in [`letter_mask`]: letters, digits, `-`, and one for anything else.
+static SYMBOL: [u8; 256] = {
+    let mut t = [37u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'a'..=b'z' => c - b'a',
+            b'0'..=b'9' => 26 + c - b'0',
+            b'-' => 36,
+            _ => 37,
+        };
+        b += 1;
+    }
+    t
+};
 
 /// Optimal-string-alignment distance (Damerau–Levenshtein without repeated edits of one
 /// substring) between two ASCII strings, or `None` when it exceeds `bound`. Stack only; the
@@ -796,15 +934,21 @@ mod tests {
     }
 
     #[test]
-    fn single_domain_provider_under_a_neighbouring_real_suffix() {
+    fn provider_suffix_fix_under_a_neighbouring_real_suffix() {
         assert_eq!(suggest("gmail.co"), s("gmail.com"));
         assert_eq!(suggest("gmail.cm"), s("gmail.com"));
         assert_eq!(suggest("icloud.co"), s("icloud.com"));
         // Several domains one edit away: hotmail.com or hotmail.cl? yahoo.com or yahoo.ca?
         assert_eq!(suggest("hotmail.co"), None);
         assert_eq!(suggest("yahoo.co"), None);
-        // Short labels never.
+        // Short labels never; country second levels never (mailcheck #30).
         assert_eq!(suggest("aol.co"), None);
+        assert_eq!(suggest("terra.com.ar"), None);
+        // The provider's own suffix twice.
+        assert_eq!(suggest("gmail.com.com"), s("gmail.com"));
+        assert_eq!(suggest("gmail.comcom"), s("gmail.com"));
+        assert_eq!(suggest("hotmail.co.uk.co.uk"), s("hotmail.co.uk"));
+        assert_eq!(suggest("gmail.com.br"), None);
         let c = TypoCorrector::builtin()
             .suggest_domain("gmail.co", &|_| false)
             .unwrap();
@@ -833,6 +977,24 @@ mod tests {
         assert_eq!(suggest("acme.qqqq"), None);
         assert_eq!(suggest("gmail.c"), None);
         assert_eq!(suggest("acme.c"), None);
+    }
+
+    #[test]
+    fn the_public_suffix_list_is_the_judge() {
+        for tld in TLD_REPAIRS {
+            assert!(is_tld(tld), "{tld} must be a real TLD");
+        }
+        for typo in [
+            "con", "cmo", "ocm", "comm", "cpm", "vom", "xom", "nte", "ogr",
+        ] {
+            assert!(
+                !is_tld(typo),
+                "{typo} is a TLD now: its repair would correct real domains"
+            );
+        }
+        for real in ["co", "cm", "om", "tv", "tk", "xn--p1ai"] {
+            assert!(is_tld(real), "{real}");
+        }
     }
 
     #[test]

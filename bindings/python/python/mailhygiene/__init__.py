@@ -14,6 +14,7 @@ lives in the Rust core; this package is a thin binding (``mailhygiene._native``)
 from mailhygiene._native import (
     ERROR_CODES,
     Address,
+    Bounce,
     Checker,
     Classification,
     InvalidAddressError,
@@ -25,6 +26,7 @@ from mailhygiene._native import (
     check,
     check_many,
     classify,
+    classify_bounce,
     is_disposable,
     is_free,
     is_relay,
@@ -37,6 +39,7 @@ from mailhygiene._native import (
 __all__ = [
     "ERROR_CODES",
     "Address",
+    "Bounce",
     "Checker",
     "Classification",
     "InvalidAddressError",
@@ -48,6 +51,7 @@ __all__ = [
     "check",
     "check_many",
     "classify",
+    "classify_bounce",
     "is_disposable",
     "is_free",
     "is_relay",

@@ -1,0 +1,137 @@
+"""check_many: input kinds, missing cells, columns for pandas / Polars, threads."""
+
+from __future__ import annotations
+
+import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+import mailhygiene
+
+INPUTS = ["Jane <jane@gmail.com>", "bob@yaho.com", "nope", "info@mailinator.com", " x@example.com "]
+EXPECTED = [mailhygiene.check(i) for i in INPUTS]
+EMPTY = mailhygiene.check("")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [list, tuple, iter, lambda xs: (x for x in xs), lambda xs: dict.fromkeys(xs).keys()],
+    ids=["list", "tuple", "iterator", "generator", "dict_keys"],
+)
+def test_python_iterables(make: object) -> None:
+    assert mailhygiene.check_many(make(INPUTS)) == EXPECTED  # type: ignore[operator]
+
+
+def test_empty_input() -> None:
+    assert mailhygiene.check_many([]) == []
+    cols = mailhygiene.check_many([], columns=True)
+    assert set(cols) == set(EXPECTED[0].to_dict()) and all(v == [] for v in cols.values())
+
+
+def test_missing_cells_are_invalid_results() -> None:
+    got = mailhygiene.check_many(["a@example.com", None, float("nan"), math.nan])
+    assert got[0].valid
+    assert got[1:] == [EMPTY] * 3
+    assert EMPTY.error == "empty"
+
+
+def test_columns_are_rows_transposed() -> None:
+    cols = mailhygiene.check_many(INPUTS, columns=True)
+    assert list(cols) == list(EXPECTED[0].to_dict())
+    assert [dict(zip(cols, row)) for row in zip(*cols.values())] == [r.to_dict() for r in EXPECTED]
+
+
+def test_checker_check_many_uses_its_options() -> None:
+    checker = mailhygiene.Checker(allow_single_label=True)
+    assert [r.valid for r in checker.check_many(["root@localhost"])] == [True]
+    assert [r.valid for r in mailhygiene.check_many(["root@localhost"])] == [False]
+
+
+def test_pandas_round_trip() -> None:
+    pd = pytest.importorskip("pandas")
+    for series in (
+        pd.Series(INPUTS + [None]),
+        pd.Series(INPUTS + [None], dtype="string"),
+        pd.Series(INPUTS + [math.nan], dtype=object),
+        pd.Index(INPUTS + [None]),
+    ):
+        got = mailhygiene.check_many(series)
+        assert got == EXPECTED + [EMPTY], series.dtype
+    df = pd.DataFrame({"email": INPUTS})
+    out = pd.DataFrame(mailhygiene.check_many(df["email"], columns=True))
+    assert len(out) == len(INPUTS)
+    assert out["valid"].tolist() == [r.valid for r in EXPECTED]
+    # pandas shows a missing string as NaN (or None, by dtype): compare where present.
+    assert out["canonical"].isna().tolist() == [r.canonical is None for r in EXPECTED]
+    assert out["canonical"].dropna().tolist() == [r.canonical for r in EXPECTED if r.canonical]
+    assert out["warnings"].tolist() == [list(r.warnings) for r in EXPECTED]
+    assert out["valid"].dtype == bool
+
+
+def test_polars_round_trip() -> None:
+    pl = pytest.importorskip("polars")
+    series = pl.Series("email", INPUTS + [None])
+    assert mailhygiene.check_many(series) == EXPECTED + [EMPTY]
+    out = pl.DataFrame(mailhygiene.check_many(series, columns=True))
+    assert out.height == len(INPUTS) + 1
+    assert out["valid"].to_list() == [r.valid for r in EXPECTED] + [False]
+    assert out["address"].to_list() == [r.address for r in EXPECTED] + [None]
+    assert out["warnings"].to_list() == [list(r.warnings) for r in EXPECTED] + [[]]
+    assert out.schema["valid"] == pl.Boolean
+
+
+def test_pyarrow_arrays() -> None:
+    pa = pytest.importorskip("pyarrow")
+    for arr in (
+        pa.array(INPUTS + [None]),
+        pa.array(INPUTS + [None], type=pa.large_string()),
+        pa.chunked_array([INPUTS[:2], INPUTS[2:] + [None]]),
+    ):
+        assert mailhygiene.check_many(arr) == EXPECTED + [EMPTY]
+
+
+def test_numpy_array() -> None:
+    np = pytest.importorskip("numpy")
+    arr = np.array(INPUTS + [None], dtype=object)
+    assert mailhygiene.check_many(arr) == EXPECTED + [EMPTY]
+    assert mailhygiene.check_many(np.array(INPUTS)) == EXPECTED
+
+
+def test_threads_calling_check_many_concurrently() -> None:
+    inputs = [f"user{i}@example{i % 7}.com" for i in range(20_000)] + INPUTS
+    want = mailhygiene.check_many(inputs, columns=True)
+    barrier = threading.Barrier(8)
+
+    def run(n: int) -> bool:
+        barrier.wait()
+        if n % 2:
+            return mailhygiene.check_many(inputs, columns=True) == want
+        return [r.to_dict() for r in mailhygiene.check_many(inputs)] == [
+            dict(zip(want, row)) for row in zip(*want.values())
+        ]
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(run, range(8)))
+
+
+def test_list_mutated_by_another_thread_is_safe() -> None:
+    """The binding holds its own references: mutating the list meanwhile cannot free a string."""
+    inputs = [f"user{i}@example.com" for i in range(50_000)]
+    stop = threading.Event()
+
+    def mutate() -> None:
+        while not stop.is_set():
+            inputs.append(f"late{len(inputs)}@example.com")
+            del inputs[-1]
+
+    t = threading.Thread(target=mutate)
+    t.start()
+    try:
+        for _ in range(2):
+            got = mailhygiene.check_many(inputs, columns=True)
+            assert all(got["valid"])
+    finally:
+        stop.set()
+        t.join()

@@ -1,0 +1,701 @@
+//! `mailhygiene clean`: clean a contact list against the address checks and suppression lists.
+//!
+//! The pipeline, and where each guarantee lives:
+//! 1. [`input`]: read the file, remove a BOM, refuse bytes that are not UTF-8 (naming the
+//!    line) unless `--encoding` says how to decode them; find the email column.
+//! 2. [`scan`]: find records and the raw bytes of each field (delimiter sniffed from
+//!    `,` `;` TAB `|`), so original cells can be written back exactly as read.
+//! 3. [`engine`]: judge each email cell on all cores (the core's `Checker`, with per-domain
+//!    work cached), look up [`suppress`]ion; then, in row order, mark duplicates of an
+//!    earlier canonical key.
+//! 4. [`policy`]: which categories reject a row.
+//! 5. [`output`]: write kept and rejected rows to temporary files, renamed into place only
+//!    after the count check *rows in = kept + rejected* passed; [`report`]: summary, JSON, HTML.
+//!
+//! "Byte-for-byte" means: the bytes of every original record between its first byte and its
+//! line terminator are copied unchanged — quoting, spacing and line terminator included — with
+//! two documented exceptions: a cell that a spreadsheet would run as a formula gets a `'`
+//! inserted before its value (inside its quotes, if any) unless `--no-neutralize`, and with
+//! `--fix-typos` the email cell of a fixed row holds the fixed address (the original is in
+//! `mh_original`). Rows shorter than the header get empty cells so the appended columns stay
+//! under their headers. Text that was decoded from another encoding (`--encoding`, a UTF-16
+//! BOM) is written as UTF-8: byte-for-byte then holds for the decoded text.
+pub mod engine;
+pub mod input;
+pub mod output;
+pub mod policy;
+pub mod report;
+pub mod scan;
+pub mod suppress;
+
+use std::borrow::Cow;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mailhygiene::Checker;
+use rayon::prelude::*;
+
+use engine::{CachedChecker, Verdict};
+use output::{Output, RowWriter};
+use policy::{Category, Policy};
+use report::{Collector, Count, ReportHead};
+use suppress::{SimpleList, SuppressionSource};
+
+/// Clean a contact list: validate, de-duplicate, apply suppressions, flag and report.
+///
+/// Reads CONTACTS (CSV; delimiter, BOM and line endings detected), writes the kept rows to
+/// --out and the rejected rows to --rejects, every original column unchanged, with
+/// mh_status, mh_address, mh_canonical, mh_suggestion, mh_flags and mh_reason appended
+/// (rejects also get mh_line).
+///
+/// Default policy: invalid, suppressed, duplicate and disposable rows are rejected; role,
+/// typo, relay and free rows are kept and flagged. --drop and --keep change that.
+#[derive(Args, Debug)]
+pub struct CleanArgs {
+    /// The contact list (CSV, TSV, semicolon- or pipe-separated).
+    pub contacts: PathBuf,
+    /// The email column: a header name (case-insensitive) or a 1-based number. Found by
+    /// header (email, e-mail, Email Address, mail, …) when not given.
+    #[arg(long)]
+    pub column: Option<String>,
+    /// Suppression lists: the master list from `merge`, raw ESP exports, address lists,
+    /// SHA-256 hashed lists, or folders of them.
+    #[arg(long, num_args = 1..)]
+    pub suppressions: Vec<PathBuf>,
+    /// Where kept rows go (default: CONTACTS with `.clean.csv`); `-` for standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Where rejected rows go (default: CONTACTS with `.rejects.csv`).
+    #[arg(long)]
+    pub rejects: Option<PathBuf>,
+    /// Write a report: `.html` (a page for people) or `.json`; may be given twice.
+    #[arg(long)]
+    pub report: Vec<PathBuf>,
+    /// Replace a mistyped address by its suggestion (the original goes to mh_original).
+    #[arg(long)]
+    pub fix_typos: bool,
+    /// Also reject these categories (invalid, suppressed, duplicate, disposable, typo, role,
+    /// relay, free).
+    #[arg(long, value_delimiter = ',')]
+    pub drop: Vec<Category>,
+    /// Keep these categories (flagged) instead of rejecting them.
+    #[arg(long, value_delimiter = ',')]
+    pub keep: Vec<Category>,
+    /// Write cells that start with = + - @ TAB or CR as they are (by default they get a
+    /// leading ' so that a spreadsheet shows them instead of running them).
+    #[arg(long)]
+    pub no_neutralize: bool,
+    /// The delimiter, when sniffing guesses wrong (`,` `;` `|` or `tab`).
+    #[arg(long)]
+    pub delimiter: Option<String>,
+    /// The file's encoding when it is not UTF-8 (windows-1252, iso-8859-15, shift_jis, …).
+    #[arg(long)]
+    pub encoding: Option<String>,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// The appended columns, in order.
+pub const COLUMNS: [&str; 6] = [
+    "mh_status",
+    "mh_address",
+    "mh_canonical",
+    "mh_suggestion",
+    "mh_flags",
+    "mh_reason",
+];
+
+const CHUNK: usize = 8192;
+
+/// Phase timings on stderr when `MAILHYGIENE_TIMINGS` is set (benchmarks): wall time and,
+/// on Linux, the process's CPU time, which stays meaningful on a busy machine.
+struct Timer(Option<(std::time::Instant, f64)>);
+
+impl Timer {
+    fn new() -> Self {
+        Timer(
+            std::env::var_os("MAILHYGIENE_TIMINGS")
+                .map(|_| (std::time::Instant::now(), cpu_seconds())),
+        )
+    }
+    fn lap(&mut self, phase: &str) {
+        if let Some((t, cpu)) = self.0 {
+            let now = cpu_seconds();
+            eprintln!(
+                "timing: {phase:<12} wall {:>7.3} s  cpu {:>7.3} s",
+                t.elapsed().as_secs_f64(),
+                now - cpu
+            );
+            self.0 = Some((std::time::Instant::now(), now));
+        }
+    }
+}
+
+/// User + system CPU seconds of this process (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the whole line: 12 and 13 here; 100 ticks/s.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// One chunk's output.
+#[derive(Default)]
+struct ChunkOut {
+    kept: Vec<u8>,
+    rejected: Vec<u8>,
+    kept_rows: u64,
+    rejected_rows: u64,
+    collector: Collector,
+    flags: String,
+    reason: String,
+}
+
+impl ChunkOut {
+    fn clear(&mut self) {
+        self.kept.clear();
+        self.rejected.clear();
+        self.kept_rows = 0;
+        self.rejected_rows = 0;
+    }
+}
+
+/// What writing a row needs.
+struct RowContext<'a> {
+    data: &'a [u8],
+    table: &'a scan::Table,
+    writer: RowWriter,
+    policy: &'a Policy,
+    column: usize,
+    fix_typos: bool,
+    header_term: &'a [u8],
+}
+
+impl RowContext<'_> {
+    fn write_row(&self, o: &mut ChunkOut, r: &scan::Record, v: &Verdict) {
+        let (data, table) = (self.data, self.table);
+        let verdict = self.policy.verdict(v.categories);
+        let neutralize = self.writer.neutralize
+            && (0..r.fields as usize).any(|i| {
+                let raw = table.raw_field(data, r, i).unwrap_or_default();
+                output::is_formula_trigger(&raw[scan::value_offset(raw)..])
+            });
+        let flags = &mut o.flags;
+        flags.clear();
+        for c in v.categories.iter() {
+            if !flags.is_empty() {
+                flags.push(' ');
+            }
+            flags.push_str(c.code());
+        }
+        for (on, word) in [(v.fixed, "fixed"), (neutralize, "neutralized")] {
+            if on {
+                if !flags.is_empty() {
+                    flags.push(' ');
+                }
+                flags.push_str(word);
+            }
+        }
+        let reason = &mut o.reason;
+        reason.clear();
+        match verdict {
+            None => {}
+            Some(Category::Invalid) => {
+                reason.push_str("invalid: ");
+                reason.push_str(v.error.unwrap_or("invalid"));
+            }
+            Some(Category::Suppressed) => {
+                let s = v.suppression.as_ref().expect("suppressed");
+                reason.push_str("suppressed: ");
+                reason.push_str(&s.reason);
+                reason.push_str(" (");
+                reason.push_str(&s.sources.join(", "));
+                reason.push(')');
+            }
+            Some(Category::Duplicate) => {
+                reason.push_str("duplicate: line ");
+                reason.push_str(&v.duplicate_of.unwrap_or(0).to_string());
+            }
+            Some(c) => reason.push_str(c.code()),
+        }
+        let original = (self.fix_typos && v.fixed)
+            .then(|| table.raw_field(data, r, self.column))
+            .flatten()
+            .map(|raw| String::from_utf8_lossy(&scan::unescape(raw)).into_owned());
+        let replace = original
+            .as_ref()
+            .and(v.address.as_deref())
+            .map(|a| (self.column, a));
+        let line;
+        let mut extra: [&str; 8] = [
+            if verdict.is_none() {
+                "kept"
+            } else {
+                "rejected"
+            },
+            v.address.as_deref().unwrap_or(""),
+            v.canonical.as_deref().unwrap_or(""),
+            v.suggestion.as_deref().unwrap_or(""),
+            flags,
+            reason,
+            "",
+            "",
+        ];
+        let mut n = COLUMNS.len();
+        if self.fix_typos {
+            extra[n] = original.as_deref().unwrap_or("");
+            n += 1;
+        }
+        let term = match r.terminator(data) {
+            b"" => self.header_term,
+            t => t,
+        };
+        let wrote_neutralized = if verdict.is_none() {
+            o.kept_rows += 1;
+            self.writer
+                .write(&mut o.kept, data, table, r, replace, &extra[..n], term)
+        } else {
+            o.rejected_rows += 1;
+            line = r.line.to_string();
+            extra[n] = &line;
+            n += 1;
+            self.writer
+                .write(&mut o.rejected, data, table, r, replace, &extra[..n], term)
+        };
+        debug_assert_eq!(wrote_neutralized, neutralize);
+        o.collector.add(
+            v,
+            verdict,
+            v.typed_domain.as_deref(),
+            neutralize,
+            v.starts_duplicate_group,
+        );
+    }
+}
+
+/// The canonical keys seen so far, split into shards by hash so that each shard can be
+/// walked in row order on its own thread. Keys are copied into one arena per shard.
+struct SeenKeys {
+    shards: Vec<Shard>,
+}
+
+#[derive(Default)]
+struct Shard {
+    /// (hash, key start in arena, key end, line of the first row, whether repeated yet)
+    table: hashbrown::HashTable<(u64, usize, usize, u64, bool)>,
+    arena: String,
+}
+
+impl SeenKeys {
+    fn new() -> Self {
+        let n = (rayon::current_num_threads() * 2).max(1);
+        SeenKeys {
+            shards: (0..n).map(|_| Shard::default()).collect(),
+        }
+    }
+
+    /// Mark the duplicates in a batch of rows (later than every row seen before).
+    fn mark(&mut self, verdicts: &mut [Vec<Verdict>], rows: &[scan::Record]) {
+        let n = self.shards.len() as u64;
+        let found: Vec<(usize, u64, bool)> = self
+            .shards
+            .par_iter_mut()
+            .enumerate()
+            .flat_map_iter(|(shard, s)| {
+                let mut out = Vec::new();
+                let mut i = 0;
+                for chunk in verdicts.iter() {
+                    for v in chunk {
+                        let row = i;
+                        i += 1;
+                        let Some(key) = v.canonical.as_deref() else {
+                            continue;
+                        };
+                        if v.key_hash % n != shard as u64 {
+                            continue;
+                        }
+                        let h = v.key_hash;
+                        let arena = &s.arena;
+                        match s.table.find_mut(h, |e| e.0 == h && &arena[e.1..e.2] == key) {
+                            Some(e) => {
+                                out.push((row, e.3, !e.4));
+                                e.4 = true;
+                            }
+                            None => {
+                                let start = s.arena.len();
+                                s.arena.push_str(key);
+                                let entry = (h, start, s.arena.len(), rows[row].line, false);
+                                s.table.insert_unique(h, entry, |e| e.0);
+                            }
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        let sizes: Vec<usize> = verdicts.iter().map(Vec::len).collect();
+        for (row, first, starts_group) in found {
+            // Chunks are CHUNK long except the last.
+            let (ci, j) = (row / CHUNK, row % CHUNK);
+            debug_assert!(j < sizes[ci]);
+            let v = &mut verdicts[ci][j];
+            v.categories.insert(Category::Duplicate);
+            v.duplicate_of = Some(first);
+            v.starts_duplicate_group = starts_group;
+        }
+    }
+}
+
+/// Run `clean`.
+pub fn run(args: CleanArgs) -> Result<()> {
+    let policy = Policy::new(&args.drop, &args.keep).map_err(anyhow::Error::msg)?;
+    let checker = Checker::default();
+    let paths = expand(&args.suppressions)?;
+    let load = || -> Result<(SimpleList, Vec<Count>)> {
+        let mut timer = Timer::new();
+        let mut list = SimpleList::default();
+        for (path, named) in &paths {
+            if !list.load(path, &checker)? {
+                if *named {
+                    bail!(
+                        "{}: not a suppression list (no known export format, and no email, \
+                         canonical or sha256 column)",
+                        path.display()
+                    );
+                }
+                if !args.quiet {
+                    eprintln!("note: skipped {}: not a suppression list", path.display());
+                }
+            }
+        }
+        timer.lap("suppressions");
+        let counts = list
+            .loaded
+            .iter()
+            .map(|(p, n)| Count {
+                name: p.clone(),
+                rows: *n as u64,
+            })
+            .collect();
+        Ok((list, counts))
+    };
+    let outcome = clean(&args, &policy, &checker, load)?;
+    if !args.quiet {
+        let text = outcome.summary();
+        if args.out.as_deref() == Some(Path::new("-")) {
+            eprint!("{text}");
+        } else {
+            print!("{text}");
+        }
+    }
+    Ok(())
+}
+
+/// The files named, with folders walked (recursively, in name order). The flag says whether
+/// the file was named directly: a folder may hold files that are not lists (a README).
+fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>> {
+    fn walk(dir: &Path, out: &mut Vec<(PathBuf, bool)>) -> Result<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else {
+                let ext = p
+                    .extension()
+                    .map(|e| e.to_string_lossy().to_ascii_lowercase());
+                if matches!(ext.as_deref(), Some("csv" | "tsv" | "txt" | "json")) {
+                    out.push((p, false));
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.push((p.clone(), true));
+        }
+    }
+    Ok(out)
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "contacts".into(), |s| s.to_string_lossy().into_owned());
+    path.with_file_name(format!("{stem}{suffix}"))
+}
+
+/// What a run produced.
+pub struct Outcome {
+    /// The numbers.
+    pub report: report::Report,
+    /// Where kept rows went.
+    pub out: PathBuf,
+    /// Where rejected rows went.
+    pub rejects: PathBuf,
+    /// Reports written.
+    pub reports: Vec<PathBuf>,
+}
+
+impl Outcome {
+    /// The closing summary.
+    pub fn summary(&self) -> String {
+        let mut s = self.report.summary();
+        s.push_str(&format!("kept rows:     {}\n", self.out.display()));
+        s.push_str(&format!("rejected rows: {}\n", self.rejects.display()));
+        for r in &self.reports {
+            s.push_str(&format!("report:        {}\n", r.display()));
+        }
+        s
+    }
+}
+
+/// Read, decode and scan the contacts file.
+fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, u8, scan::Table)> {
+    let mut timer = Timer::new();
+    let path = &args.contacts;
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let decoded = input::decode(bytes, args.encoding.as_deref())
+        .with_context(|| path.display().to_string())?;
+    let data = &decoded.text[..];
+    let delimiter = match args.delimiter.as_deref() {
+        None => scan::sniff_delimiter(data),
+        Some("tab" | "TAB" | "\\t" | "\t") => b'\t',
+        Some(d) if d.len() == 1 && d.is_ascii() => d.as_bytes()[0],
+        Some(d) => bail!("--delimiter must be one ASCII character or 'tab', not '{d}'"),
+    };
+    let table =
+        scan::scan(data, delimiter, usize::MAX).with_context(|| path.display().to_string())?;
+    timer.lap("read+scan");
+    Ok((decoded, delimiter, table))
+}
+
+/// Clean, loading the suppression source with `load` while the contacts are read.
+pub fn clean<S: SuppressionSource + Send>(
+    args: &CleanArgs,
+    policy: &Policy,
+    checker: &Checker,
+    load: impl FnOnce() -> Result<(S, Vec<Count>)> + Send,
+) -> Result<Outcome> {
+    let path = &args.contacts;
+    let (loaded, read) = rayon::join(load, || read_contacts(args));
+    let (decoded, delimiter, table) = read?;
+    let (suppressions, suppression_lists) = loaded?;
+    let suppressions = &suppressions;
+    let mut timer = Timer::new();
+    let data = &decoded.text[..];
+    let Some(header) = table.records.first().copied() else {
+        bail!("{}: the file is empty", path.display());
+    };
+    let cell_text = |r: &scan::Record, i: usize| -> Option<Cow<'_, str>> {
+        let raw = table.raw_field(data, r, i)?;
+        // `data` is valid UTF-8 and fields split at ASCII bytes, so each field is too.
+        Some(match scan::unescape(raw) {
+            Cow::Borrowed(b) => Cow::Borrowed(std::str::from_utf8(b).expect("UTF-8")),
+            Cow::Owned(v) => Cow::Owned(String::from_utf8(v).expect("UTF-8")),
+        })
+    };
+    let headers: Vec<Cow<'_, str>> = (0..header.fields as usize)
+        .map(|i| cell_text(&header, i).unwrap_or_default())
+        .collect();
+    let column = input::find_column(&headers, args.column.as_deref())
+        .with_context(|| path.display().to_string())?;
+    if let Some(h) = headers
+        .iter()
+        .find(|h| COLUMNS.contains(&h.trim()) || h.trim() == "mh_line")
+    {
+        bail!(
+            "{}: the file already has a \"{h}\" column; clean the original list instead of a cleaned one",
+            path.display()
+        );
+    }
+
+    let rows = &table.records[1..];
+    let progress = if args.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let pb = ProgressBar::with_draw_target(
+            Some(rows.len() as u64),
+            ProgressDrawTarget::stderr_with_hz(8),
+        );
+        pb.set_style(
+            ProgressStyle::with_template(
+                "{bar:40.cyan/blue} {human_pos}/{human_len} rows  {per_sec}  ETA {eta}",
+            )
+            .expect("template"),
+        );
+        pb
+    };
+
+    // 5. Write.
+    let writer = RowWriter {
+        delimiter,
+        neutralize: !args.no_neutralize,
+        columns: header.fields as usize,
+    };
+    let out_path = args
+        .out
+        .clone()
+        .unwrap_or_else(|| sibling(path, ".clean.csv"));
+    let rejects_path = args
+        .rejects
+        .clone()
+        .unwrap_or_else(|| sibling(path, ".rejects.csv"));
+    if out_path == rejects_path {
+        bail!("--out and --rejects are the same file");
+    }
+    let mut kept_out = Output::create(&out_path)?;
+    let mut rejects_out = Output::create(&rejects_path)?;
+    let header_term: &[u8] = match header.terminator(data) {
+        b"" => b"\n",
+        t => t,
+    };
+    let mut extra_names: Vec<&str> = COLUMNS.to_vec();
+    if args.fix_typos {
+        extra_names.push("mh_original");
+    }
+    for (out, rejects) in [(&mut kept_out, false), (&mut rejects_out, true)] {
+        let mut buf = Vec::new();
+        if decoded.utf8_bom {
+            buf.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        let mut names = extra_names.clone();
+        if rejects {
+            names.push("mh_line");
+        }
+        writer.write(&mut buf, data, &table, &header, None, &names, header_term);
+        out.write_all(&buf).context("writing output")?;
+    }
+
+    let row_ctx = RowContext {
+        data,
+        table: &table,
+        writer,
+        policy,
+        column,
+        fix_typos: args.fix_typos,
+        header_term,
+    };
+    let mut collector = Collector::default();
+    let mut written = (0u64, 0u64);
+    let mut seen = SeenKeys::new();
+    // Rows go through in batches: judged in parallel chunks, duplicates marked in row
+    // order (one thread per key shard), formatted in parallel into reused buffers, then
+    // written in order. Memory stays bounded by a batch, plus the keys seen.
+    let threads = rayon::current_num_threads().max(1);
+    let mut buffers: Vec<ChunkOut> = (0..threads * 4).map(|_| ChunkOut::default()).collect();
+    for batch in rows.chunks(CHUNK * threads * 4) {
+        let mut verdicts: Vec<Vec<Verdict>> = batch
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut cached = CachedChecker::new(checker);
+                chunk
+                    .iter()
+                    .map(|r| {
+                        let cell = cell_text(r, column);
+                        cached.verdict(cell.as_deref(), args.fix_typos, suppressions)
+                    })
+                    .collect()
+            })
+            .collect();
+        seen.mark(&mut verdicts, batch);
+        buffers[..verdicts.len()]
+            .par_iter_mut()
+            .zip(batch.par_chunks(CHUNK))
+            .zip(&verdicts)
+            .for_each(|((o, records), vs)| {
+                o.clear();
+                for (r, v) in records.iter().zip(vs) {
+                    row_ctx.write_row(o, r, v);
+                }
+            });
+        for o in &mut buffers[..verdicts.len()] {
+            kept_out.write_all(&o.kept).context("writing kept rows")?;
+            rejects_out
+                .write_all(&o.rejected)
+                .context("writing rejected rows")?;
+            written.0 += o.kept_rows;
+            written.1 += o.rejected_rows;
+            collector.merge(std::mem::take(&mut o.collector));
+        }
+        progress.inc(batch.len() as u64);
+    }
+    progress.finish_and_clear();
+    timer.lap("write");
+
+    // Nothing is lost: every data row is in exactly one of the two outputs.
+    let rows_in = rows.len() as u64;
+    let (counted, kept, rejected) = collector.totals();
+    if written.0 + written.1 != rows_in || counted != rows_in || (kept, rejected) != written {
+        bail!(
+            "internal error: {rows_in} rows in but {} kept + {} rejected were written \
+             ({counted} counted); no output was written",
+            written.0,
+            written.1
+        );
+    }
+    let report = collector.finish(
+        ReportHead {
+            input: path.display().to_string(),
+            column: headers[column].to_string(),
+            delimiter: match delimiter {
+                b'\t' => "\\t".to_owned(),
+                d => (d as char).to_string(),
+            },
+            encoding: decoded.encoding.to_owned(),
+            blank_lines: table.blank_lines.len() as u64,
+            suppression_lists,
+        },
+        policy,
+    );
+    // Reports first, outputs last: a failing report write leaves no half-done run.
+    let mut report_outs = Vec::new();
+    for p in &args.report {
+        let text = match p.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => report.to_json(),
+            Some(e) if e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm") => {
+                report.to_html()
+            }
+            _ => bail!(
+                "--report {}: the name must end in .html or .json",
+                p.display()
+            ),
+        };
+        let mut o = Output::create(p)?;
+        o.write_all(text.as_bytes())
+            .with_context(|| format!("writing {}", p.display()))?;
+        report_outs.push(o);
+    }
+    for o in report_outs {
+        o.commit()?;
+    }
+    rejects_out.commit()?;
+    kept_out.commit()?;
+    timer.lap("commit");
+    Ok(Outcome {
+        report,
+        out: out_path,
+        rejects: rejects_path,
+        reports: args.report.clone(),
+    })
+}

@@ -1,0 +1,453 @@
+//! `mailhygiene clean` end to end: real files in, real files out.
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use sha2::{Digest, Sha256};
+
+struct Run {
+    dir: tempfile::TempDir,
+}
+
+impl Run {
+    fn new() -> Self {
+        Run {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+    fn read(&self, name: &str) -> String {
+        String::from_utf8(std::fs::read(self.path(name)).unwrap()).unwrap()
+    }
+    /// Run `clean contacts.csv --out kept.csv --rejects rejects.csv ARGS`.
+    fn clean(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mailhygiene"));
+        cmd.arg("clean")
+            .arg(self.path("contacts.csv"))
+            .arg("--out")
+            .arg(self.path("kept.csv"))
+            .arg("--rejects")
+            .arg(self.path("rejects.csv"))
+            .args(args);
+        cmd.output().unwrap()
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.clean(args);
+        assert!(
+            out.status.success(),
+            "clean failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+    fn err(&self, args: &[&str]) -> String {
+        let out = self.clean(args);
+        assert!(!out.status.success(), "clean should have failed");
+        String::from_utf8(out.stderr).unwrap()
+    }
+    /// Parsed rows of an output (header first), with an independent CSV parser.
+    fn rows(&self, name: &str, delimiter: u8) -> Vec<Vec<String>> {
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_path(self.path(name))
+            .unwrap();
+        r.records()
+            .map(|x| x.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    }
+    /// Parsed rows as maps from header to value.
+    fn table(&self, name: &str) -> Vec<std::collections::HashMap<String, String>> {
+        let rows = self.rows(name, b',');
+        let header = rows[0].clone();
+        rows[1..]
+            .iter()
+            .map(|r| header.iter().cloned().zip(r.iter().cloned()).collect())
+            .collect()
+    }
+}
+
+fn col<'a>(row: &'a std::collections::HashMap<String, String>, k: &str) -> &'a str {
+    row.get(k).map(String::as_str).unwrap_or("")
+}
+
+#[test]
+fn sniffs_each_delimiter() {
+    for d in [',', ';', '\t', '|'] {
+        let run = Run::new();
+        let text = format!(
+            "Name{d}Email{d}City\nAnn{d}ann@example.com{d}\"Paris{d} FR\"\nBob{d}bob@example.org{d}Rome\n"
+        );
+        run.write("contacts.csv", &text);
+        run.ok(&["-q"]);
+        let rows = run.rows("kept.csv", d as u8);
+        assert_eq!(rows.len(), 3, "delimiter {d:?}");
+        assert_eq!(rows[0][3], "mh_status");
+        assert_eq!(rows[1][2], format!("Paris{d} FR"));
+        assert_eq!(rows[1][4], "ann@example.com");
+    }
+}
+
+#[test]
+fn bom_and_crlf_are_kept() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "\u{feff}Email,Name\r\nann@example.com,Ann\r\nbob@example.org,Bob\r\n",
+    );
+    run.ok(&["-q"]);
+    let kept = std::fs::read(run.path("kept.csv")).unwrap();
+    assert!(kept.starts_with(b"\xEF\xBB\xBFEmail,Name,mh_status,"));
+    let text = String::from_utf8(kept).unwrap();
+    assert_eq!(text.matches("\r\n").count(), 3);
+    assert_eq!(text.matches('\n').count(), 3);
+}
+
+#[test]
+fn embedded_newlines_keep_rows_and_line_numbers() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email,notes\nann@example.com,\"line one\nline two, \"\"quoted\"\"\"\nnot-an-address,x\n",
+    );
+    run.ok(&["-q"]);
+    let kept = run.read("kept.csv");
+    assert!(kept.contains("ann@example.com,\"line one\nline two, \"\"quoted\"\"\",kept,"));
+    let rejects = run.table("rejects.csv");
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(col(&rejects[0], "mh_line"), "4");
+}
+
+#[test]
+fn windows_1252_is_refused_with_its_line_or_decoded() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        b"name,email\nAnn,ann@example.com\nJos\xe9,jose@example.com\n",
+    );
+    let err = run.err(&["-q"]);
+    assert!(err.contains("line 3"), "{err}");
+    assert!(err.contains("windows-1252"), "{err}");
+    assert!(!run.path("kept.csv").exists(), "nothing written on refusal");
+
+    run.ok(&["-q", "--encoding", "windows-1252"]);
+    assert!(run.read("kept.csv").contains("José,jose@example.com,kept"));
+}
+
+#[test]
+fn email_column_by_header_by_flag_and_ambiguity() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "Name,E-Mail Address,Notes\nAnn,ann@example.com,x\n",
+    );
+    run.ok(&["-q"]);
+    assert_eq!(
+        col(&run.table("kept.csv")[0], "mh_address"),
+        "ann@example.com"
+    );
+
+    run.write(
+        "contacts.csv",
+        "Name,Email,Work Email\nAnn,ann@example.com,ann@work.example\n",
+    );
+    let err = run.err(&["-q"]);
+    assert!(err.contains("2: \"Email\""), "{err}");
+    assert!(err.contains("3: \"Work Email\""), "{err}");
+    assert!(err.contains("--column"), "{err}");
+    run.ok(&["-q", "--column", "work email"]);
+    assert_eq!(
+        col(&run.table("kept.csv")[0], "mh_address"),
+        "ann@work.example"
+    );
+    run.ok(&["-q", "--column", "2"]);
+    assert_eq!(
+        col(&run.table("kept.csv")[0], "mh_address"),
+        "ann@example.com"
+    );
+
+    run.write("contacts.csv", "Name,Phone\nAnn,1\n");
+    let err = run.err(&["-q"]);
+    assert!(err.contains("no email column"), "{err}");
+}
+
+const MIXED: &str = "email,name
+jane.doe@gmail.com,Jane
+Jane.Doe+news@googlemail.com,Jane again
+JANEDOE@GMAIL.COM,Jane thrice
+info@acme-corp.com,Role
+x@mailinator.com,Disposable
+bob@yaho.com,Typo
+john..doe@example.com,Invalid
+,Empty
+";
+
+#[test]
+fn duplicates_point_to_the_first_row() {
+    let run = Run::new();
+    run.write("contacts.csv", MIXED);
+    run.ok(&["-q"]);
+    let rejects = run.table("rejects.csv");
+    let dups: Vec<_> = rejects
+        .iter()
+        .filter(|r| col(r, "mh_reason").starts_with("duplicate"))
+        .collect();
+    assert_eq!(dups.len(), 2);
+    for d in dups {
+        assert_eq!(col(d, "mh_reason"), "duplicate: line 2");
+        assert_eq!(col(d, "mh_canonical"), "janedoe@gmail.com");
+    }
+    let kept = run.table("kept.csv");
+    assert_eq!(col(&kept[0], "email"), "jane.doe@gmail.com");
+}
+
+#[test]
+fn default_policy() {
+    let run = Run::new();
+    run.write("contacts.csv", MIXED);
+    let summary = run.ok(&[]);
+    assert!(
+        summary.contains("8 rows in = 3 kept + 5 rejected"),
+        "{summary}"
+    );
+    let kept = run.table("kept.csv");
+    let names: Vec<&str> = kept.iter().map(|r| col(r, "name")).collect();
+    assert_eq!(names, ["Jane", "Role", "Typo"]);
+    assert_eq!(col(&kept[1], "mh_flags"), "role");
+    assert_eq!(col(&kept[2], "mh_flags"), "typo");
+    assert_eq!(col(&kept[2], "mh_suggestion"), "bob@yahoo.com");
+    assert_eq!(col(&kept[2], "email"), "bob@yaho.com");
+    let rejects = run.table("rejects.csv");
+    let reasons: Vec<&str> = rejects.iter().map(|r| col(r, "mh_reason")).collect();
+    assert_eq!(
+        reasons,
+        [
+            "duplicate: line 2",
+            "duplicate: line 2",
+            "disposable",
+            "invalid: consecutive_dots",
+            "invalid: empty",
+        ]
+    );
+}
+
+#[test]
+fn drop_and_keep_change_the_policy() {
+    let run = Run::new();
+    run.write("contacts.csv", MIXED);
+    run.ok(&["-q", "--drop", "role,typo", "--keep", "disposable"]);
+    let kept: Vec<String> = run
+        .table("kept.csv")
+        .iter()
+        .map(|r| col(r, "name").to_owned())
+        .collect();
+    assert_eq!(kept, ["Jane", "Disposable"]);
+    let err = run.err(&["-q", "--drop", "role", "--keep", "role"]);
+    assert!(err.contains("both"), "{err}");
+    let err = run.err(&["-q", "--drop", "nonsense"]);
+    assert!(err.contains("unknown category"), "{err}");
+}
+
+#[test]
+fn fix_typos_replaces_the_cell_and_keeps_the_original() {
+    let run = Run::new();
+    run.write("contacts.csv", "email,name\n\"bob@yaho.com\",Bob\n");
+    run.ok(&["-q", "--fix-typos"]);
+    let kept = run.read("kept.csv");
+    assert_eq!(
+        kept,
+        "email,name,mh_status,mh_address,mh_canonical,mh_suggestion,mh_flags,mh_reason,mh_original\n\
+         bob@yahoo.com,Bob,kept,bob@yahoo.com,bob@yahoo.com,bob@yahoo.com,typo free fixed,,bob@yaho.com\n"
+    );
+}
+
+#[test]
+fn formulas_are_neutralised_unless_asked_not_to() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email,note,phone\nann@example.com,\"=HYPERLINK(\"\"http://x\"\")\",+1 555\n",
+    );
+    run.ok(&["-q"]);
+    let kept = run.read("kept.csv");
+    assert!(
+        kept.contains("ann@example.com,\"'=HYPERLINK(\"\"http://x\"\")\",'+1 555,kept,"),
+        "{kept}"
+    );
+    assert!(kept.contains("neutralized"));
+    run.ok(&["-q", "--no-neutralize"]);
+    let kept = run.read("kept.csv");
+    assert!(kept.contains("ann@example.com,\"=HYPERLINK(\"\"http://x\"\")\",+1 555,kept,"));
+}
+
+#[test]
+fn original_columns_are_byte_for_byte() {
+    // Odd but legal CSV: needless quotes, spaces around values, escaped quotes, an empty
+    // quoted cell, unicode, a short row.
+    let rows = [
+        "\"ann@example.com\", spaced ,\"say \"\"hi\"\"\"",
+        "bob@example.org,\"\",Zoë",
+        "  carol@example.net  ,\"multi\r\nline\",x",
+        "not an address,a,b",
+        "dave@example.com",
+    ];
+    let run = Run::new();
+    let mut input = String::from("Email,A,B\r\n");
+    for r in rows {
+        input.push_str(r);
+        input.push_str("\r\n");
+    }
+    run.write("contacts.csv", &input);
+    run.ok(&["-q"]);
+    let kept = run.read("kept.csv");
+    let rejects = run.read("rejects.csv");
+    for r in rows {
+        let padded = if r == "dave@example.com" {
+            "dave@example.com,,".to_owned()
+        } else {
+            r.to_owned()
+        };
+        let hit = format!("\r\n{padded},");
+        assert!(
+            kept.contains(&hit) || rejects.contains(&hit),
+            "row not found byte-for-byte: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn outputs_are_atomic() {
+    let run = Run::new();
+    run.write("contacts.csv", "email\nann@example.com\n");
+    run.write("kept.csv", "old contents\n");
+    // A run that fails after processing (a bad report name) must leave the old file and no
+    // temporary files.
+    let err = run.err(&["-q", "--report", run.path("r.txt").to_str().unwrap()]);
+    assert!(err.contains(".html or .json"), "{err}");
+    assert_eq!(run.read("kept.csv"), "old contents\n");
+    assert!(!run.path("rejects.csv").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(run.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    run.ok(&["-q"]);
+    assert!(run.read("kept.csv").starts_with("email,mh_status"));
+}
+
+#[test]
+fn suppression_lists_plain_and_hashed() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email\nJane.Doe+x@gmail.com\nbob@example.org\ncarol@example.net\ndave@example.com\n",
+    );
+    let list = run.write(
+        "supp.csv",
+        "email,reason,source\njanedoe@gmail.com,hard_bounce,sendgrid\n",
+    );
+    let hashed = run.write(
+        "hashed.txt",
+        format!("{}\n", hex::encode(Sha256::digest(b"carol@example.net"))),
+    );
+    let summary = run.ok(&[
+        "--suppressions",
+        list.to_str().unwrap(),
+        hashed.to_str().unwrap(),
+    ]);
+    assert!(
+        summary.contains("4 rows in = 2 kept + 2 rejected"),
+        "{summary}"
+    );
+    let rejects = run.table("rejects.csv");
+    assert_eq!(
+        col(&rejects[0], "mh_reason"),
+        "suppressed: hard_bounce (sendgrid)"
+    );
+    assert_eq!(
+        col(&rejects[1], "mh_reason"),
+        "suppressed: listed (hashed.txt)"
+    );
+}
+
+#[test]
+fn raw_esp_exports_go_through_the_importers() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email\njane.doe+promo@googlemail.com\nok@example.org\n",
+    );
+    // The SES bulk-import CSV (no header) and a Mailchimp "cleaned" export.
+    let ses = run.write("ses.csv", "Jane.Doe@gmail.com,BOUNCE\n");
+    let summary = run.ok(&["--suppressions", ses.to_str().unwrap()]);
+    assert!(
+        summary.contains("2 rows in = 1 kept + 1 rejected"),
+        "{summary}"
+    );
+    let rejects = run.table("rejects.csv");
+    assert_eq!(
+        col(&rejects[0], "mh_reason"),
+        "suppressed: hard_bounce (ses)"
+    );
+
+    let readme = run.write("README.md", "not a list");
+    let err = run.err(&["--suppressions", readme.to_str().unwrap()]);
+    assert!(err.contains("not a suppression list"), "{err}");
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+#[test]
+fn nothing_is_lost_on_the_example_list() {
+    let run = Run::new();
+    std::fs::copy(examples().join("contacts.csv"), run.path("contacts.csv")).unwrap();
+    let json = run.path("report.json");
+    let summary = run.ok(&[
+        "--suppressions",
+        examples().join("exports").to_str().unwrap(),
+        examples().join("suppressions").to_str().unwrap(),
+        "--report",
+        json.to_str().unwrap(),
+    ]);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let n = |k: &str| report[k].as_u64().unwrap();
+    let input_rows = run.rows("contacts.csv", b',').len() - 1;
+    let kept = run.rows("kept.csv", b',').len() - 1;
+    let rejected = run.rows("rejects.csv", b',').len() - 1;
+    assert_eq!(input_rows, kept + rejected);
+    assert_eq!(n("rows") as usize, input_rows);
+    assert_eq!(n("kept") as usize, kept);
+    assert_eq!(n("rejected") as usize, rejected);
+    assert!(summary.contains(&format!(
+        "{input_rows} rows in = {kept} kept + {rejected} rejected"
+    )));
+    // The example list exercises every default rejection.
+    for reason in ["invalid", "suppressed", "duplicate", "disposable"] {
+        assert!(
+            report["rejected_by"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["name"] == reason && c["rows"].as_u64().unwrap() > 0),
+            "{reason}"
+        );
+    }
+    let rejected_sum: u64 = report["rejected_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rows"].as_u64().unwrap())
+        .sum();
+    assert_eq!(rejected_sum as usize, rejected);
+}
