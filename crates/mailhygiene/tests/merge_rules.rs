@@ -468,7 +468,7 @@ fn master_list_round_trips() {
     ));
     let l = list_at(140, recs);
     let mut csv = Vec::new();
-    assert_eq!(l.write_csv(&mut csv).unwrap(), 3);
+    assert_eq!(l.write_csv(&mut csv).unwrap().values().sum::<u64>(), 3);
     let text = String::from_utf8(csv.clone()).unwrap();
     let expected = "canonical,address,reason,scope,since,expires,sources\n\
         a@example.com,a@example.com,soft_bounce_escalated,all,2026-05-17T00:00:00Z,2026-11-13T00:00:00Z,generic:news\n\
@@ -657,4 +657,22 @@ fn policy_numbers_are_configurable() {
     l.set_now(day(10));
     l.extend(softs(&[0, 1, 2]));
     assert_eq!(top(&l, A), Some(Reason::SoftBounceEscalated));
+}
+
+#[test]
+fn load_master_takes_only_master_or_hashed_lists() {
+    let l = list_at(20, vec![rec(A, Reason::Manual, Scope::All, Some(1))]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("suppressions.csv");
+    l.write_csv(std::fs::File::create(&path).unwrap()).unwrap();
+    let mut back = SuppressionList::default();
+    let summary = back.load_master(&path).unwrap();
+    assert_eq!(summary.files[0].rows_used, 1);
+    let s = back.status(A, None);
+    assert_eq!(s.reason, Some(Reason::Manual));
+    assert_eq!(s.sources, vec!["generic:news"]);
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, "email\na@example.com\n").unwrap();
+    let err = SuppressionList::default().load_master(&other).unwrap_err();
+    assert_eq!(err.code(), "bad_format");
 }

@@ -1,15 +1,4 @@
-//! The hashed exchange form: a suppression list that can be shared without the addresses.
-//!
-//! A hashed key is the lower-case hex SHA-256 of the canonical key, or HMAC-SHA-256 with a key
-//! both parties hold (Mapp's salted SHA-256 blacklists, research §3 "Hashed suppression lists").
-//! Hashing minimises but does not anonymise: hashed addresses are still personal data (GDPR
-//! Recital 26), and an unkeyed SHA-256 of a guessable address can be reversed by trying
-//! addresses; prefer HMAC with a secret key between organisations.
-//!
-//! File: `sha256,reason,scope,since,expires` (or `hmac_sha256,…`), one row per master row,
-//! sorted by hash. Sources are left out on purpose: they name internal streams. Loaded back, the
-//! keys are `sha256:<hex>` / `hmac-sha256:<hex>`, and [`SuppressionList::status`] of a plain
-//! address also looks up its hashed forms.
+//! The hashed exchange form, documented on [`KeyHash`].
 use std::io::{self, Write};
 
 use hmac::{KeyInit, Mac};
@@ -21,7 +10,18 @@ use super::merge::{NEVER, UNDATED};
 use super::output::{parse_rows, restriction_record};
 use super::policy::Policy;
 
-/// How canonical keys are hashed.
+/// How canonical keys are hashed: the hashed exchange form.
+///
+/// A hashed key is the lower-case hex SHA-256 of the canonical key, or HMAC-SHA-256 with a key
+/// both parties hold (Mapp's salted SHA-256 blacklists, research §3 "Hashed suppression lists").
+/// Hashing minimises but does not anonymise: hashed addresses are still personal data (GDPR
+/// Recital 26), and an unkeyed SHA-256 of a guessable address can be reversed by trying
+/// addresses; prefer HMAC with a secret key between organisations.
+///
+/// File: `sha256,reason,scope,since,expires` (or `hmac_sha256,…`), one row per master row,
+/// sorted by hash. Sources are left out on purpose: they name internal streams. Loaded back, the
+/// keys are `sha256:<hex>` / `hmac-sha256:<hex>`, and [`SuppressionList::status`] of a plain
+/// address also looks up its hashed forms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyHash {
     /// Hex SHA-256 of the canonical key.
@@ -84,13 +84,13 @@ pub(crate) fn is_hashed_header(h: &str) -> bool {
 }
 
 impl SuppressionList {
-    /// Write the hashed list (see the [module docs](self)). Keys that are already hashed are
+    /// Write the hashed list (see [`KeyHash`]). Keys that are already hashed are
     /// written as they are when the algorithm matches and skipped otherwise. Returns the number
     /// of rows written and skipped.
     pub fn write_hashed<W: Write>(&self, writer: W, hash: &KeyHash) -> io::Result<(u64, u64)> {
         let mut rows: Vec<(String, [String; 4])> = Vec::new();
         let mut skipped = 0;
-        self.for_each_active(|k, actives, _| {
+        self.for_each_active(|k, actives, _, _, _| {
             let key = self.key_text(k);
             let digest = if let Some(h) = key.strip_prefix(hash.prefix()) {
                 Some(h.to_string())

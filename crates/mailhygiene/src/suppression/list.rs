@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::clock::format_time;
 use super::hash::KeyHash;
 use super::import::{import_bytes, ImportError, ImportOptions, System};
-use super::merge::{evaluate, Active, Ctx, Entry, Scratch, NEVER, UNDATED};
+use super::merge::{self, evaluate, Active, Ctx, Entry, Scratch, Tables, NEVER, UNDATED};
 use super::policy::Policy;
 use super::record::{Consent, Provenance, Reason, Reject, Scope, SuppressionRecord};
 use crate::Checker;
@@ -463,6 +463,9 @@ struct Index {
     /// Per key id, where its entries start in the sorted entries (`len = keys + 1`).
     starts: Vec<u32>,
     chunks: Vec<Chunk>,
+    /// Key ids sorted by key text: the order of every output.
+    sorted: Vec<u32>,
+    tables: Tables,
 }
 
 /// Every suppression record from every source, merged by a [`Policy`].
@@ -769,7 +772,7 @@ impl SuppressionList {
         let _ = self.index();
     }
 
-    fn ctx(&self) -> Ctx<'_> {
+    fn tables(&self) -> Tables {
         let mut order: Vec<u32> = (0..self.scopes.items.len() as u32).collect();
         order.sort_by_cached_key(|&i| self.scopes.items[i as usize].to_string());
         let mut scope_order = vec![0; order.len()];
@@ -804,13 +807,21 @@ impl SuppressionList {
                     .unwrap_or(0)
             })
             .collect();
+        Tables {
+            scope_order,
+            detail_counts,
+            detail_repeat,
+            scope_text: self.scopes.items.iter().map(Scope::to_string).collect(),
+            origin_labels: self.origins.items.iter().map(Origin::labels).collect(),
+        }
+    }
+
+    fn ctx<'a>(&'a self, t: &'a Tables) -> Ctx<'a> {
         Ctx {
             policy: &self.policy,
             ranks: self.ranks,
             scopes: &self.scopes.items,
-            scope_order,
-            detail_counts,
-            detail_repeat,
+            t,
         }
     }
 
@@ -827,7 +838,8 @@ impl SuppressionList {
             for i in 0..nkeys {
                 starts[i + 1] += starts[i];
             }
-            let cx = self.ctx();
+            let tables = self.tables();
+            let cx = self.ctx(&tables);
             let entries = &*entries;
             let chunks = (0..nkeys.div_ceil(CHUNK))
                 .into_par_iter()
@@ -857,7 +869,14 @@ impl SuppressionList {
                     chunk
                 })
                 .collect();
-            Index { starts, chunks }
+            let mut sorted: Vec<u32> = (0..nkeys as u32).collect();
+            sorted.par_sort_unstable_by(|&a, &b| self.keys.get(a).cmp(self.keys.get(b)));
+            Index {
+                starts,
+                chunks,
+                sorted,
+                tables,
+            }
         })
     }
 
@@ -881,7 +900,7 @@ impl SuppressionList {
         evaluate(
             group,
             at,
-            &self.ctx(),
+            &self.ctx(&ix.tables),
             &mut Scratch::default(),
             &mut out,
             &mut pool,
@@ -988,6 +1007,45 @@ impl SuppressionList {
         }
     }
 
+    /// The most restrictive reason a message of `kind` to `canonical` (a key the caller already
+    /// computed with [`Checker::canonical`]) must not be sent at the present, if any. Allocates
+    /// nothing for plain keys: this is the per-row check of bulk cleaning.
+    ///
+    /// ```
+    /// use mailhygiene::suppression::{MailKind, Reason, Scope, SuppressionList, SuppressionRecord};
+    /// let mut list = SuppressionList::default();
+    /// list.add(SuppressionRecord::new("", "a@example.com", Reason::Unsubscribe, Scope::All, "x"));
+    /// assert_eq!(list.blocked_key("a@example.com", MailKind::Marketing), Some(Reason::Unsubscribe));
+    /// assert_eq!(list.blocked_key("a@example.com", MailKind::Transactional), None);
+    /// ```
+    pub fn blocked_key(&self, canonical: &str, kind: MailKind) -> Option<Reason> {
+        let blocks = |a: &Active| match kind {
+            MailKind::Critical => a.scope == merge::SCOPE_ALL && !a.spares_critical,
+            MailKind::Transactional => a.scope == merge::SCOPE_ALL,
+            MailKind::Marketing => matches!(a.scope, merge::SCOPE_ALL | merge::SCOPE_MARKETING),
+        };
+        let first = |k: u32| {
+            let (actives, _) = self.verdict(k);
+            actives
+                .iter()
+                .find(|a| blocks(a))
+                .map(|a| (a.rank, a.reason))
+        };
+        let mut best = self.keys.find(canonical).and_then(first);
+        if self.hashed {
+            let mut hashed = vec![KeyHash::Sha256.key(canonical)];
+            if let Some(k) = &self.hash_key {
+                hashed.push(KeyHash::HmacSha256(k.clone()).key(canonical));
+            }
+            for h in hashed {
+                if let Some(x) = self.keys.find(&h).and_then(first) {
+                    best = Some(best.map_or(x, |b: (u8, Reason)| b.min(x)));
+                }
+            }
+        }
+        best.map(|(_, r)| r)
+    }
+
     /// Every distinct record, sorted by key, then time. Verbatim source text is not kept (see
     /// the module docs); consent evidence comes back as `Consent { confirmed: true, .. }`.
     pub fn records(&self) -> Vec<SuppressionRecord> {
@@ -1052,24 +1110,64 @@ impl SuppressionList {
     pub(crate) fn address_of(&self, k: u32) -> &str {
         self.addresses
             .get(&k)
-            .map_or_else(|| self.keys.get(k), |a| a)
+            .map_or_else(|| self.keys.get(k), |a| &**a)
     }
 
-    /// Key ids sorted by key text: the order of every output.
-    pub(crate) fn sorted_keys(&self) -> Vec<u32> {
-        let mut ids: Vec<u32> = (0..self.keys.len() as u32).collect();
-        ids.par_sort_unstable_by(|&a, &b| self.keys.get(a).cmp(self.keys.get(b)));
-        ids
-    }
-
-    /// Visit the active restrictions at the present of every key, in output order.
-    pub(crate) fn for_each_active(&self, mut f: impl FnMut(u32, &[Active], &[u32])) {
-        for k in self.sorted_keys() {
+    /// Visit, in output order, every key with active restrictions at the present: its id,
+    /// restrictions, origin pool, records and the rule context.
+    pub(crate) fn for_each_active(
+        &self,
+        mut f: impl FnMut(u32, &[Active], &[u32], &[Entry], &Ctx),
+    ) {
+        let ix = self.index();
+        let entries = self.entries_read();
+        let cx = self.ctx(&ix.tables);
+        for &k in &ix.sorted {
             let (actives, pool) = self.verdict(k);
             if !actives.is_empty() {
-                f(k, actives, pool);
+                let group =
+                    &entries[ix.starts[k as usize] as usize..ix.starts[k as usize + 1] as usize];
+                f(k, actives, pool, group, &cx);
             }
         }
+    }
+
+    /// [`for_each_active`](Self::for_each_active) on all threads: keys are cut into parts in
+    /// output order, each part is rendered into a fresh `T` by `f`, and the parts are handed to
+    /// `sink` in order, a few at a time so memory stays bounded.
+    pub(crate) fn par_for_each_active<T: Send, E>(
+        &self,
+        init: impl Fn() -> T + Sync,
+        f: impl Fn(&mut T, u32, &[Active], &[u32], &[Entry], &Ctx) + Sync,
+        mut sink: impl FnMut(T) -> Result<(), E>,
+    ) -> Result<(), E> {
+        const PART: usize = 1 << 14;
+        let ix = self.index();
+        let entries = self.entries_read();
+        let entries: &[Entry] = &entries;
+        let cx = self.ctx(&ix.tables);
+        let parts: Vec<&[u32]> = ix.sorted.chunks(PART).collect();
+        for batch in parts.chunks(rayon::current_num_threads() * 2) {
+            let rendered: Vec<T> = batch
+                .par_iter()
+                .map(|keys| {
+                    let mut t = init();
+                    for &k in *keys {
+                        let (actives, pool) = self.verdict(k);
+                        if !actives.is_empty() {
+                            let group = &entries[ix.starts[k as usize] as usize
+                                ..ix.starts[k as usize + 1] as usize];
+                            f(&mut t, k, actives, pool, group, &cx);
+                        }
+                    }
+                    t
+                })
+                .collect();
+            for t in rendered {
+                sink(t)?;
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn key_text(&self, k: u32) -> &str {
@@ -1083,14 +1181,6 @@ impl SuppressionList {
     }
     pub(crate) fn origin_stream(&self, id: u32) -> &str {
         &self.origins.items[id as usize].stream
-    }
-
-    /// Records of key `k` (sorted, distinct). Requires the index.
-    pub(crate) fn with_group<R>(&self, k: u32, f: impl FnOnce(&[Entry], &Ctx) -> R) -> R {
-        let ix = self.index();
-        let entries = self.entries_read();
-        let group = &entries[ix.starts[k as usize] as usize..ix.starts[k as usize + 1] as usize];
-        f(group, &self.ctx())
     }
 
     /// Whether `stream` is declared transactional.
@@ -1120,6 +1210,19 @@ impl SuppressionList {
         self.load_many(&jobs)
     }
 
+    /// Load a master list written by [`write_csv`](Self::write_csv) (or a hashed list written
+    /// by [`write_hashed`](Self::write_hashed)): the suppression source of `clean` and the
+    /// bindings. Its records belong to no stream; each keeps its row's `sources`.
+    ///
+    /// Unlike [`load_path`](Self::load_path), any other format is an error.
+    pub fn load_master(&mut self, path: &Path) -> Result<ImportSummary, LoadError> {
+        let parsed = parse_master_or_hashed(path, &self.policy)?;
+        let mut summary = ImportSummary::default();
+        let file = self.add_parsed(parsed, &mut summary.rejects);
+        summary.files.push(file);
+        Ok(summary)
+    }
+
     /// Load many `(path, system, stream)` files, parsing on all threads while this thread adds
     /// the records. Paths must be files (see [`expand`]). The result is the same as loading them
     /// one by one in any order.
@@ -1128,13 +1231,32 @@ impl SuppressionList {
         jobs: &[(PathBuf, Option<System>, String)],
     ) -> Result<ImportSummary, LoadError> {
         let mut summary = ImportSummary::default();
+        // No data row is shorter than about 16 bytes, so the input size bounds the record count.
+        // Reserving that much address space up front (pages are only committed when written)
+        // keeps the largest buffers from being reallocated, and briefly held twice, while
+        // loading.
+        let bytes: u64 = jobs
+            .iter()
+            .filter_map(|(p, _, _)| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        let rows = usize::try_from(bytes / 16).unwrap_or(usize::MAX);
+        self.entries
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner())
+            .reserve(rows);
+        self.keys.arena.reserve(usize::try_from(bytes).unwrap_or(0));
+        self.keys.ends.reserve(rows);
         let checker = self.checker.clone();
         let (policy, now) = (self.policy.clone(), self.now);
         let result = std::thread::scope(|s| -> Result<(), LoadError> {
-            // A small bound keeps at most a few parsed files in memory at once.
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Parsed, LoadError>>(1);
+            // Parsed files are large (the importers' full records): a rendezvous channel bounds
+            // how many are alive at once to about one per thread. Parsing is most of the work,
+            // so every thread parses; this one only adds.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Parsed, LoadError>>(0);
             s.spawn(move || {
                 jobs.par_iter()
+                    .with_max_len(1)
                     .for_each_with(tx, |tx, (path, system, stream)| {
                         let _ = tx.send(parse_file(path, *system, stream, &checker, &policy, now));
                     });
@@ -1162,9 +1284,17 @@ impl SuppressionList {
 
     fn add_parsed(&mut self, p: Parsed, rejects: &mut Vec<Reject>) -> FileSummary {
         let mut records = BTreeMap::new();
-        for r in &p.records {
+        // Grow by a quarter rather than doubling: the record store is the largest allocation,
+        // and doubling it near the end would briefly hold three times what is needed.
+        let entries = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+        let need = entries.len() + p.records.len();
+        if need > entries.capacity() {
+            let extra = (need - entries.len()).max(entries.len() / 4);
+            entries.reserve_exact(extra);
+        }
+        for r in p.records {
             *records.entry(r.reason.code().to_string()).or_insert(0) += 1;
-            self.add_ref(r);
+            self.add_ref(&r);
         }
         let rows_rejected = p.rejects.len() as u64;
         rejects.extend(p.rejects);
@@ -1206,6 +1336,28 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
         out.extend(expand(&p)?);
     }
     Ok(out)
+}
+
+/// Read a file that must be a master or hashed list.
+fn parse_master_or_hashed(path: &Path, policy: &Policy) -> Result<Parsed, LoadError> {
+    let file = path.display().to_string();
+    let data = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: file.clone(),
+        source,
+    })?;
+    let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let first = String::from_utf8_lossy(first);
+    let header = first.trim_start_matches('\u{feff}').trim();
+    if header == super::output::MASTER_HEADER {
+        super::output::parse_master(&file, &data, "", policy)
+    } else if super::hash::is_hashed_header(header) {
+        super::hash::parse_hashed(&file, &data, "", policy)
+    } else {
+        Err(LoadError::Format {
+            file,
+            message: format!("not a master or hashed list (header: {header:?})"),
+        })
+    }
 }
 
 /// Read and parse one file (any format [`SuppressionList::load_path`] takes).

@@ -45,17 +45,27 @@ pub(crate) struct Active {
     pub spares_critical: bool,
 }
 
-/// Policy and table lookups the rules need, precomputed once per evaluation pass.
-pub(crate) struct Ctx<'a> {
-    pub policy: &'a Policy,
-    pub ranks: [[u8; 2]; 8],
-    pub scopes: &'a [Scope],
+/// Lookups over a list's interned tables, computed once per index.
+#[derive(Debug, Default)]
+pub(crate) struct Tables {
     /// Sort position of each scope id by its text, so ties never depend on interning order.
     pub scope_order: Vec<u32>,
     /// Whether a soft bounce with this detail id counts towards escalation.
     pub detail_counts: Vec<bool>,
     /// The escalation number recorded in a detail (`repeat:N`), 0 when none.
     pub detail_repeat: Vec<u32>,
+    /// Each scope's text.
+    pub scope_text: Vec<String>,
+    /// Each origin's `sources` labels.
+    pub origin_labels: Vec<Vec<String>>,
+}
+
+/// Policy and table lookups the rules need.
+pub(crate) struct Ctx<'a> {
+    pub policy: &'a Policy,
+    pub ranks: [[u8; 2]; 8],
+    pub scopes: &'a [Scope],
+    pub t: &'a Tables,
 }
 
 impl Ctx<'_> {
@@ -94,7 +104,9 @@ struct Found {
     spares: bool,
     time: i64,
     expires: i64,
-    origins: Vec<u32>,
+    /// The record's origin, or for an escalation `u32::MAX - index` into `Scratch::escalations`
+    /// (no allocation per restriction: this runs for every key of a multi-million-key list).
+    origin: u32,
 }
 
 /// The active restrictions of one key at time `at`, appended to `out` (origins to `pool`), most
@@ -123,7 +135,7 @@ pub(crate) fn evaluate(
 
     sc.found.clear();
     escalations(group, at, cx, sc);
-    for (k, (t, repeat, origins)) in sc.escalations.iter().enumerate() {
+    for (k, (t, repeat, _)) in sc.escalations.iter().enumerate() {
         // Escalation number: its position among this key's escalations, or what an earlier merge
         // recorded, whichever is higher ("doubling on repeat").
         let n = (k as u32 + 1).max(*repeat);
@@ -144,7 +156,7 @@ pub(crate) fn evaluate(
                 spares,
                 time: *t,
                 expires,
-                origins: origins.clone(),
+                origin: u32::MAX - k as u32,
             });
         }
     }
@@ -177,7 +189,7 @@ pub(crate) fn evaluate(
                 spares,
                 time: e.time,
                 expires: NEVER,
-                origins: vec![e.origin],
+                origin: e.origin,
             });
         }
     }
@@ -188,7 +200,7 @@ pub(crate) fn evaluate(
         (
             cx.rank(f.reason, f.scope),
             f.reason,
-            cx.scope_order[f.scope as usize],
+            cx.t.scope_order[f.scope as usize],
             f.spares,
         )
     });
@@ -208,7 +220,11 @@ pub(crate) fn evaluate(
             undated |= f.time == UNDATED;
             since = since.max(f.time);
             expires = expires.max(f.expires);
-            pool.extend_from_slice(&f.origins);
+            if f.origin > u32::MAX / 2 {
+                pool.extend_from_slice(&sc.escalations[(u32::MAX - f.origin) as usize].2);
+            } else {
+                pool.push(f.origin);
+            }
             j += 1;
         }
         pool[src_start..].sort_unstable();
@@ -264,7 +280,7 @@ fn escalations(group: &[Entry], at: i64, cx: &Ctx, sc: &mut Scratch) {
         }
         match e.reason {
             Reason::Delivered | Reason::Engaged => sc.events.push((e.time, false, e.origin)),
-            Reason::SoftBounce if cx.detail_counts[e.detail as usize] => {
+            Reason::SoftBounce if cx.t.detail_counts[e.detail as usize] => {
                 sc.events.push((e.time, true, e.origin))
             }
             _ => {}
@@ -296,7 +312,7 @@ fn escalations(group: &[Entry], at: i64, cx: &Ctx, sc: &mut Scratch) {
     }
     for e in group {
         if e.reason == Reason::SoftBounceEscalated && (e.time == UNDATED || e.time <= at) {
-            let repeat = cx.detail_repeat[e.detail as usize];
+            let repeat = cx.t.detail_repeat[e.detail as usize];
             match sc.escalations.iter_mut().find(|x| x.0 == e.time) {
                 Some(x) => {
                     x.1 = x.1.max(repeat);

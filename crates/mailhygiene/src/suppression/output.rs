@@ -1,32 +1,4 @@
-//! Outputs: the master list (CSV, readable back) and, per stream, what it is missing in its own
-//! system's import format.
-//!
-//! ## Master list
-//!
-//! `canonical,address,reason,scope,since,expires,sources` — one row per canonical key, reason and
-//! effective scope that is active at the list's present, sorted by `canonical`, then most
-//! restrictive first. Keeping every (reason, scope) rather than only the top one makes the file
-//! lossless: read back next week and merged with new evidence (a delivery clearing a hard bounce),
-//! the restrictions beneath are still there.
-//!
-//! - `canonical`: the key; `address`: the smallest spelling seen.
-//! - `reason`: a restriction code (`erasure` … `sunset`).
-//! - `scope`: `all`, `marketing`, `list:<id>`, `group:<id>`, `topic:<id>`, `stream:<id>`, after
-//!   the policy's scope rules. A complaint is `all` and spares critical transactional mail by
-//!   policy; the reader applies the same policy.
-//! - `since`: RFC 3339 UTC, the latest event time of the row's records — the time new clearing
-//!   evidence must post-date; empty when any of them is undated (nothing then clears it).
-//! - `expires`: RFC 3339 UTC for escalations, otherwise empty (never by time).
-//! - `sources`: `system:stream` labels, `;`-separated, sorted.
-//!
-//! ## Missing per stream
-//!
-//! For a stream, the rows whose scope covers it (all mail; marketing and its own
-//! `stream:<name>` when it is a marketing stream) and that its own export did not hold (no record
-//! from that stream with the same reason and a covering scope), written as the stream's system
-//! imports them. Each restriction is expressed exactly, with a fidelity loss (a nearest native
-//! reason), or not at all; the last go to `<stream>.unexpressed.csv` (master columns plus
-//! `fidelity_loss`). See [`MissingExport`].
+//! Outputs: the master list and what each stream is missing; formats on [`MASTER_HEADER`].
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -35,11 +7,38 @@ use serde::Serialize;
 use super::clock::{format_time, parse_time};
 use super::import::System;
 use super::list::{LoadError, Parsed, StreamKind, SuppressionList, MASTER_SYSTEM};
-use super::merge::{Active, NEVER, SCOPE_ALL, SCOPE_MARKETING, UNDATED};
+use super::merge::{Active, Ctx, Entry, NEVER, SCOPE_ALL, SCOPE_MARKETING, UNDATED};
 use super::policy::{Policy, DAY};
 use super::record::{Provenance, Reason, Reject, Scope, SuppressionRecord};
 
-/// The master list's header line.
+/// The master list's header. The outputs:
+///
+/// ## Master list
+///
+/// `canonical,address,reason,scope,since,expires,sources` — one row per canonical key, reason and
+/// effective scope that is active at the list's present, sorted by `canonical`, then most
+/// restrictive first. Keeping every (reason, scope) rather than only the top one makes the file
+/// lossless: read back next week and merged with new evidence (a delivery clearing a hard bounce),
+/// the restrictions beneath are still there.
+///
+/// - `canonical`: the key; `address`: the smallest spelling seen.
+/// - `reason`: a restriction code (`erasure` … `sunset`).
+/// - `scope`: `all`, `marketing`, `list:<id>`, `group:<id>`, `topic:<id>`, `stream:<id>`, after
+///   the policy's scope rules. A complaint is `all` and spares critical transactional mail by
+///   policy; the reader applies the same policy.
+/// - `since`: RFC 3339 UTC, the latest event time of the row's records — the time new clearing
+///   evidence must post-date; empty when any of them is undated (nothing then clears it).
+/// - `expires`: RFC 3339 UTC for escalations, otherwise empty (never by time).
+/// - `sources`: `system:stream` labels, `;`-separated, sorted.
+///
+/// ## Missing per stream
+///
+/// For a stream, the rows whose scope covers it (all mail; marketing and its own
+/// `stream:<name>` when it is a marketing stream) and that its own export did not hold (no record
+/// from that stream with the same reason and a covering scope), written as the stream's system
+/// imports them. Each restriction is expressed exactly, with a fidelity loss (a nearest native
+/// reason), or not at all; the last go to `<stream>.unexpressed.csv` (master columns plus
+/// `fidelity_loss`). See [`MissingExport`].
 pub const MASTER_HEADER: &str = "canonical,address,reason,scope,since,expires,sources";
 
 /// One row of the master list.
@@ -62,6 +61,14 @@ pub struct MasterRow {
     pub expires: Option<i64>,
     /// `system:stream` labels.
     pub sources: Vec<String>,
+}
+
+/// `t` as RFC 3339 into `buf`, or empty when it is `none`.
+fn time_into(buf: &mut String, t: i64, none: i64) {
+    buf.clear();
+    if t != none {
+        buf.push_str(&format_time(t));
+    }
 }
 
 fn opt_time(t: Option<i64>) -> String {
@@ -96,51 +103,103 @@ impl SuppressionList {
         }
     }
 
-    /// The master list at the present, in output order (see the [module docs](self)).
+    /// The master list at the present, in output order (see [`MASTER_HEADER`]).
     pub fn rows(&self) -> Vec<MasterRow> {
         let mut out = Vec::new();
-        self.for_each_active(|k, actives, pool| {
+        self.for_each_active(|k, actives, pool, _, _| {
             out.extend(actives.iter().map(|a| self.row(k, a, pool)));
         });
         out
     }
 
-    /// Write the master list CSV (header included). Returns the number of rows.
-    pub fn write_csv<W: Write>(&self, writer: W) -> io::Result<u64> {
-        let mut w = csv::Writer::from_writer(writer);
-        w.write_record(MASTER_HEADER.split(','))?;
-        let mut n = 0;
-        let mut err = None;
-        self.for_each_active(|k, actives, pool| {
+    /// Write the master list CSV (header included). Returns the number of rows per reason.
+    pub fn write_csv<W: Write>(&self, mut writer: W) -> io::Result<BTreeMap<Reason, u64>> {
+        writer.write_all(MASTER_HEADER.as_bytes())?;
+        writer.write_all(b"\n")?;
+        let mut counts = BTreeMap::new();
+        // Rows are rendered in parallel parts with borrowed cells and reused buffers: this runs
+        // once per row of a multi-million-row list.
+        let init = || {
+            let w = csv::WriterBuilder::new()
+                .has_headers(false)
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(Vec::with_capacity(1 << 20));
+            (w, [0u64; 8])
+        };
+        let render = |(w, n): &mut (csv::Writer<Vec<u8>>, [u64; 8]),
+                      k: u32,
+                      actives: &[Active],
+                      pool: &[u32],
+                      _: &[Entry],
+                      cx: &Ctx| {
+            let mut labels: Vec<&str> = Vec::new();
+            let (mut since, mut expires, mut sources) =
+                (String::new(), String::new(), String::new());
             for a in actives {
-                if err.is_none() {
-                    if let Err(e) = w.write_record(self.row(k, a, pool).cells()) {
-                        err = Some(e);
+                time_into(&mut since, a.since, UNDATED);
+                time_into(&mut expires, a.expires, NEVER);
+                labels.clear();
+                for &o in &pool[a.src_start as usize..(a.src_start + a.src_len) as usize] {
+                    labels.extend(cx.t.origin_labels[o as usize].iter().map(String::as_str));
+                }
+                labels.sort_unstable();
+                labels.dedup();
+                sources.clear();
+                for (i, l) in labels.iter().enumerate() {
+                    if i > 0 {
+                        sources.push(';');
                     }
-                    n += 1;
+                    sources.push_str(l);
+                }
+                // Writing into memory cannot fail.
+                let _ = w.write_record([
+                    self.key_text(k),
+                    self.address_of(k),
+                    a.reason.code(),
+                    &cx.t.scope_text[a.scope as usize],
+                    &since,
+                    &expires,
+                    &sources,
+                ]);
+                n[a.reason as usize] += 1;
+            }
+        };
+        self.par_for_each_active(init, render, |(w, n)| {
+            let bytes = w
+                .into_inner()
+                .map_err(|e| io::Error::other(e.to_string()))?;
+            writer.write_all(&bytes)?;
+            for (r, c) in Reason::ALL.iter().zip(n) {
+                if c > 0 {
+                    *counts.entry(*r).or_insert(0) += c;
                 }
             }
-        });
-        if let Some(e) = err {
-            return Err(e.into());
-        }
-        w.flush()?;
-        Ok(n)
+            Ok::<(), io::Error>(())
+        })?;
+        writer.flush()?;
+        Ok(counts)
     }
 
     /// The master rows that `stream` is missing: their scope covers the stream and its own
     /// export held no record with the same reason and a covering scope.
     pub fn missing_for(&self, stream: &str) -> Vec<MasterRow> {
-        let transactional = self.is_transactional(stream);
         let mut out = Vec::new();
-        self.for_each_active(|k, actives, pool| {
+        self.visit_missing(stream, |row| out.push(row));
+        out
+    }
+
+    /// [`missing_for`](Self::missing_for) one row at a time, without collecting them.
+    fn visit_missing(&self, stream: &str, mut f: impl FnMut(MasterRow)) {
+        let transactional = self.is_transactional(stream);
+        self.for_each_active(|k, actives, pool, group, cx| {
             for a in actives {
-                if covers_stream(self, a, stream, transactional) && !held(self, k, a, stream) {
-                    out.push(self.row(k, a, pool));
+                if covers_stream(self, a, stream, transactional)
+                    && !held(self, group, cx, a, stream)
+                {
+                    f(self.row(k, a, pool));
                 }
             }
         });
-        out
     }
 
     /// What `stream` is missing, rendered in the import format of its system (declared with
@@ -170,7 +229,16 @@ impl SuppressionList {
         };
         let mut postmark = Vec::new();
         let (mut last_key, mut files_done) = (String::new(), Vec::new());
-        for row in self.missing_for(stream) {
+        let mut writers: Vec<csv::Writer<Vec<u8>>> = files
+            .iter_mut()
+            .map(|(_, header)| {
+                csv::WriterBuilder::new()
+                    .has_headers(false)
+                    .terminator(csv::Terminator::Any(b'\n'))
+                    .from_writer(std::mem::take(header))
+            })
+            .collect();
+        self.visit_missing(stream, |row| {
             let expr = if row.spares_critical && info.kind == StreamKind::Transactional {
                 Expr::None(
                     "spares critical transactional mail, which this stream's list cannot tell \
@@ -196,7 +264,7 @@ impl SuppressionList {
                     }
                     if target != Target::Generic && files_done.contains(&file) {
                         report.folded += 1;
-                        continue;
+                        return;
                     }
                     files_done.push(file);
                     *report.written.entry(reason).or_insert(0) += 1;
@@ -205,13 +273,14 @@ impl SuppressionList {
                     }
                     if target == Target::Postmark {
                         postmark.push(serde_json::json!({ "EmailAddress": row.address }));
-                        continue;
+                        return;
                     }
-                    let line = target.line(&row, code);
-                    files[file].1.extend_from_slice(line.as_bytes());
-                    files[file].1.push(b'\n');
+                    let _ = writers[file].write_record(target.cells(&row, code));
                 }
             }
+        });
+        for (w, (_, bytes)) in writers.into_iter().zip(files.iter_mut()) {
+            *bytes = w.into_inner().unwrap_or_default();
         }
         if target == Target::Postmark {
             // The body of POST /message-streams/{stream}/suppressions (postmarkapp.com/developer/
@@ -241,14 +310,12 @@ fn covers_stream(list: &SuppressionList, a: &Active, stream: &str, transactional
 }
 
 /// Whether the stream's own export held a record with this reason and a covering scope.
-fn held(list: &SuppressionList, k: u32, a: &Active, stream: &str) -> bool {
-    list.with_group(k, |group, cx| {
-        group.iter().any(|e| {
-            e.reason == a.reason
-                && list.origin_stream(e.origin) == stream
-                && cx.scopes[cx.effective(e.reason, e.scope).0 as usize]
-                    .covers(&cx.scopes[a.scope as usize])
-        })
+fn held(list: &SuppressionList, group: &[Entry], cx: &Ctx, a: &Active, stream: &str) -> bool {
+    group.iter().any(|e| {
+        e.reason == a.reason
+            && list.origin_stream(e.origin) == stream
+            && cx.scopes[cx.effective(e.reason, e.scope).0 as usize]
+                .covers(&cx.scopes[a.scope as usize])
     })
 }
 
@@ -413,12 +480,8 @@ impl Target {
         }
     }
 
-    /// One CSV line for a row.
-    fn line(self, row: &MasterRow, code: &str) -> String {
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(Vec::new());
+    /// The CSV cells of a row.
+    fn cells(self, row: &MasterRow, code: &str) -> Vec<String> {
         let rfc2822 = |t: Option<i64>| t.map(format_rfc2822).unwrap_or_default();
         let cells: Vec<String> = match self {
             Target::Ses => vec![row.address.clone(), code.into()],
@@ -442,10 +505,7 @@ impl Target {
             ],
             Target::Generic => row.cells().to_vec(),
         };
-        let _ = w.write_record(&cells);
-        let mut s = String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default();
-        s.pop();
-        s
+        cells
     }
 }
 
@@ -482,7 +542,7 @@ fn repeat_of(since: i64, expires: i64, policy: &Policy) -> u32 {
     k
 }
 
-/// Read a master list CSV into records (see the [module docs](self)).
+/// Read a master list CSV into records (see [`MASTER_HEADER`]).
 pub(crate) fn parse_master(
     file: &str,
     data: &[u8],

@@ -1,0 +1,263 @@
+//! `mailhygiene merge` end to end on `examples/exports` (see its README for the people in it).
+//! Expectations come from that README and the rules, not from a previous run.
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn exports() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/exports")
+}
+
+fn merge(out: &Path, extra: &[&str]) -> Output {
+    let e = exports();
+    let stream = |name: &str, dir: &str| format!("{name}={}", e.join(dir).display());
+    let mut args: Vec<String> = vec!["merge".into()];
+    for (name, dir) in [
+        ("news", "mailchimp"),
+        ("shop", "mailgun"),
+        ("tx", "mandrill"),
+        ("sg", "sendgrid"),
+        ("ses", "ses"),
+        ("pm", "postmark"),
+        ("brevo", "brevo"),
+        ("sfmc", "sfmc"),
+        ("hub", "hubspot"),
+        ("kl", "klaviyo"),
+    ] {
+        args.push("--stream".into());
+        args.push(stream(name, dir));
+    }
+    for a in [
+        "--transactional",
+        "tx",
+        "--transactional",
+        "ses",
+        "--now",
+        "2024-09-01T00:00:00Z",
+        "--hashed",
+        "--out",
+    ] {
+        args.push(a.into());
+    }
+    args.push(out.display().to_string());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    Command::new(env!("CARGO_BIN_EXE_mailhygiene"))
+        .args(&args)
+        .output()
+        .unwrap()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Master rows as (canonical, reason, scope, sources).
+fn master(out: &Path) -> Vec<(String, String, String, String)> {
+    let mut r = csv::Reader::from_path(out.join("suppressions.csv")).unwrap();
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "canonical",
+            "address",
+            "reason",
+            "scope",
+            "since",
+            "expires",
+            "sources"
+        ]
+    );
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[0].into(), x[2].into(), x[3].into(), x[6].into())
+        })
+        .collect()
+}
+
+fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            found.extend(temp_files(&p));
+        } else if p
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(".mailhygiene-")
+        {
+            found.push(p);
+        }
+    }
+    found
+}
+
+#[test]
+fn merges_the_example_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = merge(&out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = master(&out);
+    let has = |key: &str, reason: &str, scope: &str| {
+        rows.iter()
+            .any(|r| r.0 == key && r.1 == reason && r.2 == scope)
+    };
+    // Bob: subscribed in Mailchimp, hard-bounced at Mailgun and SES.
+    assert!(rows.iter().any(|r| r.0 == "bob.smith@example.com"
+        && r.1 == "hard_bounce"
+        && r.2 == "all"
+        && r.3 == "mailgun:shop;ses:ses"));
+    // Carol: complaints everywhere, one key for every spelling; the +shop variant stays apart.
+    assert!(has("carol.king@yahoo.example", "complaint", "all"));
+    assert!(has("carol.king+shop@yahoo.example", "complaint", "all"));
+    // Frank: cleaned and bounced in five systems.
+    assert!(has("frank@company.example", "hard_bounce", "all"));
+    // Liam: Office 365 "5.4.1 Access denied" read as user unknown.
+    assert!(has("liam@contoso.example", "hard_bounce", "all"));
+    // Jane re-subscribed with a confirmed double opt-in after unsubscribing: nothing left.
+    assert!(!rows.iter().any(|r| r.0 == "janedoe@gmail.com"));
+    // Soft bounces (Erin, Tina) and blocks (Olivia, Peter) never suppress alone.
+    for who in ["erin", "tina", "olivia", "peter"] {
+        assert!(!rows.iter().any(|r| r.0.starts_with(who)), "{who}");
+    }
+    // Dave's unsubscribes stay scoped to their group / topics.
+    let dave: Vec<_> = rows
+        .iter()
+        .filter(|r| r.0 == "dave@outlook.example")
+        .collect();
+    assert!(!dave.is_empty());
+    assert!(dave
+        .iter()
+        .all(|r| r.1 == "unsubscribe" && r.2 != "all" && r.2 != "marketing"));
+    // Unsubscribes are never "all".
+    assert!(!rows.iter().any(|r| r.1 == "unsubscribe" && r.2 == "all"));
+
+    // rows read = rows used + rows rejected, per file and in all; rejects.csv lists each.
+    let report: serde_json::Value = serde_json::from_str(&read(&out.join("report.json"))).unwrap();
+    let n = |v: &serde_json::Value| v.as_u64().unwrap();
+    let totals = &report["rows"];
+    assert_eq!(
+        n(&totals["read"]),
+        n(&totals["used"]) + n(&totals["rejected"])
+    );
+    let mut read_sum = 0;
+    for f in report["files"].as_array().unwrap() {
+        assert_eq!(
+            n(&f["rows_read"]),
+            n(&f["rows_used"]) + n(&f["rows_rejected"]),
+            "{f}"
+        );
+        read_sum += n(&f["rows_read"]);
+    }
+    assert_eq!(read_sum, n(&totals["read"]));
+    let mut rejects = csv::Reader::from_path(out.join("rejects.csv")).unwrap();
+    assert_eq!(rejects.records().count() as u64, n(&totals["rejected"]));
+    // The manifest's rejects: one per file it lists (the generic CRM file is not loaded here).
+    assert_eq!(n(&totals["rejected"]), 7);
+    assert_eq!(n(&report["master"]["rows"]) as usize, rows.len());
+
+    // SES takes only BOUNCE and COMPLAINT, header-less; it is transactional, so no unsubscribe
+    // is missing there, and a complaint (which spares critical mail) cannot be pushed.
+    let ses = read(&out.join("missing/ses.ses.csv"));
+    assert!(!ses.is_empty());
+    for line in ses.lines() {
+        let reason = line.rsplit(',').next().unwrap();
+        assert!(reason == "BOUNCE" || reason == "COMPLAINT", "{line}");
+    }
+    assert!(ses.contains("frank@company.example,BOUNCE"));
+    let ses_left = read(&out.join("missing/ses.unexpressed.csv"));
+    assert!(!ses_left.contains(",unsubscribe,"));
+    // Mailgun gets its three import files with their documented headers.
+    assert!(read(&out.join("missing/shop.mailgun-bounces.csv"))
+        .starts_with("address,code,error,created_at\n"));
+    assert!(read(&out.join("missing/shop.mailgun-unsubscribes.csv"))
+        .starts_with("address,tags,created_at\n"));
+    assert!(
+        read(&out.join("missing/shop.mailgun-complaints.csv")).starts_with("address,created_at\n")
+    );
+    // A stream is never told to add what its own export already held.
+    assert!(!read(&out.join("missing/shop.mailgun-bounces.csv")).contains("Bob.Smith"));
+    // The hashed list has one row per master row and no address.
+    let hashed = read(&out.join("suppressions.hashed.csv"));
+    assert!(hashed.starts_with("sha256,reason,scope,since,expires\n"));
+    assert_eq!(hashed.lines().count() - 1, rows.len());
+    assert!(!hashed.contains('@'));
+    assert!(temp_files(&out).is_empty());
+}
+
+#[test]
+fn runs_are_reproducible_and_thread_count_free() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert!(merge(&a, &["--threads", "1"]).status.success());
+    assert!(merge(&b, &["--threads", "2"]).status.success());
+    for f in [
+        "suppressions.csv",
+        "rejects.csv",
+        "suppressions.hashed.csv",
+        "missing/ses.ses.csv",
+        "missing/shop.mailgun-bounces.csv",
+    ] {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
+    }
+    let strip = |p: &Path| {
+        read(p)
+            .replace(&a.display().to_string(), "")
+            .replace(&b.display().to_string(), "")
+    };
+    assert_eq!(strip(&a.join("report.json")), strip(&b.join("report.json")));
+}
+
+#[test]
+fn the_master_list_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    assert!(merge(&a, &[]).status.success());
+    // Merging last week's master with the same exports changes nothing (idempotent).
+    let master = a.join("suppressions.csv");
+    let o = merge(&b, &["--master", master.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        master_rows_without_sources(&a),
+        master_rows_without_sources(&b)
+    );
+}
+
+fn master_rows_without_sources(out: &Path) -> Vec<(String, String, String)> {
+    master(out).into_iter().map(|r| (r.0, r.1, r.2)).collect()
+}
+
+#[test]
+fn a_failed_run_leaves_previous_outputs_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("suppressions.csv"), "previous\n").unwrap();
+    // A file no importer knows stops the run before anything is written.
+    let bad = dir.path().join("mystery.csv");
+    std::fs::write(&bad, "foo,bar\n1,2\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_mailhygiene"))
+        .args(["merge", "--stream"])
+        .arg(format!("x={}", bad.display()))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(read(&out.join("suppressions.csv")), "previous\n");
+    assert!(!out.join("report.json").exists());
+    assert!(temp_files(&out).is_empty());
+    // Bad arguments fail the same way.
+    for args in [
+        vec!["merge", "--stream", "nopath", "--out"],
+        vec!["merge", "--stream", "../x=y", "--out"],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_mailhygiene"))
+            .args(&args)
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+    }
+    assert_eq!(read(&out.join("suppressions.csv")), "previous\n");
+}
