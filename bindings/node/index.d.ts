@@ -30,9 +30,9 @@ export declare class Checker {
    * `check` on many inputs (on all cores), in input order. With `{ columns: true }`, one
    * array per field instead of one object per input.
    */
-  checkMany<O extends CheckManyOptions = {}>(addresses: ReadonlyArray<string>, options?: O): O extends { columns: true } ? CheckColumns : CheckResult[]
+  checkMany<O extends CheckManyOptions = {}>(addresses: ReadonlyArray<string>, options?: O): O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]
   /** `checkMany` off the main thread: the event loop keeps running while the batch is checked. */
-  checkManyAsync<O extends CheckManyOptions = {}>(addresses: ReadonlyArray<string>, options?: O): Promise<O extends { columns: true } ? CheckColumns : CheckResult[]>
+  checkManyAsync<O extends CheckManyOptions = {}>(addresses: ReadonlyArray<string>, options?: O): Promise<O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]>
   /**
    * Extract (trim, display name, `mailto:`) then parse. Throws an `Error` with the core's
    * `code` when the address is invalid.
@@ -271,14 +271,14 @@ export interface CheckerOptions {
  * `check` on many inputs (on all cores), in input order; one result per input, never stopping
  * at a bad row. With `{ columns: true }`, one array per field instead of one object per input.
  */
-export declare function checkMany<O extends CheckManyOptions = {}>(addresses: ReadonlyArray<string>, options?: O): O extends { columns: true } ? CheckColumns : CheckResult[]
+export declare function checkMany<O extends CheckManyOptions = {}>(addresses: ReadonlyArray<string>, options?: O): O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]
 
 /**
  * `checkMany` off the main thread (libuv's pool, then all cores): the event loop keeps running
  * while the batch is checked. Reading the array and building the result happen on the main
  * thread; use `{ columns: true }` for large batches.
  */
-export declare function checkManyAsync<O extends CheckManyOptions = {}>(addresses: ReadonlyArray<string>, options?: O): Promise<O extends { columns: true } ? CheckColumns : CheckResult[]>
+export declare function checkManyAsync<O extends CheckManyOptions = {}>(addresses: ReadonlyArray<string>, options?: O): Promise<O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]>
 
 /** Options of `checkMany` and `checkManyAsync`. */
 export interface CheckManyOptions {

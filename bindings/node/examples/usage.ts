@@ -40,6 +40,10 @@ const rules: string[] = one.rules
 const rows: CheckResult[] = checkMany(['a@example.com', 'bad'])
 const rowsExact: CheckResult[] = checkMany(['a@example.com'], { exact: true })
 const cols: CheckColumns = checkMany(['a@example.com', 'bad'], { columns: true })
+const decidedLater: { columns: boolean } = { columns: Math.random() > 0.5 }
+const either: CheckColumns | CheckResult[] = checkMany(['a@example.com'], decidedLater)
+// @ts-expect-error the shape depends on a run-time flag
+const notKnown: CheckResult[] = checkMany(['a@example.com'], decidedLater)
 const validColumn: boolean[] = cols.valid
 const errorColumn: Array<string | null> = cols.error
 const warningColumn: ReadonlyArray<ReadonlyArray<string>> = cols.warnings
@@ -135,5 +139,5 @@ list.status('a@b.com', 'yesterday')
 export const used = [
   valid, code, key, warnings, rules, rows, rowsExact, validColumn, errorColumn, warningColumn, bulk,
   key2, ascii, fixed, roleCategory, flags, codes, results, moreCols, moreRows, checkerAnswers,
-  present, blocked, missing, master, csv, sizes, vocab,
+  present, blocked, missing, master, csv, sizes, vocab, either, notKnown,
 ]

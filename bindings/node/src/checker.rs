@@ -380,7 +380,7 @@ impl Checker {
         catch_unwind,
         ts_generic_types = "O extends CheckManyOptions = {}",
         ts_args_type = "addresses: ReadonlyArray<string>, options?: O",
-        ts_return_type = "O extends { columns: true } ? CheckColumns : CheckResult[]"
+        ts_return_type = "O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]"
     )]
     pub fn check_many(&self, addresses: Texts, options: Option<CheckManyOptions>) -> Batch {
         ops::check_many(&self.inner, addresses, options)
@@ -391,7 +391,7 @@ impl Checker {
         catch_unwind,
         ts_generic_types = "O extends CheckManyOptions = {}",
         ts_args_type = "addresses: ReadonlyArray<string>, options?: O",
-        ts_return_type = "Promise<O extends { columns: true } ? CheckColumns : CheckResult[]>"
+        ts_return_type = "Promise<O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]>"
     )]
     pub fn check_many_async(
         &self,

@@ -62,7 +62,7 @@ pub fn check(
     catch_unwind,
     ts_generic_types = "O extends CheckManyOptions = {}",
     ts_args_type = "addresses: ReadonlyArray<string>, options?: O",
-    ts_return_type = "O extends { columns: true } ? CheckColumns : CheckResult[]"
+    ts_return_type = "O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]"
 )]
 pub fn check_many(addresses: Texts, options: Option<CheckManyOptions>) -> Batch {
     checker::ops::check_many(&DEFAULT, addresses, options)
@@ -75,7 +75,7 @@ pub fn check_many(addresses: Texts, options: Option<CheckManyOptions>) -> Batch 
     catch_unwind,
     ts_generic_types = "O extends CheckManyOptions = {}",
     ts_args_type = "addresses: ReadonlyArray<string>, options?: O",
-    ts_return_type = "Promise<O extends { columns: true } ? CheckColumns : CheckResult[]>"
+    ts_return_type = "Promise<O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]>"
 )]
 pub fn check_many_async(
     addresses: Texts,

@@ -4,10 +4,11 @@
 //! - one object: created by a small JavaScript function that takes the fourteen values as
 //!   arguments (one call; V8 builds the object literal with a fixed shape), instead of
 //!   fourteen property definitions through Node-API;
-//! - columns: a string column is one joined string split by `String.prototype.split` (one call
-//!   for the whole column), a column of repeated values (booleans, codes, `null`, warning lists)
-//!   is filled with its most common value by `Array.prototype.fill`; only the other rows are
-//!   set one by one.
+//! - arrays: filled by `Array.prototype.push` with a few thousand values per call (one
+//!   Node-API call per block, not per element; the array stays packed, where `new Array(n)`
+//!   past 100,000 elements is a hash table in V8);
+//! - columns: booleans, codes, `null` and warning lists are shared values, and equal texts in
+//!   one row (input, address, ASCII address, canonical key) share one string.
 use std::cell::RefCell;
 use std::ffi::CStr;
 use std::ptr;
@@ -169,6 +170,9 @@ impl ToNapiValue for Batch {
         }
     }
 }
+
+/// Elements appended per `Array.prototype.push` call (well under V8's argument limits).
+const PUSH_BLOCK: usize = 2048;
 
 const FIELDS: [&CStr; 14] = [
     c"input",
@@ -412,105 +416,26 @@ impl Js {
         Ok(f)
     }
 
-    /// A packed array of `n` empty strings, made by splitting a string of `n - 1` separators.
-    ///
-    /// Not `new Array(n)`: V8 gives an array longer than 100,000 dictionary (hash table)
-    /// elements, where every later write is slow.
-    unsafe fn packed(&self, n: usize) -> Result<sys::napi_value> {
-        let mut arr = ptr::null_mut();
-        if n == 0 {
-            check_status!(sys::napi_create_array(self.env, &mut arr))?;
-            return Ok(arr);
-        }
-        let text = string(self.env, &"\u{0}".repeat(n - 1))?;
-        self.split(text, &mut arr)?;
-        Ok(arr)
-    }
-
-    unsafe fn split(&self, text: sys::napi_value, out: &mut sys::napi_value) -> Result<()> {
-        let sep = string(self.env, "\u{0}")?;
-        let split = self.method(c"String", c"split")?;
-        check_status!(sys::napi_call_function(self.env, text, split, 1, &sep, out))?;
-        Ok(())
-    }
-
-    /// A column of values taken from a few shared ones (booleans, codes, `null`, frozen lists):
-    /// filled with the most common, then the other rows set one by one.
-    unsafe fn repeated(&self, values: &[sys::napi_value]) -> Result<sys::napi_value> {
-        let arr = self.packed(values.len())?;
-        let Some(&most) = most_common(values) else {
-            return Ok(arr);
-        };
-        let fill = self.method(c"Array", c"fill")?;
-        let mut filled = ptr::null_mut();
-        check_status!(sys::napi_call_function(
-            self.env,
-            arr,
-            fill,
-            1,
-            &most,
-            &mut filled
-        ))?;
-        for (i, &v) in values.iter().enumerate() {
-            if v != most {
-                check_status!(sys::napi_set_element(self.env, arr, i as u32, v))?;
-            }
-        }
-        Ok(arr)
-    }
-
-    /// A column of strings (or `null`): the present ones joined into one string and split by
-    /// JavaScript in one call; the `null` rows set afterwards. Falls back to one string per row
-    /// when the separator occurs in the text or the column is too long for one string.
-    unsafe fn strings<'a>(
+    /// Append `values` to `arr` with `Array.prototype.push`, a few thousand per call: one
+    /// Node-API call per block instead of one per element, and the array stays packed.
+    unsafe fn push(
         &self,
-        values: impl ExactSizeIterator<Item = Option<&'a str>> + Clone,
-    ) -> Result<sys::napi_value> {
-        const SEP: char = '\u{0}';
-        const MAX_JOINED: usize = 1 << 28; // V8's string length limit is 2^29 - 24.
-        let n = values.len();
-        let present = values.clone().filter(Option::is_some).count();
-        let total: usize = values.clone().map(|v| v.map_or(0, str::len) + 1).sum();
-        let splittable = n > 0
-            && present * 2 >= n
-            && total <= MAX_JOINED
-            && values.clone().all(|v| !v.is_some_and(|s| s.contains(SEP)));
-        if !splittable {
-            let nulls: Vec<_> = std::iter::repeat_n(self.null, n).collect();
-            let arr = self.repeated(&nulls)?;
-            for (i, v) in values.enumerate() {
-                if let Some(s) = v {
-                    check_status!(sys::napi_set_element(
-                        self.env,
-                        arr,
-                        i as u32,
-                        string(self.env, s)?
-                    ))?;
-                }
-            }
-            return Ok(arr);
+        push: sys::napi_value,
+        arr: sys::napi_value,
+        values: &[sys::napi_value],
+    ) -> Result<()> {
+        for block in values.chunks(PUSH_BLOCK) {
+            let mut len = ptr::null_mut();
+            check_status!(sys::napi_call_function(
+                self.env,
+                arr,
+                push,
+                block.len(),
+                block.as_ptr(),
+                &mut len
+            ))?;
         }
-        let mut joined = String::with_capacity(total);
-        for (i, v) in values.clone().enumerate() {
-            if i > 0 {
-                joined.push(SEP);
-            }
-            joined.push_str(v.unwrap_or(""));
-        }
-        let text = string(self.env, &joined)?;
-        drop(joined);
-        let sep = string(self.env, "\u{0}")?;
-        let split = self.method(c"String", c"split")?;
-        let mut arr = ptr::null_mut();
-        check_status!(sys::napi_call_function(
-            self.env, text, split, 1, &sep, &mut arr
-        ))?;
-        for (i, v) in values.enumerate() {
-            if v.is_none() {
-                check_status!(sys::napi_set_element(self.env, arr, i as u32, self.null))?;
-            }
-        }
-        Ok(arr)
+        Ok(())
     }
 
     /// The columns of a batch, as a `CheckColumns` object.
@@ -521,14 +446,8 @@ impl Js {
     ) -> Result<sys::napi_value> {
         let env = self.env;
         let n = cols.len();
-        let bools = |v: &[bool]| v.iter().map(|&b| self.bool(b)).collect::<Vec<_>>();
-        let (valid, role, disposable, relay, free) = (
-            bools(&cols.valid),
-            bools(&cols.role),
-            bools(&cols.disposable),
-            bools(&cols.relay),
-            bools(&cols.free),
-        );
+        // Shared values (codes, frozen lists) are made here, in the call's own handle scope, so
+        // they outlive the per-block scopes below.
         let mut error = Vec::with_capacity(n);
         let mut warnings = Vec::with_capacity(n);
         let mut rules = Vec::with_capacity(n);
@@ -537,41 +456,63 @@ impl Js {
             warnings.push(self.frozen(cols.warnings[i].iter().map(|w| w.code()).collect())?);
             rules.push(self.frozen(cols.rules[i].iter().map(|r| r.code()).collect())?);
         }
-        let column = |c: &mailhygiene::StrColumn| self.strings((0..n).map(|i| c.get(i)));
-        let js = [
-            self.strings((0..n).map(|i| Some(inputs.get(i))))?,
-            self.repeated(&valid)?,
-            self.repeated(&error)?,
-            column(&cols.message)?,
-            column(&cols.address)?,
-            column(&cols.address_ascii)?,
-            column(&cols.canonical)?,
-            column(&cols.suggestion)?,
-            self.repeated(&role)?,
-            self.repeated(&disposable)?,
-            self.repeated(&relay)?,
-            self.repeated(&free)?,
-            self.repeated(&warnings)?,
-            self.repeated(&rules)?,
-        ];
+        let push = self.method(c"Array", c"push")?;
+        let mut arrays = [ptr::null_mut(); 14];
+        for arr in arrays.iter_mut() {
+            check_status!(sys::napi_create_array(env, arr))?;
+        }
+        let mut block: [Vec<sys::napi_value>; 14] = Default::default();
+        for start in (0..n).step_by(PUSH_BLOCK) {
+            let end = (start + PUSH_BLOCK).min(n);
+            // The strings of one block live in their own handle scope; the arrays keep them.
+            let mut scope = ptr::null_mut();
+            check_status!(sys::napi_open_handle_scope(env, &mut scope))?;
+            for b in block.iter_mut() {
+                b.clear();
+            }
+            for i in start..end {
+                let address = cols.address.get(i);
+                let address_js = match address {
+                    Some(a) => string(env, a)?,
+                    None => self.null,
+                };
+                // Equal texts in one row share one string: most inputs are already their
+                // address, and most addresses are already ASCII and canonical.
+                let text = |value: Option<&str>| match value {
+                    None => Ok(self.null),
+                    Some(t) if Some(t) == address => Ok(address_js),
+                    Some(t) => string(env, t),
+                };
+                let row = [
+                    text(Some(inputs.get(i)))?,
+                    self.bool(cols.valid[i]),
+                    error[i],
+                    text(cols.message.get(i))?,
+                    address_js,
+                    text(cols.address_ascii.get(i))?,
+                    text(cols.canonical.get(i))?,
+                    text(cols.suggestion.get(i))?,
+                    self.bool(cols.role[i]),
+                    self.bool(cols.disposable[i]),
+                    self.bool(cols.relay[i]),
+                    self.bool(cols.free[i]),
+                    warnings[i],
+                    rules[i],
+                ];
+                for (b, v) in block.iter_mut().zip(row) {
+                    b.push(v);
+                }
+            }
+            for (arr, b) in arrays.iter().zip(&block) {
+                self.push(push, *arr, b)?;
+            }
+            check_status!(sys::napi_close_handle_scope(env, scope))?;
+        }
         let mut obj = ptr::null_mut();
         check_status!(sys::napi_create_object(env, &mut obj))?;
-        for (name, col) in FIELDS.iter().zip(js) {
+        for (name, col) in FIELDS.iter().zip(arrays) {
             check_status!(sys::napi_set_named_property(env, obj, name.as_ptr(), col))?;
         }
         Ok(obj)
     }
-}
-
-/// The most common of a few distinct values.
-fn most_common(values: &[sys::napi_value]) -> Option<&sys::napi_value> {
-    let mut counts: Vec<(sys::napi_value, usize)> = Vec::new();
-    for v in values {
-        match counts.iter_mut().find(|(k, _)| k == v) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((*v, 1)),
-        }
-    }
-    let (best, _) = counts.into_iter().max_by_key(|(_, n)| *n)?;
-    values.iter().find(|v| **v == best)
 }
