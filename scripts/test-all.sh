@@ -11,9 +11,8 @@ echo "== Rust"
 cargo test --workspace --all-targets
 cargo test --workspace --doc
 
-for suite in bindings/python/scripts/test.sh bindings/node/scripts/test.sh; do
-  if [ -f "$suite" ]; then
-    echo "== $suite"
-    bash "$suite"
-  fi
-done
+echo "== Python"
+bash bindings/python/scripts/test.sh
+
+echo "== Node"
+bash bindings/node/scripts/test.sh

@@ -40,7 +40,7 @@ use mailhygiene::suppression::MailKind;
 use mailhygiene::Checker;
 use rayon::prelude::*;
 
-use engine::{CachedChecker, Verdict};
+use engine::{CellJudge, Verdict};
 use output::{Output, RowWriter};
 use policy::{Category, Policy};
 use report::{Collector, Count, ReportHead};
@@ -624,7 +624,7 @@ pub fn clean<S: SuppressionSource + Send>(
         let mut verdicts: Vec<Vec<Verdict>> = batch
             .par_chunks(CHUNK)
             .map(|chunk| {
-                let mut cached = CachedChecker::new(checker);
+                let mut cached = CellJudge::new(checker);
                 chunk
                     .iter()
                     .map(|r| {
