@@ -1292,9 +1292,16 @@ impl SuppressionList {
             let extra = (need - entries.len()).max(entries.len() / 4);
             entries.reserve_exact(extra);
         }
+        // Counted by reason index: a string key per record would allocate millions of times.
+        let mut counts = [0u64; Reason::ALL.len()];
         for r in p.records {
-            *records.entry(r.reason.code().to_string()).or_insert(0) += 1;
+            counts[r.reason as usize] += 1;
             self.add_ref(&r);
+        }
+        for (reason, n) in Reason::ALL.iter().zip(counts) {
+            if n > 0 {
+                records.insert(reason.code().to_string(), n);
+            }
         }
         let rows_rejected = p.rejects.len() as u64;
         rejects.extend(p.rejects);

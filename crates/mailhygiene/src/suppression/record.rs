@@ -305,3 +305,17 @@ pub struct Reject {
     /// The raw row text.
     pub raw: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_are_listed_in_declaration_order() {
+        // Counting by `reason as usize` indexes into arrays ordered like `Reason::ALL`.
+        for (i, r) in Reason::ALL.iter().enumerate() {
+            assert_eq!(*r as usize, i, "{r}");
+            assert_eq!(r.code().parse::<Reason>(), Ok(*r));
+        }
+    }
+}
