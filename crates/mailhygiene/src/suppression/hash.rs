@@ -152,7 +152,7 @@ pub(crate) fn parse_hashed(
     } else {
         KeyHash::SHA256_PREFIX
     };
-    parse_rows(file, data, stream, "hashed", |row, line, _, rec| {
+    parse_rows(file, data, stream, "hashed", |row, line, rec| {
         let cell = |i: usize| row.get(i).unwrap_or("").trim();
         let h = cell(0).to_ascii_lowercase();
         if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {

@@ -158,7 +158,7 @@ pub(crate) fn parse_engagement(
         .collect();
     let col = |name: &str| cols.iter().position(|c| c == name);
     let idx: Vec<Option<usize>> = COLUMNS.iter().map(|c| col(c)).collect();
-    let parsed = parse_rows(file, data, stream, "engagement", |row, line, _, rec| {
+    let parsed = parse_rows(file, data, stream, "engagement", |row, line, rec| {
         let cell = |i: usize| idx[i].and_then(|j| row.get(j)).unwrap_or("").trim();
         let count = |i: usize| -> Result<Option<u64>, (&'static str, String)> {
             let c = cell(i);
