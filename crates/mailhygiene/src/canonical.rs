@@ -154,6 +154,10 @@ impl ProviderRules {
     pub fn get(&self, domain_ascii: &str) -> Option<&ProviderRule> {
         self.rules.get(domain_ascii).map(|r| r.as_ref())
     }
+    /// The shared rule for exactly this A-label domain, for caches that outlive a borrow.
+    pub(crate) fn get_shared(&self, domain_ascii: &str) -> Option<Arc<ProviderRule>> {
+        self.rules.get(domain_ascii).cloned()
+    }
     /// Every domain with a rule.
     pub fn domains(&self) -> impl Iterator<Item = &str> {
         self.rules.keys().map(String::as_str)
@@ -161,53 +165,64 @@ impl ProviderRules {
 
     /// The canonical key of a parsed address and the rules that fired.
     pub fn canonical(&self, address: &Address) -> (String, Vec<CanonicalRule>) {
-        let local = address.local();
         let domain = address.domain_ascii();
-        let mut fired = Vec::new();
-        let rule = self.get(domain);
-
-        let mut main = local;
-        if let Some(rule) = rule.filter(|r| r.strip_tag) {
-            // An empty main part (`+x@gmail.com`) is not a tag, and a main part ending in a dot
-            // (`a.+x`) would make a key that is no address: keep those whole.
-            let keeps_shape = |p: usize| p > 0 && (rule.strip_dots || !local[..p].ends_with('.'));
-            if let Some(plus) = local.find('+').filter(|&p| keeps_shape(p)) {
-                main = &local[..plus];
-                fired.push(CanonicalRule::StripTag);
-            }
-        }
-        let strip_dots = rule.is_some_and(|r| r.strip_dots) && main.contains('.');
-        if strip_dots {
-            fired.push(CanonicalRule::StripDots);
-        }
-        let domain = match rule.and_then(|r| r.canonical_domain.as_deref()) {
-            Some(alias) => {
-                fired.push(CanonicalRule::DomainAlias);
-                alias
-            }
-            None => domain,
-        };
-
-        let mut key = String::with_capacity(main.len() + 1 + domain.len());
-        if main.is_ascii() {
-            if strip_dots {
-                main.split('.').for_each(|part| key.push_str(part));
-            } else {
-                key.push_str(main);
-            }
-            key.make_ascii_lowercase();
-        } else {
-            let lowered = lowercase_local(main);
-            if strip_dots {
-                lowered.split('.').for_each(|part| key.push_str(part));
-            } else {
-                key.push_str(&lowered);
-            }
-        }
-        key.push('@');
-        key.push_str(domain);
-        (key, fired)
+        canonical_key(address.local(), domain, self.get(domain))
     }
+}
+
+/// The canonical key of a local part (NFC, as parsed) at a lowercase A-label domain whose
+/// provider rule is `rule`, and the rules that fired.
+pub(crate) fn canonical_key(
+    local: &str,
+    domain: &str,
+    rule: Option<&ProviderRule>,
+) -> (String, Vec<CanonicalRule>) {
+    let mut fired = Vec::new();
+    let mut main = local;
+    if let Some(rule) = rule.filter(|r| r.strip_tag) {
+        // An empty main part (`+x@gmail.com`) is not a tag, and a main part ending in a dot
+        // (`a.+x`) would make a key that is no address: keep those whole.
+        let keeps_shape = |p: usize| p > 0 && (rule.strip_dots || !local[..p].ends_with('.'));
+        if let Some(plus) = local
+            .bytes()
+            .position(|b| b == b'+')
+            .filter(|&p| keeps_shape(p))
+        {
+            main = &local[..plus];
+            fired.push(CanonicalRule::StripTag);
+        }
+    }
+    let strip_dots = rule.is_some_and(|r| r.strip_dots) && main.contains('.');
+    if strip_dots {
+        fired.push(CanonicalRule::StripDots);
+    }
+    let domain = match rule.and_then(|r| r.canonical_domain.as_deref()) {
+        Some(alias) => {
+            fired.push(CanonicalRule::DomainAlias);
+            alias
+        }
+        None => domain,
+    };
+
+    let mut key = String::with_capacity(main.len() + 1 + domain.len());
+    if main.is_ascii() {
+        if strip_dots {
+            main.split('.').for_each(|part| key.push_str(part));
+        } else {
+            key.push_str(main);
+        }
+        key.make_ascii_lowercase();
+    } else {
+        let lowered = lowercase_local(main);
+        if strip_dots {
+            lowered.split('.').for_each(|part| key.push_str(part));
+        } else {
+            key.push_str(&lowered);
+        }
+    }
+    key.push('@');
+    key.push_str(domain);
+    (key, fired)
 }
 
 /// NFC (done by the parser), then Unicode lowercase, then NFC again: lowercasing can leave a

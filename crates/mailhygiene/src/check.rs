@@ -2,13 +2,18 @@
 use std::sync::Arc;
 
 use once_cell::sync::Lazy;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::canonical::{CanonicalRule, ProviderRule, ProviderRules};
+use std::borrow::Cow;
+
+use crate::canonical::{canonical_key, CanonicalRule, ProviderRule, ProviderRules};
 use crate::error::{ErrorKind, ParseError};
 use crate::extract::{extract, Warning};
 use crate::lists::{DomainFlags, DomainList, DomainLists, RoleList};
-use crate::parse::{parse_with, Address, ParseOptions};
+use crate::parse::{
+    check_lengths, parse_domain_forms, parse_local, parse_with, Address, DomainForms, ParseOptions,
+};
 use crate::typo::{Suggestion, TypoCorrector};
 
 /// Everything known about one input: the result of [`Checker::check`].
@@ -198,12 +203,20 @@ impl Checker {
 
     /// Extract (trim, display name, `mailto:`) then parse: the deliverable address.
     pub fn normalize(&self, input: &str) -> Result<Address, ParseError> {
-        self.parse(&extract(input).value)
+        let value = extract(input).value;
+        self.with_cache(None, |cache| {
+            let (local, entry) = self.parse_cached(&value, cache)?;
+            Ok(Address::from_parts(&local, &entry.forms))
+        })
     }
 
     /// The canonical key of an input (extracted, then parsed).
     pub fn canonical(&self, input: &str) -> Result<String, ParseError> {
-        Ok(self.canonical_of(&self.normalize(input)?).0)
+        let value = extract(input).value;
+        self.with_cache(None, |cache| {
+            let (local, entry) = self.parse_cached(&value, cache)?;
+            Ok(canonical_key(&local, entry.ascii(), entry.rule.as_deref()).0)
+        })
     }
 
     /// The canonical key of a parsed address, and the provider rules that fired.
@@ -240,16 +253,7 @@ impl Checker {
     /// ```
     pub fn suggest(&self, input: &str) -> Option<Suggestion> {
         let value = extract(input).value;
-        let at = value.rfind('@')?;
-        let (local, domain) = (&value[..at], &value[at + 1..]);
-        if local.is_empty() || domain.is_empty() {
-            return None;
-        }
-        let mut domain = crate::canonical::domain_key(domain);
-        if value.trim_end().ends_with('.') {
-            // `domain_key` drops a trailing dot; here it is the syntax error to correct.
-            domain.push('.');
-        }
+        let (local, domain) = typo_parts(&value)?;
         let known = |d: &str| self.is_known_domain(d);
         let fixed = self.inner.typos.suggest_domain(&domain, &known)?;
         Some(Suggestion {
@@ -258,6 +262,21 @@ impl Checker {
             distance: fixed.distance,
             confidence: fixed.confidence,
         })
+    }
+
+    /// The suggested address of [`suggest`](Self::suggest) for input that did not parse, with
+    /// the domain's answer kept in `cache`: bad cells repeat their bad domains too.
+    fn suggest_cached(&self, input: &str, cache: &mut DomainCache) -> Option<String> {
+        let value = extract(input).value;
+        let (local, domain) = typo_parts(&value)?;
+        let fixed = cache.typo_of_invalid(domain, |d| {
+            let known = |d: &str| self.is_known_domain(d);
+            self.inner
+                .typos
+                .suggest_domain(d, &known)
+                .map(|s| s.domain.into())
+        })?;
+        Some(format!("{local}@{fixed}"))
     }
 
     /// Extract, parse, normalize, classify and suggest: everything about one input.
@@ -276,7 +295,7 @@ impl Checker {
         invalid(lossy_input, &error, None, Vec::new())
     }
 
-    /// List flags and typo correction depend on the domain alone: the batch calls cache them.
+    /// List flags and typo correction depend on the domain alone: the caches keep them.
     fn domain_verdict(&self, domain_ascii: &str) -> DomainVerdict {
         let known = |d: &str| self.is_known_domain(d);
         DomainVerdict {
@@ -291,55 +310,96 @@ impl Checker {
         }
     }
 
+    /// Run `f` with the given cache, or with this thread's cache for this checker: single
+    /// calls share it, so a loop of `check` calls (a Python or Node script) pays for each
+    /// domain once too.
+    fn with_cache<R>(
+        &self,
+        cache: Option<&mut DomainCache>,
+        f: impl FnOnce(&mut DomainCache) -> R,
+    ) -> R {
+        match cache {
+            Some(cache) => f(cache),
+            None => THREAD_CACHE.with_borrow_mut(|(id, cache)| {
+                if *id != self.inner.id {
+                    *id = self.inner.id;
+                    *cache = DomainCache::default();
+                }
+                f(cache)
+            }),
+        }
+    }
+
+    /// [`parse`](Self::parse) with the domain's validation, forms and provider rule taken
+    /// from `cache`: the local part and the domain entry.
+    fn parse_cached<'v, 'c>(
+        &self,
+        value: &'v str,
+        cache: &'c mut DomainCache,
+    ) -> Result<(Cow<'v, str>, &'c mut DomainEntry), ParseError> {
+        let options = &self.inner.options;
+        let (local, at) = parse_local(value, options)?;
+        let entry = cache.entry(&value[at + 1..], || {
+            let forms = parse_domain_forms(value, at + 1, options)?;
+            let rule = self
+                .inner
+                .providers
+                .get_shared(forms.ascii.as_deref().unwrap_or(&forms.unicode));
+            Ok(DomainEntry {
+                forms,
+                rule,
+                verdict: None,
+            })
+        })?;
+        check_lengths(local.len(), entry.ascii().len(), options)
+            .map_err(|kind| ParseError::new(value, kind))?;
+        Ok((local, entry))
+    }
+
     fn check_extracted(
         &self,
         input: &str,
         value: &str,
         warnings: Vec<Warning>,
-        cache: Option<&mut DomainCache>,
+        cache: &mut DomainCache,
     ) -> Check {
-        let address = match self.parse(value) {
-            Ok(a) => a,
+        let (local, entry) = match self.parse_cached(value, cache) {
+            Ok(parts) => parts,
             Err(e) => {
-                let suggestion = self.suggest(value).map(|s| s.address);
+                let suggestion = self.suggest_cached(value, cache);
                 return invalid(input, &e, suggestion, warnings);
             }
         };
-        let (canonical, rules) = self.canonical_of(&address);
-        let domain = address.domain_ascii();
-        let verdict = if address.is_domain_literal() {
-            DomainVerdict::default()
-        } else {
-            let compute = || self.domain_verdict(domain);
-            match cache {
-                Some(cache) => cache.get_or_insert(domain, compute),
-                // Single calls share a per-thread cache, so a loop of `check` calls (a Python
-                // or Node script) pays for each domain once too.
-                None => THREAD_CACHE.with_borrow_mut(|(id, cache)| {
-                    if *id != self.inner.id {
-                        *id = self.inner.id;
-                        *cache = DomainCache::default();
-                    }
-                    cache.get_or_insert(domain, compute)
-                }),
-            }
+        // An IP literal is on no list and has no typo.
+        let literal = entry.forms.unicode.starts_with('[');
+        if entry.verdict.is_none() && !literal {
+            entry.verdict = Some(self.domain_verdict(entry.ascii()));
+        }
+        let entry = &*entry;
+        let verdict = entry.verdict.as_ref().unwrap_or(&DomainVerdict::NONE);
+        let (canonical, rules) = canonical_key(&local, entry.ascii(), entry.rule.as_deref());
+        let join = |domain: &str| {
+            let mut s = String::with_capacity(local.len() + 1 + domain.len());
+            s.push_str(&local);
+            s.push('@');
+            s.push_str(domain);
+            s
         };
-        let suggestion = verdict
-            .suggestion
-            .as_deref()
-            .map(|d| format!("{}@{d}", address.local()));
-        let role = self.inner.roles.category(address.local()).is_some();
-        let address_ascii = address.to_ascii();
+        let address = join(&entry.forms.unicode);
+        let address_ascii = match &entry.forms.ascii {
+            Some(ascii) => join(ascii),
+            None => address.clone(),
+        };
         Check {
             input: input.to_owned(),
             valid: true,
             error: None,
             message: None,
-            address: Some(address.into_string()),
+            address: Some(address),
             address_ascii: Some(address_ascii),
             canonical: Some(canonical),
-            suggestion,
-            role,
+            suggestion: verdict.suggestion.as_deref().map(join),
+            role: self.inner.roles.category(&local).is_some(),
             disposable: verdict.flags.disposable,
             relay: verdict.flags.relay,
             free: verdict.flags.free,
@@ -348,26 +408,27 @@ impl Checker {
         }
     }
 
-    /// Check one input, reusing a batch's domain cache when given.
+    /// Check one input, with a batch's domain cache when given (else this thread's).
     pub(crate) fn check_one(
         &self,
         input: &str,
         exact: bool,
         cache: Option<&mut DomainCache>,
     ) -> Check {
-        if exact {
-            self.check_extracted(input, input, Vec::new(), cache)
-        } else {
-            let extracted = extract(input);
-            self.check_extracted(input, &extracted.value, extracted.warnings, cache)
-        }
+        self.with_cache(cache, |cache| {
+            if exact {
+                self.check_extracted(input, input, Vec::new(), cache)
+            } else {
+                let extracted = extract(input);
+                self.check_extracted(input, &extracted.value, extracted.warnings, cache)
+            }
+        })
     }
 }
 
 thread_local! {
-    /// The domain cache of single [`Checker::check`] calls on this thread, for the checker
-    /// with the given id (a thread rarely alternates between checkers; when it does, the
-    /// cache starts over).
+    /// The domain cache of single calls on this thread, for the checker with the given id (a
+    /// thread rarely alternates between checkers; when it does, the cache starts over).
     static THREAD_CACHE: std::cell::RefCell<(u64, DomainCache)> = std::cell::RefCell::new((0, DomainCache::default()));
 }
 
@@ -378,31 +439,93 @@ struct DomainVerdict {
     suggestion: Option<Box<str>>,
 }
 
-/// Per-thread memory of domain verdicts for batch calls, bounded so a list of millions of
-/// distinct domains cannot grow it without limit.
+impl DomainVerdict {
+    const NONE: DomainVerdict = DomainVerdict {
+        flags: DomainFlags {
+            disposable: false,
+            relay: false,
+            free: false,
+        },
+        suggestion: None,
+    };
+}
+
+/// Everything a checker knows about one domain as written in inputs (any case): its validated
+/// forms and provider rule, and, once a check asked, its list flags and typo suggestion.
+#[derive(Debug)]
+pub(crate) struct DomainEntry {
+    forms: DomainForms,
+    rule: Option<Arc<ProviderRule>>,
+    verdict: Option<DomainVerdict>,
+}
+
+impl DomainEntry {
+    /// The lowercase A-label form.
+    fn ascii(&self) -> &str {
+        self.forms.ascii.as_deref().unwrap_or(&self.forms.unicode)
+    }
+}
+
+/// One thread's memory of the domains it has seen, keyed by the domain as written: a real list
+/// has many addresses per domain, so validation, IDNA, the provider rule, list flags and typo
+/// search happen once per domain. Bounded, so a list of millions of distinct domains cannot
+/// grow it without limit. Only valid domains are kept: an error names positions in its input.
 #[derive(Default)]
 pub(crate) struct DomainCache {
-    verdicts: rustc_hash::FxHashMap<Box<str>, DomainVerdict>,
+    entries: FxHashMap<Box<str>, DomainEntry>,
+    /// Typo suggestions for the domains of inputs that did not parse (see [`typo_parts`]).
+    invalid_typos: FxHashMap<Box<str>, Option<Box<str>>>,
 }
 
 impl DomainCache {
     const CAPACITY: usize = 1 << 16;
 
-    fn get_or_insert(
+    fn typo_of_invalid(
+        &mut self,
+        domain: String,
+        compute: impl FnOnce(&str) -> Option<Box<str>>,
+    ) -> Option<&str> {
+        if self.invalid_typos.len() >= Self::CAPACITY {
+            self.invalid_typos.clear();
+        }
+        self.invalid_typos
+            .entry(domain.into_boxed_str())
+            .or_insert_with_key(|d| compute(d))
+            .as_deref()
+    }
+
+    fn entry(
         &mut self,
         domain: &str,
-        compute: impl FnOnce() -> DomainVerdict,
-    ) -> DomainVerdict {
-        if let Some(v) = self.verdicts.get(domain) {
-            return v.clone();
+        compute: impl FnOnce() -> Result<DomainEntry, ParseError>,
+    ) -> Result<&mut DomainEntry, ParseError> {
+        // Two probes on a miss: the borrow checker does not let a `get_mut` hit be returned
+        // before the insert (a known NLL limitation), and misses are rare.
+        if self.entries.contains_key(domain) {
+            return Ok(self.entries.get_mut(domain).expect("checked above"));
         }
-        if self.verdicts.len() >= Self::CAPACITY {
-            self.verdicts.clear();
+        let entry = compute()?;
+        if self.entries.len() >= Self::CAPACITY {
+            self.entries.clear();
         }
-        let v = compute();
-        self.verdicts.insert(domain.into(), v.clone());
-        v
+        Ok(self.entries.entry(domain.into()).or_insert(entry))
     }
+}
+
+/// The local part and the domain (lowercase A-labels where it converts; a trailing dot kept)
+/// that typo correction looks at, or `None` when there is no `local@domain` shape at all.
+fn typo_parts(value: &str) -> Option<(&str, String)> {
+    let at = value.rfind('@')?;
+    let (local, domain) = (&value[..at], &value[at + 1..]);
+    if local.is_empty() || domain.is_empty() {
+        return None;
+    }
+    let mut domain = crate::canonical::domain_key(domain);
+    if value.trim_end().ends_with('.') {
+        // `domain_key` drops a trailing dot; here it is the syntax error to correct.
+        domain.push('.');
+    }
+    Some((local, domain))
 }
 
 fn invalid(

@@ -87,6 +87,11 @@ pub fn extract(input: &str) -> Extracted<'_> {
 }
 
 fn trim<'a>(s: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
+    // Nearly every cell starts and ends with a printable ASCII character: nothing to decode.
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7f);
+    if printable(s.as_bytes().first()) && printable(s.as_bytes().last()) {
+        return s;
+    }
     let t = s.trim();
     if t.len() != s.len() && !warnings.contains(&Warning::TrimmedWhitespace) {
         warnings.push(Warning::TrimmedWhitespace);

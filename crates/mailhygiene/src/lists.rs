@@ -276,19 +276,50 @@ pub struct RoleList {
     roles: Arc<RoleMap>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct RoleMap {
     /// Keys in matching form, as bytes: the hot path builds them in a stack buffer.
     map: FxHashMap<Box<[u8]>, Box<str>>,
     /// The longest key: a longer local part cannot be a role, so it is rejected unread.
     max_len: usize,
+    /// One bit per slot of [`prefix_slot`] that some key occupies. Most local parts are
+    /// personal names that no role word starts like: three bytes reject them, before the
+    /// whole key is built and hashed. (Removals leave bits set: a stale bit only costs a probe.)
+    prefixes: Box<[u64]>,
+}
+
+impl Default for RoleMap {
+    fn default() -> Self {
+        RoleMap {
+            map: FxHashMap::default(),
+            max_len: 0,
+            prefixes: vec![0; PREFIX_SLOTS / 64].into_boxed_slice(),
+        }
+    }
+}
+
+/// Slots of the prefix filter: five bits of each of a key's first three bytes.
+const PREFIX_SLOTS: usize = 1 << 15;
+
+/// The filter slot of a key's first three bytes (fewer for a shorter key). Different prefixes
+/// may share a slot; that only costs a hash probe.
+fn prefix_slot(key: &[u8]) -> usize {
+    let bits = |i: usize| key.get(i).map_or(0, |&b| usize::from(b & 31));
+    (bits(0) << 10) | (bits(1) << 5) | bits(2)
 }
 
 impl RoleMap {
     fn insert(&mut self, key: String, category: &str) {
         self.max_len = self.max_len.max(key.len());
+        let slot = prefix_slot(key.as_bytes());
+        self.prefixes[slot / 64] |= 1 << (slot % 64);
         self.map
             .insert(key.into_bytes().into_boxed_slice(), category.into());
+    }
+
+    fn may_start_with(&self, prefix: &[u8]) -> bool {
+        let slot = prefix_slot(prefix);
+        self.prefixes[slot / 64] & (1 << (slot % 64)) != 0
     }
 }
 
@@ -386,8 +417,15 @@ impl RoleList {
                 _ => {
                     buf[n] = b.to_ascii_lowercase();
                     n += 1;
+                    // Three ASCII key bytes are the key's prefix whatever follows.
+                    if n == 3 && !roles.may_start_with(&buf[..3]) {
+                        return None;
+                    }
                 }
             }
+        }
+        if n < 3 && !roles.may_start_with(&buf[..n]) {
+            return None;
         }
         roles.map.get(&buf[..n]).map(|c| &**c)
     }

@@ -74,6 +74,19 @@ pub struct Address {
 }
 
 impl Address {
+    /// Assemble a parsed local part and a validated domain (lengths already checked).
+    pub(crate) fn from_parts(local: &str, domain: &DomainForms) -> Address {
+        let mut text = String::with_capacity(local.len() + 1 + domain.unicode.len());
+        text.push_str(local);
+        text.push('@');
+        text.push_str(&domain.unicode);
+        Address {
+            text,
+            at: local.len(),
+            ascii_domain: domain.ascii.clone(),
+        }
+    }
+
     /// The local part, NFC.
     pub fn local(&self) -> &str {
         &self.text[..self.at]
@@ -136,40 +149,87 @@ pub fn parse(input: &str) -> Result<Address, ParseError> {
 /// [`extract`](crate::extract) for that).
 pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Address, ParseError> {
     let err = |kind| ParseError::new(input, kind);
-    if input.is_empty() {
-        return Err(err(ErrorKind::Empty));
-    }
-    let (local, input_at) = if input.starts_with('"') {
-        parse_quoted_local(input, options).map_err(err)?
-    } else {
-        scan_local(input).map_err(err)?
-    };
-    let domain_text = &input[input_at + 1..];
+    let (local, at) = parse_local(input, options)?;
+    let domain_text = &input[at + 1..];
     // One allocation for the whole address: the domain is appended in its Unicode form.
     let mut text = String::with_capacity(local.len() + 1 + domain_text.len());
     text.push_str(&local);
     text.push('@');
-    let at = local.len();
-    let ascii_domain =
-        parse_domain(domain_text, input_at + 1, input, options, &mut text).map_err(err)?;
-
-    if !options.lenient_lengths {
-        if at > 64 {
-            return Err(err(ErrorKind::LocalTooLong { octets: at }));
-        }
-        let domain_octets = ascii_domain
-            .as_deref()
-            .map_or(text.len() - at - 1, str::len);
-        let total = at + 1 + domain_octets;
-        if total > 254 {
-            return Err(err(ErrorKind::AddressTooLong { octets: total }));
-        }
-    }
+    let local_octets = local.len();
+    let ascii_domain = parse_domain(domain_text, at + 1, input, options, &mut text).map_err(err)?;
+    let domain_octets = ascii_domain
+        .as_deref()
+        .map_or(text.len() - local_octets - 1, str::len);
+    check_lengths(local_octets, domain_octets, options).map_err(err)?;
     Ok(Address {
         text,
-        at,
+        at: local_octets,
         ascii_domain: ascii_domain.map(String::into_boxed_str),
     })
+}
+
+/// The first step of [`parse_with`]: the local part (NFC) and the byte offset of the `@` that
+/// ends it. The domain is `input[at + 1..]`, judged by [`parse_domain_forms`].
+pub(crate) fn parse_local<'a>(
+    input: &'a str,
+    options: &ParseOptions,
+) -> Result<(Cow<'a, str>, usize), ParseError> {
+    let err = |kind| ParseError::new(input, kind);
+    if input.is_empty() {
+        return Err(err(ErrorKind::Empty));
+    }
+    if input.starts_with('"') {
+        parse_quoted_local(input, options).map_err(err)
+    } else {
+        scan_local(input).map_err(err)
+    }
+}
+
+/// A valid domain in its two forms: what [`parse_with`] finds out about the text after the `@`.
+/// It depends on that text and the options alone, so a checker caches it per domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DomainForms {
+    /// Lowercase Unicode (U-label) form, or the literal as written (`[192.0.2.1]`).
+    pub unicode: Box<str>,
+    /// The A-label form when it differs from `unicode`.
+    pub ascii: Option<Box<str>>,
+}
+
+/// The second step of [`parse_with`]: validate the domain of `input`, which starts at byte `start`.
+pub(crate) fn parse_domain_forms(
+    input: &str,
+    start: usize,
+    options: &ParseOptions,
+) -> Result<DomainForms, ParseError> {
+    let mut unicode = String::new();
+    let ascii = parse_domain(&input[start..], start, input, options, &mut unicode)
+        .map_err(|kind| ParseError::new(input, kind))?;
+    Ok(DomainForms {
+        unicode: unicode.into_boxed_str(),
+        ascii: ascii.map(String::into_boxed_str),
+    })
+}
+
+/// The last step of [`parse_with`]: RFC 5321 §4.5.3.1 limits on the local part (64 octets) and
+/// the whole address (254 octets, the 256-octet path less its angle brackets), unless lenient.
+pub(crate) fn check_lengths(
+    local_octets: usize,
+    domain_ascii_octets: usize,
+    options: &ParseOptions,
+) -> Result<(), ErrorKind> {
+    if options.lenient_lengths {
+        return Ok(());
+    }
+    if local_octets > 64 {
+        return Err(ErrorKind::LocalTooLong {
+            octets: local_octets,
+        });
+    }
+    let total = local_octets + 1 + domain_ascii_octets;
+    if total > 254 {
+        return Err(ErrorKind::AddressTooLong { octets: total });
+    }
+    Ok(())
 }
 
 /// Zero-width and bidi formatting characters that render as nothing: they make two different
@@ -234,7 +294,14 @@ fn scan_local(input: &str) -> Result<(Cow<'_, str>, usize), ErrorKind> {
         let position = i + 1; // ASCII so far: byte index = char index
         match b {
             b'@' => {
-                return finish_local(input, i, prev_dot).map(|_| (Cow::Borrowed(&input[..i]), i));
+                // All ASCII: already NFC, no need for `finish_local`'s normalization.
+                if i == 0 {
+                    return Err(ErrorKind::EmptyLocal);
+                }
+                if prev_dot {
+                    return Err(ErrorKind::TrailingDot);
+                }
+                return Ok((Cow::Borrowed(&input[..i]), i));
             }
             b'.' => {
                 if i == 0 {

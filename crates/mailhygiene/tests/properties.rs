@@ -54,3 +54,61 @@ proptest! {
         }
     }
 }
+
+/// A few domains shared by many inputs, valid and not, so the checker's per-domain cache is
+/// hit with many different local parts and by inputs whose other parts are invalid.
+fn shared_domain_inputs() -> impl Strategy<Value = Vec<String>> {
+    let local = "[a-zA-Z0-9._+-]{0,10}|[a-zé.+]{1,6}|\"[a-z ]{1,4}\"";
+    let domain = prop::sample::select(vec![
+        "gmail.com",
+        "GMail.com",
+        "googlemail.com",
+        "bücher.example",
+        "xn--bcher-kva.example",
+        "xn--zz.example",
+        "example.123",
+        "a..com",
+        "-x.com",
+        "localhost",
+        "gmial.com",
+        "[192.0.2.1]",
+        "straße.de",
+        "outlook.com.",
+        "x.y",
+    ]);
+    prop::collection::vec((local, domain).prop_map(|(l, d)| format!("{l}@{d}")), 1..40)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// The cached paths (`check`, `normalize`, `canonical`, batches) answer exactly what the
+    /// uncached parser and key give, whatever the cache has seen before.
+    #[test]
+    fn cached_domains_answer_like_the_parser(inputs in shared_domain_inputs()) {
+        let options = mailhygiene::ParseOptions::new().allow_domain_literal(true);
+        let checker = Checker::builder().options(options).build();
+        let batch = checker.check_many(&inputs);
+        for (s, from_batch) in inputs.iter().zip(&batch) {
+            let c = checker.check(s);
+            prop_assert_eq!(&c, from_batch);
+            match mailhygiene::parse_with(s, &options) {
+                Ok(a) => {
+                    prop_assert_eq!(c.address.as_deref(), Some(a.as_str()));
+                    prop_assert_eq!(c.address_ascii, Some(a.to_ascii()));
+                    let (key, rules) = checker.canonical_of(&a);
+                    prop_assert_eq!(c.canonical.as_deref(), Some(key.as_str()));
+                    prop_assert_eq!(&c.rules, &rules);
+                    prop_assert_eq!(checker.canonical(s), Ok(key));
+                    prop_assert_eq!(checker.normalize(s), Ok(a));
+                }
+                Err(e) => {
+                    prop_assert_eq!(c.error, Some(e.code()));
+                    prop_assert_eq!(c.message, Some(e.to_string()));
+                    prop_assert_eq!(checker.canonical(s), Err(e.clone()));
+                    prop_assert_eq!(c.suggestion, checker.suggest(s).map(|x| x.address));
+                }
+            }
+        }
+    }
+}
