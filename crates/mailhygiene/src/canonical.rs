@@ -9,7 +9,7 @@ use std::sync::Arc;
 use once_cell::sync::Lazy;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::parse::Address;
 
@@ -228,7 +228,13 @@ pub(crate) fn canonical_key(
 /// NFC (done by the parser), then Unicode lowercase, then NFC again: lowercasing can leave a
 /// string that is not NFC, and the key must be a fixed point.
 fn lowercase_local(local: &str) -> String {
-    local.to_lowercase().nfc().collect()
+    let lowered = local.to_lowercase();
+    // Usually still NFC (the quick check answers without normalizing); recompose only if not.
+    if is_nfc_quick(lowered.chars()) == IsNormalized::Yes {
+        lowered
+    } else {
+        lowered.nfc().collect()
+    }
 }
 
 #[cfg(test)]

@@ -400,31 +400,48 @@ impl RoleList {
         if roles.map.is_empty() {
             return None;
         }
-        // The hot path (every check), in one pass: build the key on the stack, give up as
-        // soon as it is longer than any listed word.
+        // The hot path (every check), in one pass: build the key (`role_key`) on the stack,
+        // give up as soon as it is longer than any listed word or its first three bytes start
+        // no listed word.
         let limit = roles.max_len.min(ROLE_BUF);
         let mut buf = [0u8; ROLE_BUF];
         let mut n = 0;
-        for (i, &b) in local.as_bytes().iter().enumerate() {
+        let mut prefix_checked = false;
+        let bytes = local.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
             match b {
                 b'+' if i > 0 => break,
-                b'.' | b'-' | b'_' => continue,
+                b'.' | b'-' | b'_' => i += 1,
                 0x80.. => {
-                    // Rare, and lowercasing may change lengths: take the allocating path.
-                    return roles.map.get(role_key(local).as_bytes()).map(|c| &**c);
+                    let c = local[i..].chars().next().expect("a char starts here");
+                    for lower in c.to_lowercase() {
+                        let len = lower.len_utf8();
+                        if n + len > limit {
+                            return None;
+                        }
+                        lower.encode_utf8(&mut buf[n..n + len]);
+                        n += len;
+                    }
+                    i += c.len_utf8();
                 }
                 _ if n == limit => return None,
                 _ => {
                     buf[n] = b.to_ascii_lowercase();
                     n += 1;
-                    // Three ASCII key bytes are the key's prefix whatever follows.
-                    if n == 3 && !roles.may_start_with(&buf[..3]) {
-                        return None;
-                    }
+                    i += 1;
                 }
             }
+            if n >= 3 && !prefix_checked {
+                // The key's first three bytes are final once written, whatever follows.
+                if !roles.may_start_with(&buf[..3]) {
+                    return None;
+                }
+                prefix_checked = true;
+            }
         }
-        if n < 3 && !roles.may_start_with(&buf[..n]) {
+        if !prefix_checked && !roles.may_start_with(&buf[..n]) {
             return None;
         }
         roles.map.get(&buf[..n]).map(|c| &**c)
@@ -434,6 +451,30 @@ impl RoleList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_keys_lowercase_non_ascii_like_role_key() {
+        let mut roles = RoleList::builtin();
+        roles.add("Büro", "office");
+        roles.add("kontakt", "office");
+        for (local, expected) in [
+            ("BÜRO", Some("office")),
+            ("b.ü.r.o+2024", Some("office")),
+            ("\u{212A}ontakt", Some("office")), // KELVIN SIGN lowercases to ASCII `k`
+            ("jürgen", None),
+            ("zoë.smith", None),
+            ("NO_REPLY", Some("noreply")),
+            ("+info", None),
+        ] {
+            assert_eq!(roles.category(local), expected, "{local}");
+            let slow = roles
+                .roles
+                .map
+                .get(role_key(local).as_bytes())
+                .map(|c| &**c);
+            assert_eq!(roles.category(local), slow, "{local}");
+        }
+    }
 
     #[test]
     fn parents_match_at_label_boundaries_only() {
