@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use crate::canonical::CanonicalRule;
-use crate::check::{Check, Checker, DomainCache};
+use crate::check::{Check, Checker, DomainCache, Invalid, Judged};
 use crate::extract::Warning;
 
 /// Rows per parallel work unit: large enough to amortize the per-chunk cache and column
@@ -80,7 +80,8 @@ impl Checker {
                 let mut cols = CheckColumns::with_capacity(chunk.len());
                 for item in chunk {
                     let input = item.as_ref().map_or("", AsRef::as_ref);
-                    cols.push(self.check_one(input, exact, Some(&mut cache)));
+                    // Straight into the column buffers: no per-row result strings.
+                    self.judge(input, exact, &mut cache, |j| cols.push(j));
                 }
                 cols
             })
@@ -149,11 +150,22 @@ impl StrColumn {
     }
 
     fn push(&mut self, value: Option<&str>) {
-        if let Some(v) = value {
-            self.bytes.push_str(v);
+        match value {
+            Some(v) => self.push_concat(&[v]),
+            None => self.push_none(),
         }
+    }
+
+    /// A present row made of `parts`, written straight into the buffer.
+    fn push_concat(&mut self, parts: &[&str]) {
+        parts.iter().for_each(|p| self.bytes.push_str(p));
         self.ends.push(self.bytes.len());
-        self.present.push(value.is_some());
+        self.present.push(true);
+    }
+
+    fn push_none(&mut self) {
+        self.ends.push(self.bytes.len());
+        self.present.push(false);
     }
 
     fn append(&mut self, other: StrColumn) {
@@ -239,20 +251,42 @@ impl CheckColumns {
         self.valid.is_empty()
     }
 
-    fn push(&mut self, c: Check) {
-        self.valid.push(c.valid);
-        self.error.push(c.error);
-        self.message.push(c.message.as_deref());
-        self.address.push(c.address.as_deref());
-        self.address_ascii.push(c.address_ascii.as_deref());
-        self.canonical.push(c.canonical.as_deref());
-        self.suggestion.push(c.suggestion.as_deref());
-        self.role.push(c.role);
-        self.disposable.push(c.disposable);
-        self.relay.push(c.relay);
-        self.free.push(c.free);
-        self.warnings.push(c.warnings);
-        self.rules.push(c.rules);
+    fn push(&mut self, judged: Judged<'_>) {
+        match judged.outcome {
+            Ok(v) => {
+                self.valid.push(true);
+                self.error.push(None);
+                self.message.push_none();
+                self.address.push_concat(&[v.local, "@", &v.domain.unicode]);
+                self.address_ascii
+                    .push_concat(&[v.local, "@", v.domain_ascii()]);
+                self.canonical.push_concat(&[v.canonical]);
+                match v.suggestion {
+                    Some(domain) => self.suggestion.push_concat(&[v.local, "@", domain]),
+                    None => self.suggestion.push_none(),
+                }
+                self.role.push(v.role);
+                self.disposable.push(v.flags.disposable);
+                self.relay.push(v.flags.relay);
+                self.free.push(v.flags.free);
+                self.rules.push(v.rules);
+            }
+            Err(Invalid { error, suggestion }) => {
+                self.valid.push(false);
+                self.error.push(Some(error.code()));
+                self.message.push(Some(&error.to_string()));
+                self.address.push_none();
+                self.address_ascii.push_none();
+                self.canonical.push_none();
+                self.suggestion.push(suggestion.as_deref());
+                self.role.push(false);
+                self.disposable.push(false);
+                self.relay.push(false);
+                self.free.push(false);
+                self.rules.push(Vec::new());
+            }
+        }
+        self.warnings.push(judged.warnings);
     }
 
     fn append(&mut self, other: CheckColumns) {

@@ -166,17 +166,21 @@ impl ProviderRules {
     /// The canonical key of a parsed address and the rules that fired.
     pub fn canonical(&self, address: &Address) -> (String, Vec<CanonicalRule>) {
         let domain = address.domain_ascii();
-        canonical_key(address.local(), domain, self.get(domain))
+        let mut key = String::new();
+        let rules = canonical_key_into(address.local(), domain, self.get(domain), &mut key);
+        (key, rules)
     }
 }
 
-/// The canonical key of a local part (NFC, as parsed) at a lowercase A-label domain whose
-/// provider rule is `rule`, and the rules that fired.
-pub(crate) fn canonical_key(
+/// Write into `key` (replacing its content) the canonical key of a local part (NFC, as
+/// parsed) at a lowercase A-label domain whose provider rule is `rule`; returns the rules that
+/// fired.
+pub(crate) fn canonical_key_into(
     local: &str,
     domain: &str,
     rule: Option<&ProviderRule>,
-) -> (String, Vec<CanonicalRule>) {
+    key: &mut String,
+) -> Vec<CanonicalRule> {
     let mut fired = Vec::new();
     let mut main = local;
     if let Some(rule) = rule.filter(|r| r.strip_tag) {
@@ -204,7 +208,8 @@ pub(crate) fn canonical_key(
         None => domain,
     };
 
-    let mut key = String::with_capacity(main.len() + 1 + domain.len());
+    key.clear();
+    key.reserve(main.len() + 1 + domain.len());
     if main.is_ascii() {
         if strip_dots {
             main.split('.').for_each(|part| key.push_str(part));
@@ -222,7 +227,7 @@ pub(crate) fn canonical_key(
     }
     key.push('@');
     key.push_str(domain);
-    (key, fired)
+    fired
 }
 
 /// NFC (done by the parser), then Unicode lowercase, then NFC again: lowercasing can leave a

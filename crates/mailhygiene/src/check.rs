@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use std::borrow::Cow;
 
-use crate::canonical::{canonical_key, CanonicalRule, ProviderRule, ProviderRules};
+use crate::canonical::{canonical_key_into, CanonicalRule, ProviderRule, ProviderRules};
 use crate::error::{ErrorKind, ParseError};
 use crate::extract::{extract, Warning};
 use crate::lists::{DomainFlags, DomainList, DomainLists, RoleList};
@@ -205,7 +205,7 @@ impl Checker {
     pub fn normalize(&self, input: &str) -> Result<Address, ParseError> {
         let value = extract(input).value;
         self.with_cache(None, |cache| {
-            let (local, entry) = self.parse_cached(&value, cache)?;
+            let (local, entry) = self.parse_cached(&value, &mut cache.domains)?;
             Ok(Address::from_parts(&local, &entry.forms))
         })
     }
@@ -214,8 +214,10 @@ impl Checker {
     pub fn canonical(&self, input: &str) -> Result<String, ParseError> {
         let value = extract(input).value;
         self.with_cache(None, |cache| {
-            let (local, entry) = self.parse_cached(&value, cache)?;
-            Ok(canonical_key(&local, entry.ascii(), entry.rule.as_deref()).0)
+            let (local, entry) = self.parse_cached(&value, &mut cache.domains)?;
+            let mut key = String::new();
+            canonical_key_into(&local, entry.ascii(), entry.rule.as_deref(), &mut key);
+            Ok(key)
         })
     }
 
@@ -266,10 +268,10 @@ impl Checker {
 
     /// The suggested address of [`suggest`](Self::suggest) for input that did not parse, with
     /// the domain's answer kept in `cache`: bad cells repeat their bad domains too.
-    fn suggest_cached(&self, input: &str, cache: &mut DomainCache) -> Option<String> {
+    fn suggest_cached(&self, input: &str, typos: &mut InvalidTypos) -> Option<String> {
         let value = extract(input).value;
         let (local, domain) = typo_parts(&value)?;
-        let fixed = cache.typo_of_invalid(domain, |d| {
+        let fixed = typos.get_or_insert(domain, |d| {
             let known = |d: &str| self.is_known_domain(d);
             self.inner
                 .typos
@@ -331,15 +333,15 @@ impl Checker {
     }
 
     /// [`parse`](Self::parse) with the domain's validation, forms and provider rule taken
-    /// from `cache`: the local part and the domain entry.
+    /// from `domains`: the local part and the domain entry.
     fn parse_cached<'v, 'c>(
         &self,
         value: &'v str,
-        cache: &'c mut DomainCache,
+        domains: &'c mut DomainMap,
     ) -> Result<(Cow<'v, str>, &'c mut DomainEntry), ParseError> {
         let options = &self.inner.options;
         let (local, at) = parse_local(value, options)?;
-        let entry = cache.entry(&value[at + 1..], || {
+        let entry = domains.entry(&value[at + 1..], || {
             let forms = parse_domain_forms(value, at + 1, options)?;
             let rule = self
                 .inner
@@ -356,18 +358,35 @@ impl Checker {
         Ok((local, entry))
     }
 
-    fn check_extracted(
+    /// Judge one input and hand the findings, borrowed from the input and the cache, to
+    /// `store`, which builds whatever result form the caller wants: a [`Check`] or a row of
+    /// columns. One implementation behind both, so they cannot disagree.
+    pub(crate) fn judge<R>(
         &self,
         input: &str,
-        value: &str,
-        warnings: Vec<Warning>,
+        exact: bool,
         cache: &mut DomainCache,
-    ) -> Check {
-        let (local, entry) = match self.parse_cached(value, cache) {
+        store: impl FnOnce(Judged<'_>) -> R,
+    ) -> R {
+        let (value, warnings) = if exact {
+            (Cow::Borrowed(input), Vec::new())
+        } else {
+            let extracted = extract(input);
+            (extracted.value, extracted.warnings)
+        };
+        let DomainCache {
+            domains,
+            invalid_typos,
+            key,
+        } = cache;
+        let (local, entry) = match self.parse_cached(&value, domains) {
             Ok(parts) => parts,
-            Err(e) => {
-                let suggestion = self.suggest_cached(value, cache);
-                return invalid(input, &e, suggestion, warnings);
+            Err(error) => {
+                let suggestion = self.suggest_cached(&value, invalid_typos);
+                return store(Judged {
+                    warnings,
+                    outcome: Err(Invalid { error, suggestion }),
+                });
             }
         };
         // An IP literal is on no list and has no typo.
@@ -377,35 +396,19 @@ impl Checker {
         }
         let entry = &*entry;
         let verdict = entry.verdict.as_ref().unwrap_or(&DomainVerdict::NONE);
-        let (canonical, rules) = canonical_key(&local, entry.ascii(), entry.rule.as_deref());
-        let join = |domain: &str| {
-            let mut s = String::with_capacity(local.len() + 1 + domain.len());
-            s.push_str(&local);
-            s.push('@');
-            s.push_str(domain);
-            s
-        };
-        let address = join(&entry.forms.unicode);
-        let address_ascii = match &entry.forms.ascii {
-            Some(ascii) => join(ascii),
-            None => address.clone(),
-        };
-        Check {
-            input: input.to_owned(),
-            valid: true,
-            error: None,
-            message: None,
-            address: Some(address),
-            address_ascii: Some(address_ascii),
-            canonical: Some(canonical),
-            suggestion: verdict.suggestion.as_deref().map(join),
-            role: self.inner.roles.category(&local).is_some(),
-            disposable: verdict.flags.disposable,
-            relay: verdict.flags.relay,
-            free: verdict.flags.free,
+        let rules = canonical_key_into(&local, entry.ascii(), entry.rule.as_deref(), key);
+        store(Judged {
             warnings,
-            rules,
-        }
+            outcome: Ok(Valid {
+                local: &local,
+                domain: &entry.forms,
+                canonical: key,
+                rules,
+                role: self.inner.roles.category(&local).is_some(),
+                flags: verdict.flags,
+                suggestion: verdict.suggestion.as_deref(),
+            }),
+        })
     }
 
     /// Check one input, with a batch's domain cache when given (else this thread's).
@@ -416,13 +419,74 @@ impl Checker {
         cache: Option<&mut DomainCache>,
     ) -> Check {
         self.with_cache(cache, |cache| {
-            if exact {
-                self.check_extracted(input, input, Vec::new(), cache)
-            } else {
-                let extracted = extract(input);
-                self.check_extracted(input, &extracted.value, extracted.warnings, cache)
-            }
+            self.judge(input, exact, cache, |j| j.into_check(input))
         })
+    }
+}
+
+/// What [`Checker::judge`] found about one input.
+pub(crate) struct Judged<'a> {
+    /// What extraction changed.
+    pub warnings: Vec<Warning>,
+    pub outcome: Result<Valid<'a>, Invalid>,
+}
+
+/// The findings about a valid input, borrowed.
+pub(crate) struct Valid<'a> {
+    /// The local part, NFC.
+    pub local: &'a str,
+    pub domain: &'a DomainForms,
+    pub canonical: &'a str,
+    pub rules: Vec<CanonicalRule>,
+    pub role: bool,
+    pub flags: DomainFlags,
+    /// The corrected domain, when the domain looks mistyped.
+    pub suggestion: Option<&'a str>,
+}
+
+/// Why an input is invalid, and the address it may have meant.
+pub(crate) struct Invalid {
+    pub error: ParseError,
+    pub suggestion: Option<String>,
+}
+
+impl Valid<'_> {
+    /// The A-label domain.
+    pub(crate) fn domain_ascii(&self) -> &str {
+        self.domain.ascii.as_deref().unwrap_or(&self.domain.unicode)
+    }
+}
+
+impl Judged<'_> {
+    fn into_check(self, input: &str) -> Check {
+        let valid = match self.outcome {
+            Ok(valid) => valid,
+            Err(Invalid { error, suggestion }) => {
+                return invalid(input, &error, suggestion, self.warnings)
+            }
+        };
+        let join = |domain: &str| [valid.local, "@", domain].concat();
+        let address = join(&valid.domain.unicode);
+        let address_ascii = match &valid.domain.ascii {
+            Some(ascii) => join(ascii),
+            None => address.clone(),
+        };
+        Check {
+            input: input.to_owned(),
+            valid: true,
+            error: None,
+            message: None,
+            address: Some(address),
+            address_ascii: Some(address_ascii),
+            canonical: Some(valid.canonical.to_owned()),
+            suggestion: valid.suggestion.map(join),
+            role: valid.role,
+            disposable: valid.flags.disposable,
+            relay: valid.flags.relay,
+            free: valid.flags.free,
+            warnings: self.warnings,
+            rules: valid.rules,
+        }
     }
 }
 
@@ -466,34 +530,27 @@ impl DomainEntry {
     }
 }
 
-/// One thread's memory of the domains it has seen, keyed by the domain as written: a real list
-/// has many addresses per domain, so validation, IDNA, the provider rule, list flags and typo
-/// search happen once per domain. Bounded, so a list of millions of distinct domains cannot
-/// grow it without limit. Only valid domains are kept: an error names positions in its input.
+/// One thread's memory for checking: the domains it has seen and a scratch buffer for keys.
 #[derive(Default)]
 pub(crate) struct DomainCache {
-    entries: FxHashMap<Box<str>, DomainEntry>,
+    domains: DomainMap,
     /// Typo suggestions for the domains of inputs that did not parse (see [`typo_parts`]).
-    invalid_typos: FxHashMap<Box<str>, Option<Box<str>>>,
+    invalid_typos: InvalidTypos,
+    /// The canonical key of the input being judged, reused from input to input.
+    key: String,
 }
 
-impl DomainCache {
-    const CAPACITY: usize = 1 << 16;
+/// Entries per map before it starts over: bounded, so a list of millions of distinct domains
+/// cannot grow a cache without limit.
+const CACHE_CAPACITY: usize = 1 << 16;
 
-    fn typo_of_invalid(
-        &mut self,
-        domain: String,
-        compute: impl FnOnce(&str) -> Option<Box<str>>,
-    ) -> Option<&str> {
-        if self.invalid_typos.len() >= Self::CAPACITY {
-            self.invalid_typos.clear();
-        }
-        self.invalid_typos
-            .entry(domain.into_boxed_str())
-            .or_insert_with_key(|d| compute(d))
-            .as_deref()
-    }
+/// The domains seen, keyed as written (any case): a real list has many addresses per domain,
+/// so validation, IDNA, the provider rule, list flags and typo search happen once per domain.
+/// Only valid domains are kept: an error names positions in its input.
+#[derive(Default)]
+pub(crate) struct DomainMap(FxHashMap<Box<str>, DomainEntry>);
 
+impl DomainMap {
     fn entry(
         &mut self,
         domain: &str,
@@ -501,14 +558,34 @@ impl DomainCache {
     ) -> Result<&mut DomainEntry, ParseError> {
         // Two probes on a miss: the borrow checker does not let a `get_mut` hit be returned
         // before the insert (a known NLL limitation), and misses are rare.
-        if self.entries.contains_key(domain) {
-            return Ok(self.entries.get_mut(domain).expect("checked above"));
+        if self.0.contains_key(domain) {
+            return Ok(self.0.get_mut(domain).expect("checked above"));
         }
         let entry = compute()?;
-        if self.entries.len() >= Self::CAPACITY {
-            self.entries.clear();
+        if self.0.len() >= CACHE_CAPACITY {
+            self.0.clear();
         }
-        Ok(self.entries.entry(domain.into()).or_insert(entry))
+        Ok(self.0.entry(domain.into()).or_insert(entry))
+    }
+}
+
+/// Typo suggestions of the domains of invalid inputs, keyed by [`typo_parts`]'s domain.
+#[derive(Default)]
+pub(crate) struct InvalidTypos(FxHashMap<Box<str>, Option<Box<str>>>);
+
+impl InvalidTypos {
+    fn get_or_insert(
+        &mut self,
+        domain: String,
+        compute: impl FnOnce(&str) -> Option<Box<str>>,
+    ) -> Option<&str> {
+        if self.0.len() >= CACHE_CAPACITY {
+            self.0.clear();
+        }
+        self.0
+            .entry(domain.into_boxed_str())
+            .or_insert_with_key(|d| compute(d))
+            .as_deref()
     }
 }
 
