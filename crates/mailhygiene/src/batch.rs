@@ -257,10 +257,13 @@ impl CheckColumns {
                 self.valid.push(true);
                 self.error.push(None);
                 self.message.push_none();
-                self.address.push_concat(&[v.local, "@", &v.domain.unicode]);
+                match v.written {
+                    Some(text) => self.address.push_concat(&[text]),
+                    None => self.address.push_concat(&[v.local, "@", &v.domain.unicode]),
+                }
                 self.address_ascii
                     .push_concat(&[v.local, "@", v.domain_ascii()]);
-                self.canonical.push_concat(&[v.canonical]);
+                self.canonical.push_concat(&[v.canonical.as_str()]);
                 match v.suggestion {
                     Some(domain) => self.suggestion.push_concat(&[v.local, "@", domain]),
                     None => self.suggestion.push_none(),

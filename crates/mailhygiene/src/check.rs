@@ -315,6 +315,7 @@ impl Checker {
     /// Run `f` with the given cache, or with this thread's cache for this checker: single
     /// calls share it, so a loop of `check` calls (a Python or Node script) pays for each
     /// domain once too.
+    #[inline(always)]
     fn with_cache<R>(
         &self,
         cache: Option<&mut DomainCache>,
@@ -348,6 +349,7 @@ impl Checker {
                 .providers
                 .get_shared(forms.ascii.as_deref().unwrap_or(&forms.unicode));
             Ok(DomainEntry {
+                written_is_unicode: *forms.unicode == value[at + 1..],
                 forms,
                 rule,
                 verdict: None,
@@ -361,6 +363,7 @@ impl Checker {
     /// Judge one input and hand the findings, borrowed from the input and the cache, to
     /// `store`, which builds whatever result form the caller wants: a [`Check`] or a row of
     /// columns. One implementation behind both, so they cannot disagree.
+    #[inline(always)]
     pub(crate) fn judge<R>(
         &self,
         input: &str,
@@ -397,10 +400,13 @@ impl Checker {
         let entry = &*entry;
         let verdict = entry.verdict.as_ref().unwrap_or(&DomainVerdict::NONE);
         let rules = canonical_key_into(&local, entry.ascii(), entry.rule.as_deref(), key);
+        let written =
+            (entry.written_is_unicode && matches!(local, Cow::Borrowed(_))).then_some(&*value);
         store(Judged {
             warnings,
             outcome: Ok(Valid {
                 local: &local,
+                written,
                 domain: &entry.forms,
                 canonical: key,
                 rules,
@@ -436,7 +442,11 @@ pub(crate) struct Valid<'a> {
     /// The local part, NFC.
     pub local: &'a str,
     pub domain: &'a DomainForms,
-    pub canonical: &'a str,
+    /// The extracted input when it already is the address (local part NFC as written, domain
+    /// lowercase Unicode): one copy instead of assembling the address from its parts.
+    pub written: Option<&'a str>,
+    /// The canonical key, in the cache's scratch buffer: a [`Check`] takes it over.
+    pub canonical: &'a mut String,
     pub rules: Vec<CanonicalRule>,
     pub role: bool,
     pub flags: DomainFlags,
@@ -458,6 +468,7 @@ impl Valid<'_> {
 }
 
 impl Judged<'_> {
+    #[inline(always)]
     fn into_check(self, input: &str) -> Check {
         let valid = match self.outcome {
             Ok(valid) => valid,
@@ -466,7 +477,10 @@ impl Judged<'_> {
             }
         };
         let join = |domain: &str| [valid.local, "@", domain].concat();
-        let address = join(&valid.domain.unicode);
+        let address = match valid.written {
+            Some(text) => text.to_owned(),
+            None => join(&valid.domain.unicode),
+        };
         let address_ascii = match &valid.domain.ascii {
             Some(ascii) => join(ascii),
             None => address.clone(),
@@ -478,7 +492,8 @@ impl Judged<'_> {
             message: None,
             address: Some(address),
             address_ascii: Some(address_ascii),
-            canonical: Some(valid.canonical.to_owned()),
+            // The scratch buffer was sized for this key; the next input gets a new one.
+            canonical: Some(std::mem::take(valid.canonical)),
             suggestion: valid.suggestion.map(join),
             role: valid.role,
             disposable: valid.flags.disposable,
@@ -519,6 +534,8 @@ impl DomainVerdict {
 #[derive(Debug)]
 pub(crate) struct DomainEntry {
     forms: DomainForms,
+    /// Whether the domain as written (the cache key) is already its lowercase Unicode form.
+    written_is_unicode: bool,
     rule: Option<Arc<ProviderRule>>,
     verdict: Option<DomainVerdict>,
 }
