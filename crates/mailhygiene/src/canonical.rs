@@ -196,7 +196,7 @@ pub(crate) fn canonical_key_into(
             fired.push(CanonicalRule::StripTag);
         }
     }
-    let strip_dots = rule.is_some_and(|r| r.strip_dots) && main.contains('.');
+    let strip_dots = rule.is_some_and(|r| r.strip_dots) && main.bytes().any(|b| b == b'.');
     if strip_dots {
         fired.push(CanonicalRule::StripDots);
     }

@@ -2,7 +2,7 @@
 use std::sync::Arc;
 
 use once_cell::sync::Lazy;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use serde::Serialize;
 
 use std::borrow::Cow;
@@ -565,7 +565,7 @@ const CACHE_CAPACITY: usize = 1 << 16;
 /// so validation, IDNA, the provider rule, list flags and typo search happen once per domain.
 /// Only valid domains are kept: an error names positions in its input.
 #[derive(Default)]
-pub(crate) struct DomainMap(FxHashMap<Box<str>, DomainEntry>);
+pub(crate) struct DomainMap(hashbrown::HashMap<String, DomainEntry, FxBuildHasher>);
 
 impl DomainMap {
     fn entry(
@@ -573,16 +573,14 @@ impl DomainMap {
         domain: &str,
         compute: impl FnOnce() -> Result<DomainEntry, ParseError>,
     ) -> Result<&mut DomainEntry, ParseError> {
-        // Two probes on a miss: the borrow checker does not let a `get_mut` hit be returned
-        // before the insert (a known NLL limitation), and misses are rare.
-        if self.0.contains_key(domain) {
-            return Ok(self.0.get_mut(domain).expect("checked above"));
-        }
-        let entry = compute()?;
-        if self.0.len() >= CACHE_CAPACITY {
+        if self.0.len() >= CACHE_CAPACITY && !self.0.contains_key(domain) {
             self.0.clear();
         }
-        Ok(self.0.entry(domain.into()).or_insert(entry))
+        // One probe on a hit (the hot path); the key is allocated only on a miss.
+        match self.0.entry_ref(domain) {
+            hashbrown::hash_map::EntryRef::Occupied(hit) => Ok(hit.into_mut()),
+            hashbrown::hash_map::EntryRef::Vacant(miss) => Ok(miss.insert(compute()?)),
+        }
     }
 }
 
