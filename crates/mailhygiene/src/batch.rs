@@ -1,8 +1,8 @@
 //! Batch checking on all cores: one result per input row, in input order, never stopping at a
 //! bad row. The bindings' batch calls and the CLI use these entry points.
 //!
-//! Every worker thread keeps a [`DomainCache`]: list flags and typo suggestions depend on the
-//! domain alone, and a real list has many addresses per domain.
+//! Every worker thread keeps a domain cache across calls: validation, list flags and typo
+//! suggestions depend on the domain alone, and a real list has many addresses per domain.
 use rayon::prelude::*;
 
 use crate::canonical::CanonicalRule;
@@ -48,12 +48,12 @@ impl Checker {
         text: impl Fn(&T) -> Option<&str> + Sync,
         exact: bool,
     ) -> Vec<Check> {
+        // Each worker uses its thread's domain cache, which outlives this call: rayon's work
+        // units are small, and a cache per unit would redo each domain's typo search per unit.
         inputs
             .par_iter()
             .with_min_len(CHUNK / 8)
-            .map_init(DomainCache::default, |cache, item| {
-                self.check_one(text(item).unwrap_or(""), exact, Some(cache))
-            })
+            .map(|item| self.check_one(text(item).unwrap_or(""), exact, None))
             .collect()
     }
 
@@ -76,13 +76,14 @@ impl Checker {
         let chunks: Vec<CheckColumns> = inputs
             .par_chunks(CHUNK)
             .map(|chunk| {
-                let mut cache = DomainCache::default();
                 let mut cols = CheckColumns::with_capacity(chunk.len());
-                for item in chunk {
-                    let input = item.as_ref().map_or("", AsRef::as_ref);
-                    // Straight into the column buffers: no per-row result strings.
-                    self.judge(input, exact, &mut cache, |j| cols.push(j));
-                }
+                self.with_cache(None, |cache| {
+                    for item in chunk {
+                        let input = item.as_ref().map_or("", AsRef::as_ref);
+                        // Straight into the column buffers: no per-row result strings.
+                        self.judge(input, exact, cache, |j| cols.push(j));
+                    }
+                });
                 cols
             })
             .collect();

@@ -316,7 +316,7 @@ impl Checker {
     /// calls share it, so a loop of `check` calls (a Python or Node script) pays for each
     /// domain once too.
     #[inline(always)]
-    fn with_cache<R>(
+    pub(crate) fn with_cache<R>(
         &self,
         cache: Option<&mut DomainCache>,
         f: impl FnOnce(&mut DomainCache) -> R,
