@@ -807,12 +807,25 @@ impl SuppressionList {
                     .unwrap_or(0)
             })
             .collect();
+        let by_origin: Vec<Vec<String>> = self.origins.items.iter().map(Origin::labels).collect();
+        let mut labels: Vec<String> = by_origin.iter().flatten().cloned().collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let origin_labels = by_origin
+            .iter()
+            .map(|ls| {
+                ls.iter()
+                    .map(|l| labels.binary_search(l).expect("collected above") as u32)
+                    .collect()
+            })
+            .collect();
         Tables {
             scope_order,
             detail_counts,
             detail_repeat,
             scope_text: self.scopes.items.iter().map(Scope::to_string).collect(),
-            origin_labels: self.origins.items.iter().map(Origin::labels).collect(),
+            labels,
+            origin_labels,
         }
     }
 
@@ -1134,7 +1147,8 @@ impl SuppressionList {
 
     /// [`for_each_active`](Self::for_each_active) on all threads: keys are cut into parts in
     /// output order, each part is rendered into a fresh `T` by `f`, and the parts are handed to
-    /// `sink` in order, a few at a time so memory stays bounded.
+    /// `sink` in order on this thread while the next few are rendered, so writing overlaps
+    /// rendering and memory stays bounded.
     pub(crate) fn par_for_each_active<T: Send, E>(
         &self,
         init: impl Fn() -> T + Sync,
@@ -1147,27 +1161,37 @@ impl SuppressionList {
         let entries: &[Entry] = &entries;
         let cx = self.ctx(&ix.tables);
         let parts: Vec<&[u32]> = ix.sorted.chunks(PART).collect();
-        for batch in parts.chunks(rayon::current_num_threads() * 2) {
-            let rendered: Vec<T> = batch
-                .par_iter()
-                .map(|keys| {
-                    let mut t = init();
-                    for &k in *keys {
-                        let (actives, pool) = self.verdict(k);
-                        if !actives.is_empty() {
-                            let group = &entries[ix.starts[k as usize] as usize
-                                ..ix.starts[k as usize + 1] as usize];
-                            f(&mut t, k, actives, pool, group, &cx);
-                        }
-                    }
-                    t
-                })
-                .collect();
-            for t in rendered {
-                sink(t)?;
+        let render = |keys: &[u32]| {
+            let mut t = init();
+            for &k in keys {
+                let (actives, pool) = self.verdict(k);
+                if !actives.is_empty() {
+                    let group = &entries
+                        [ix.starts[k as usize] as usize..ix.starts[k as usize + 1] as usize];
+                    f(&mut t, k, actives, pool, group, &cx);
+                }
             }
-        }
-        Ok(())
+            t
+        };
+        std::thread::scope(|s| {
+            // One rendered batch waits while the sink writes the previous one.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
+            let render = &render;
+            s.spawn(move || {
+                for batch in parts.chunks(rayon::current_num_threads() * 2) {
+                    let rendered: Vec<T> = batch.par_iter().map(|keys| render(keys)).collect();
+                    if tx.send(rendered).is_err() {
+                        break; // the sink failed
+                    }
+                }
+            });
+            for rendered in rx {
+                for t in rendered {
+                    sink(t)?;
+                }
+            }
+            Ok(())
+        })
     }
 
     pub(crate) fn key_text(&self, k: u32) -> &str {
