@@ -20,11 +20,14 @@ use serde::Serialize;
 
 use super::clock::format_time;
 use super::hash::KeyHash;
-use super::import::{import_bytes, ImportError, ImportOptions, System};
+use super::import::{import_each, ImportError, ImportOptions, System};
 use super::merge::{self, evaluate, Active, Ctx, Entry, Scratch, Tables, NEVER, UNDATED};
 use super::policy::Policy;
 use super::record::{Consent, Provenance, Reason, Reject, Scope, SuppressionRecord};
 use crate::Checker;
+
+mod prepared;
+use prepared::Prepared;
 
 /// `source_system` of records read back from a master list; their `source_account` holds the
 /// master row's `sources` cell, so provenance survives a round trip.
@@ -38,6 +41,65 @@ fn fx_hash<T: Hash + ?Sized>(t: &T) -> u64 {
     let mut h = FxHasher::default();
     t.hash(&mut h);
     h.finish()
+}
+
+/// The key of a record: its canonical key, or one computed from its address; an address that
+/// does not parse is keyed by its trimmed, lower-cased text, so no restriction is lost.
+fn key_of<'r>(checker: &Checker, r: &'r SuppressionRecord) -> Cow<'r, str> {
+    if !r.canonical.is_empty() {
+        return Cow::Borrowed(&r.canonical);
+    }
+    match checker.canonical(&r.address) {
+        Ok(c) => Cow::Owned(c),
+        Err(_) => Cow::Owned(r.address.trim().to_lowercase()),
+    }
+}
+
+/// Keep the smallest spelling of a key's address: which one arrives first must not matter.
+fn keep_smallest_address(
+    addresses: &mut rustc_hash::FxHashMap<u32, Box<str>>,
+    key: u32,
+    address: impl AsRef<str> + Into<Box<str>>,
+) {
+    match addresses.get_mut(&key) {
+        Some(a) if **a <= *address.as_ref() => {}
+        Some(a) => *a = address.into(),
+        None => {
+            addresses.insert(key, address.into());
+        }
+    }
+}
+
+/// A record's scope, origin and detail ids in these interners.
+fn intern_strings(
+    scopes: &mut Interner<Scope>,
+    origins: &mut Interner<Origin>,
+    details: &mut Interner<Detail>,
+    r: &SuppressionRecord,
+) -> (u32, u32, u32) {
+    let scope = scopes.intern(&r.scope);
+    let origin = origins.intern(&(
+        r.source_system.as_str(),
+        r.source_stream.as_str(),
+        r.source_account.as_deref(),
+        r.provenance.file.as_str(),
+    ));
+    let detail = details.intern(&(r.sub_reason.as_deref(), r.enhanced_status.as_deref()));
+    (scope, origin, detail)
+}
+
+/// A record as an entry, with its key and [`intern_strings`] ids.
+fn entry_of(r: &SuppressionRecord, key: u32, (scope, origin, detail): (u32, u32, u32)) -> Entry {
+    Entry {
+        key,
+        time: r.event_time.unwrap_or(UNDATED),
+        reason: r.reason,
+        evidence: r.consent.as_ref().is_some_and(Consent::is_evidence),
+        scope,
+        origin,
+        detail,
+        line: u32::try_from(r.provenance.line).unwrap_or(u32::MAX),
+    }
 }
 
 /// Canonical keys, stored once in one arena and found through a table of ids.
@@ -67,7 +129,10 @@ impl Keys {
             .copied()
     }
     fn intern(&mut self, k: &str) -> u32 {
-        let h = fx_hash(k);
+        self.intern_hashed(k, fx_hash(k))
+    }
+    /// [`intern`](Self::intern) with the key's hash computed beforehand.
+    fn intern_hashed(&mut self, k: &str, h: u64) -> u32 {
         let (arena, ends) = (&self.arena, &self.ends);
         if let Some(&id) = self.table.find(h, |&id| key_at(arena, ends, id) == k) {
             return id;
@@ -660,64 +725,31 @@ impl SuppressionList {
     }
 
     pub(crate) fn add_ref(&mut self, r: &SuppressionRecord) {
-        let canonical: Cow<str> = if r.canonical.is_empty() {
-            match self.checker.canonical(&r.address) {
-                Ok(c) => Cow::Owned(c),
-                Err(_) => Cow::Owned(r.address.trim().to_lowercase()),
-            }
-        } else {
-            Cow::Borrowed(&r.canonical)
-        };
+        let canonical = key_of(&self.checker, r);
         let key = self.keys.intern(&canonical);
         self.hashed |= canonical.starts_with(KeyHash::SHA256_PREFIX)
             || canonical.starts_with(KeyHash::HMAC_PREFIX);
         if !r.address.is_empty() && r.address != *canonical {
-            // Keep the smallest spelling: which one arrives first must not matter.
-            match self.addresses.get_mut(&key) {
-                Some(a) if **a <= *r.address => {}
-                Some(a) => *a = r.address.as_str().into(),
-                None => {
-                    self.addresses.insert(key, r.address.as_str().into());
-                }
-            }
+            keep_smallest_address(&mut self.addresses, key, r.address.as_str());
         }
-        let scope = self.scopes.intern(&r.scope);
-        let origin = self.origins.intern(&(
-            r.source_system.as_str(),
-            r.source_stream.as_str(),
-            r.source_account.as_deref(),
-            r.provenance.file.as_str(),
-        ));
-        let detail = self
-            .details
-            .intern(&(r.sub_reason.as_deref(), r.enhanced_status.as_deref()));
+        let ids = intern_strings(&mut self.scopes, &mut self.origins, &mut self.details, r);
         self.entries
             .get_mut()
             .unwrap_or_else(|e| e.into_inner())
-            .push(Entry {
-                key,
-                time: r.event_time.unwrap_or(UNDATED),
-                reason: r.reason,
-                evidence: r.consent.as_ref().is_some_and(Consent::is_evidence),
-                scope,
-                origin,
-                detail,
-                line: u32::try_from(r.provenance.line).unwrap_or(u32::MAX),
-            });
+            .push(entry_of(r, key, ids));
         self.index = OnceLock::new();
     }
 
-    /// Merge every record of `other` into this list (set union). This list's policy, present and
-    /// stream declarations win; `other`'s streams are added when unknown here.
-    pub fn merge(&mut self, other: &SuppressionList) {
-        let scopes: Vec<u32> = other
-            .scopes
-            .items
-            .iter()
-            .map(|s| self.scopes.intern(s))
-            .collect();
-        let origins: Vec<u32> = other
-            .origins
+    /// Intern another list's (or prepared file's) scopes, origins and details here: their ids
+    /// in this list, by their ids there.
+    fn intern_tables(
+        &mut self,
+        scopes: &Interner<Scope>,
+        origins: &Interner<Origin>,
+        details: &Interner<Detail>,
+    ) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+        let scopes = scopes.items.iter().map(|s| self.scopes.intern(s)).collect();
+        let origins = origins
             .items
             .iter()
             .map(|o| {
@@ -729,8 +761,7 @@ impl SuppressionList {
                 ))
             })
             .collect();
-        let details: Vec<u32> = other
-            .details
+        let details = details
             .items
             .iter()
             .map(|d| {
@@ -738,18 +769,19 @@ impl SuppressionList {
                     .intern(&(d.sub_reason.as_deref(), d.status.as_deref()))
             })
             .collect();
+        (scopes, origins, details)
+    }
+
+    /// Merge every record of `other` into this list (set union). This list's policy, present and
+    /// stream declarations win; `other`'s streams are added when unknown here.
+    pub fn merge(&mut self, other: &SuppressionList) {
+        let (scopes, origins, details) =
+            self.intern_tables(&other.scopes, &other.origins, &other.details);
         let keys: Vec<u32> = (0..other.keys.len() as u32)
             .map(|k| self.keys.intern(other.keys.get(k)))
             .collect();
         for (k, a) in &other.addresses {
-            let key = keys[*k as usize];
-            match self.addresses.get_mut(&key) {
-                Some(x) if **x <= **a => {}
-                Some(x) => *x = a.clone(),
-                None => {
-                    self.addresses.insert(key, a.clone());
-                }
-            }
+            keep_smallest_address(&mut self.addresses, keys[*k as usize], &**a);
         }
         for (name, info) in &other.streams {
             self.streams.entry(name.clone()).or_insert(*info);
@@ -1274,10 +1306,12 @@ impl SuppressionList {
         let checker = self.checker.clone();
         let (policy, now) = (self.policy.clone(), self.now);
         let result = std::thread::scope(|s| -> Result<(), LoadError> {
-            // Parsed files are large (the importers' full records): a rendezvous channel bounds
-            // how many are alive at once to about one per thread. Parsing is most of the work,
-            // so every thread parses; this one only adds.
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Parsed, LoadError>>(0);
+            // Prepared files are compact; a short queue lets parsing run ahead of adding while
+            // bounding how many are alive at once. Parsing is most of the work, so every thread
+            // parses; this one only adds.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Prepared, LoadError>>(
+                rayon::current_num_threads(),
+            );
             s.spawn(move || {
                 jobs.par_iter()
                     .with_max_len(1)
@@ -1288,9 +1322,9 @@ impl SuppressionList {
             let mut first_err = None;
             for parsed in rx {
                 match parsed {
-                    Ok(p) if first_err.is_none() => {
-                        summary.files.push(self.add_parsed(p, &mut summary.rejects))
-                    }
+                    Ok(p) if first_err.is_none() => summary
+                        .files
+                        .push(self.add_prepared(p, &mut summary.rejects)),
                     Ok(_) => {}
                     Err(e) => {
                         first_err.get_or_insert(e);
@@ -1399,7 +1433,7 @@ pub(crate) fn parse_file(
     checker: &Checker,
     policy: &Policy,
     now: i64,
-) -> Result<Parsed, LoadError> {
+) -> Result<Prepared, LoadError> {
     let file = path.display().to_string();
     let data = std::fs::read(path).map_err(|source| LoadError::Io {
         path: file.clone(),
@@ -1409,26 +1443,28 @@ pub(crate) fn parse_file(
         let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
         let first = String::from_utf8_lossy(first);
         let header = first.trim_start_matches('\u{feff}').trim();
-        if header == super::output::MASTER_HEADER {
-            return super::output::parse_master(&file, &data, stream, policy);
-        }
-        if super::hash::is_hashed_header(header) {
-            return super::hash::parse_hashed(&file, &data, stream, policy);
-        }
-        if super::sunset::is_engagement_header(header) {
-            return super::sunset::parse_engagement(&file, &data, stream, checker, policy, now);
+        let parsed = if header == super::output::MASTER_HEADER {
+            Some(super::output::parse_master(&file, &data, stream, policy)?)
+        } else if super::hash::is_hashed_header(header) {
+            Some(super::hash::parse_hashed(&file, &data, stream, policy)?)
+        } else if super::sunset::is_engagement_header(header) {
+            Some(super::sunset::parse_engagement(
+                &file, &data, stream, checker, policy, now,
+            )?)
+        } else {
+            None
+        };
+        if let Some(p) = parsed {
+            return Ok(Prepared::from_parsed(p, checker));
         }
     }
     let mut opts = ImportOptions::new(stream).checker(checker.clone());
     opts.system = system;
-    let imported = import_bytes(&file, &data, &opts)?;
-    Ok(Parsed {
-        file,
-        stream: stream.into(),
-        format: imported.system.code().into(),
-        records: imported.records,
-        rejects: imported.rejects,
-        rows_read: imported.rows_read,
-        rows_used: imported.rows_used,
-    })
+    let mut prepared = Prepared::new(&file, stream);
+    let counts = import_each(&file, &data, &opts, &mut |r| prepared.push(&r, checker))?;
+    prepared.format = counts.system.code().into();
+    prepared.rejects = counts.rejects;
+    prepared.rows_read = counts.rows_read;
+    prepared.rows_used = counts.rows_used;
+    Ok(prepared)
 }
