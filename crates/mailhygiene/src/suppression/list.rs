@@ -1305,6 +1305,9 @@ impl SuppressionList {
         self.keys.ends.reserve(rows);
         let checker = self.checker.clone();
         let (policy, now) = (self.policy.clone(), self.now);
+        let spent = std::sync::Mutex::new(Vec::new());
+        let spent = &spent;
+        let take_spent = || spent.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let result = std::thread::scope(|s| -> Result<(), LoadError> {
             // Prepared files are compact; a short queue lets parsing run ahead of adding while
             // bounding how many are alive at once. Parsing is most of the work, so every thread
@@ -1316,15 +1319,18 @@ impl SuppressionList {
                 jobs.par_iter()
                     .with_max_len(1)
                     .for_each_with(tx, |tx, (path, system, stream)| {
-                        let _ = tx.send(parse_file(path, *system, stream, &checker, &policy, now));
+                        let p = Prepared::reuse(take_spent(), "", stream);
+                        let _ = tx.send(parse_file(p, path, *system, &checker, &policy, now));
                     });
             });
             let mut first_err = None;
             for parsed in rx {
                 match parsed {
-                    Ok(p) if first_err.is_none() => summary
-                        .files
-                        .push(self.add_prepared(p, &mut summary.rejects)),
+                    Ok(mut p) if first_err.is_none() => {
+                        let file = self.add_prepared(&mut p, &mut summary.rejects);
+                        summary.files.push(file);
+                        spent.lock().unwrap_or_else(|e| e.into_inner()).push(p);
+                    }
                     Ok(_) => {}
                     Err(e) => {
                         first_err.get_or_insert(e);
@@ -1425,46 +1431,59 @@ fn parse_master_or_hashed(path: &Path, policy: &Policy) -> Result<Parsed, LoadEr
     }
 }
 
-/// Read and parse one file (any format [`SuppressionList::load_path`] takes).
-pub(crate) fn parse_file(
+/// Read and parse one file (any format [`SuppressionList::load_path`] takes) into `p`, which
+/// names the stream.
+fn parse_file(
+    mut p: Prepared,
     path: &Path,
     system: Option<System>,
-    stream: &str,
     checker: &Checker,
     policy: &Policy,
     now: i64,
 ) -> Result<Prepared, LoadError> {
+    use std::io::Read;
     let file = path.display().to_string();
-    let data = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: file.clone(),
-        source,
-    })?;
+    let mut data = std::mem::take(&mut p.data);
+    std::fs::File::open(path)
+        .and_then(|mut f| {
+            let size = f.metadata().map_or(0, |m| m.len());
+            data.reserve(usize::try_from(size).unwrap_or(0));
+            f.read_to_end(&mut data)
+        })
+        .map_err(|source| LoadError::Io {
+            path: file.clone(),
+            source,
+        })?;
+    let stream = std::mem::take(&mut p.stream);
     if system.is_none() {
         let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
         let first = String::from_utf8_lossy(first);
         let header = first.trim_start_matches('\u{feff}').trim();
         let parsed = if header == super::output::MASTER_HEADER {
-            Some(super::output::parse_master(&file, &data, stream, policy)?)
+            Some(super::output::parse_master(&file, &data, &stream, policy)?)
         } else if super::hash::is_hashed_header(header) {
-            Some(super::hash::parse_hashed(&file, &data, stream, policy)?)
+            Some(super::hash::parse_hashed(&file, &data, &stream, policy)?)
         } else if super::sunset::is_engagement_header(header) {
             Some(super::sunset::parse_engagement(
-                &file, &data, stream, checker, policy, now,
+                &file, &data, &stream, checker, policy, now,
             )?)
         } else {
             None
         };
-        if let Some(p) = parsed {
-            return Ok(Prepared::from_parsed(p, checker));
+        if let Some(parsed) = parsed {
+            let mut p = Prepared::from_parsed(Some(p), parsed, checker);
+            p.data = data;
+            return Ok(p);
         }
     }
-    let mut opts = ImportOptions::new(stream).checker(checker.clone());
+    let mut opts = ImportOptions::new(&stream).checker(checker.clone());
     opts.system = system;
-    let mut prepared = Prepared::new(&file, stream);
-    let counts = import_each(&file, &data, &opts, &mut |r| prepared.push(&r, checker))?;
-    prepared.format = counts.system.code().into();
-    prepared.rejects = counts.rejects;
-    prepared.rows_read = counts.rows_read;
-    prepared.rows_used = counts.rows_used;
-    Ok(prepared)
+    let mut p = Prepared::reuse(Some(p), &file, &stream);
+    let counts = import_each(&file, &data, &opts, &mut |r| p.push(&r, checker))?;
+    p.format = counts.system.code().into();
+    p.rejects = counts.rejects;
+    p.rows_read = counts.rows_read;
+    p.rows_used = counts.rows_used;
+    p.data = data;
+    Ok(p)
 }

@@ -186,40 +186,41 @@ impl SuppressionList {
         let mut counts: Vec<MissingCounts> =
             plans.iter().map(|_| MissingCounts::default()).collect();
         let with_master = master.is_some();
-        let init = || Part::new(with_master, &plans);
+        // Written parts come back for the next ones: fresh memory is expensive to touch.
+        let spent = std::sync::Mutex::new(Vec::new());
+        let init = || {
+            let reused = spent.lock().unwrap_or_else(|e| e.into_inner()).pop();
+            reused.unwrap_or_else(|| Part::new(with_master, &plans))
+        };
         let render =
             |p: &mut Part, k: u32, actives: &[Active], pool: &[u32], group: &[Entry], cx: &Ctx| {
                 p.render_key(self, &plans, k, actives, pool, group, cx);
             };
-        self.par_for_each_active(init, render, |part| {
-            if let (Some(w), Some(m)) = (&mut master, part.master) {
-                w.write_all(
-                    &m.into_inner()
-                        .map_err(|e| io::Error::other(e.to_string()))?,
-                )?;
+        self.par_for_each_active(init, render, |mut part| {
+            if let (Some(w), Some(m)) = (&mut master, &mut part.master) {
+                write_out(w, m)?;
             }
-            for (n, c) in master_rows.iter_mut().zip(part.master_rows) {
-                *n += c;
+            for (n, c) in master_rows.iter_mut().zip(&mut part.master_rows) {
+                *n += std::mem::take(c);
             }
             for (((plan, (_, files)), count), mp) in plans
                 .iter()
                 .zip(missing.iter_mut())
                 .zip(&mut counts)
-                .zip(part.missing)
+                .zip(&mut part.missing)
             {
-                for (w, csv) in files.iter_mut().zip(mp.files) {
-                    w.write_all(
-                        &csv.into_inner()
-                            .map_err(|e| io::Error::other(e.to_string()))?,
-                    )?;
+                for (w, csv) in files.iter_mut().zip(&mut mp.files) {
+                    write_out(w, csv)?;
                 }
                 if plan.target == Target::Postmark && !mp.json.is_empty() {
                     // Items start with ",\n"; the array's first has no comma.
                     let skip = usize::from(count.written.iter().sum::<u64>() == 0);
                     files[0].write_all(&mp.json[skip..])?;
+                    mp.json.clear();
                 }
-                count.add(&mp.counts);
+                count.add(&std::mem::take(&mut mp.counts));
             }
+            spent.lock().unwrap_or_else(|e| e.into_inner()).push(part);
             Ok::<(), io::Error>(())
         })?;
         let mut reports = Vec::with_capacity(plans.len());
@@ -346,11 +347,23 @@ impl MissingCounts {
     }
 }
 
-fn csv_writer() -> csv::Writer<Vec<u8>> {
+/// Write the rows a part's CSV writer holds to `out` and empty it for the next part.
+fn write_out(out: &mut impl Write, w: &mut csv::Writer<Vec<u8>>) -> io::Result<()> {
+    let full = std::mem::replace(w, csv_writer(Vec::new()));
+    let mut bytes = full
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    out.write_all(&bytes)?;
+    bytes.clear();
+    *w = csv_writer(bytes);
+    Ok(())
+}
+
+fn csv_writer(buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .has_headers(false)
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::with_capacity(1 << 16))
+        .from_writer(buffer)
 }
 
 /// One stream's share of a [`Part`].
@@ -384,12 +397,14 @@ const SPARES_CRITICAL: &str = "spares critical transactional mail, which this st
 impl Part {
     fn new(master: bool, plans: &[Plan]) -> Part {
         Part {
-            master: master.then(csv_writer),
+            master: master.then(|| csv_writer(Vec::with_capacity(1 << 20))),
             master_rows: [0; Reason::ALL.len()],
             missing: plans
                 .iter()
                 .map(|p| MissingPart {
-                    files: (0..=p.target.files().len()).map(|_| csv_writer()).collect(),
+                    files: (0..=p.target.files().len())
+                        .map(|_| csv_writer(Vec::with_capacity(1 << 16)))
+                        .collect(),
                     json: Vec::new(),
                     counts: MissingCounts::default(),
                 })

@@ -35,6 +35,8 @@ pub(crate) struct Prepared {
     origins: Interner<Origin>,
     details: Interner<Detail>,
     by_reason: [u64; Reason::ALL.len()],
+    /// The file's bytes while it is parsed; kept with the other buffers for the next file.
+    pub data: Vec<u8>,
 }
 
 impl Prepared {
@@ -56,12 +58,40 @@ impl Prepared {
             origins: Interner::default(),
             details: Interner::default(),
             by_reason: [0; Reason::ALL.len()],
+            data: Vec::new(),
         }
     }
 
+    /// A prepared file for `file`, in the buffers of a spent one when there is one: fresh
+    /// memory is expensive to touch, and every file needs about the same amount.
+    pub fn reuse(spent: Option<Prepared>, file: &str, stream: &str) -> Self {
+        let Some(mut p) = spent else {
+            return Prepared::new(file, stream);
+        };
+        p.file.clear();
+        p.file.push_str(file);
+        p.stream.clear();
+        p.stream.push_str(stream);
+        p.format.clear();
+        p.rejects.clear();
+        (p.rows_read, p.rows_used) = (0, 0);
+        p.keys.clear();
+        p.key_ends.clear();
+        p.key_hashes.clear();
+        p.addresses.clear();
+        p.entries.clear();
+        p.hashed = false;
+        p.scopes = Interner::default();
+        p.origins = Interner::default();
+        p.details = Interner::default();
+        p.by_reason = [0; Reason::ALL.len()];
+        p.data.clear();
+        p
+    }
+
     /// The records of a parsed master, hashed or engagement file.
-    pub fn from_parsed(p: Parsed, checker: &Checker) -> Self {
-        let mut out = Prepared::new(&p.file, &p.stream);
+    pub fn from_parsed(spent: Option<Prepared>, p: Parsed, checker: &Checker) -> Self {
+        let mut out = Prepared::reuse(spent, &p.file, &p.stream);
         out.format = p.format;
         out.rejects = p.rejects;
         out.rows_read = p.rows_read;
@@ -92,8 +122,13 @@ impl Prepared {
 }
 
 impl SuppressionList {
-    /// Add a prepared file's records; its rejects go to `rejects`.
-    pub(crate) fn add_prepared(&mut self, p: Prepared, rejects: &mut Vec<Reject>) -> FileSummary {
+    /// Add a prepared file's records; its rejects go to `rejects`. The buffers are left for
+    /// [`Prepared::reuse`].
+    pub(crate) fn add_prepared(
+        &mut self,
+        p: &mut Prepared,
+        rejects: &mut Vec<Reject>,
+    ) -> FileSummary {
         let (scopes, origins, details) = self.intern_tables(&p.scopes, &p.origins, &p.details);
         self.hashed |= p.hashed;
         let entries = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
@@ -104,7 +139,7 @@ impl SuppressionList {
             let extra = (need - entries.len()).max(entries.len() / 4);
             entries.reserve_exact(extra);
         }
-        let mut addresses = p.addresses.into_iter().peekable();
+        let mut addresses = p.addresses.drain(..).peekable();
         let mut start = 0;
         for (i, e) in p.entries.iter().enumerate() {
             let end = p.key_ends[i] as usize;
@@ -131,11 +166,11 @@ impl SuppressionList {
             .map(|(r, n)| (r.code().to_string(), n))
             .collect();
         let rows_rejected = p.rejects.len() as u64;
-        rejects.extend(p.rejects);
+        rejects.append(&mut p.rejects);
         FileSummary {
-            file: p.file,
-            stream: p.stream,
-            format: p.format,
+            file: p.file.clone(),
+            stream: p.stream.clone(),
+            format: p.format.clone(),
             rows_read: p.rows_read,
             rows_used: p.rows_used,
             rows_rejected,
