@@ -524,12 +524,19 @@ struct Chunk {
 }
 
 /// Everything computed from the records for one "present".
+///
+/// Keys are numbered here by rank, their position in key-text order, and the records' `key`
+/// holds the rank while an index exists: records, starts and verdicts are then laid out in
+/// output order, so writing the outputs reads memory in sequence instead of at random.
 struct Index {
-    /// Per key id, where its entries start in the sorted entries (`len = keys + 1`).
+    /// Per key rank, where its entries start in the sorted entries (`len = keys + 1`).
     starts: Vec<u32>,
+    /// Verdicts, by rank.
     chunks: Vec<Chunk>,
-    /// Key ids sorted by key text: the order of every output.
+    /// Key ids by rank: the order of every output.
     sorted: Vec<u32>,
+    /// Ranks by key id.
+    rank: Vec<u32>,
     tables: Tables,
 }
 
@@ -562,6 +569,8 @@ pub struct SuppressionList {
     scopes: Interner<Scope>,
     origins: Interner<Origin>,
     details: Interner<Detail>,
+    /// Every record; keyed by rank while `index` is set (see [`Index`]), by key id otherwise.
+    /// Change them only after [`invalidate`](Self::invalidate).
     entries: RwLock<Vec<Entry>>,
     streams: BTreeMap<String, StreamInfo>,
     index: OnceLock<Index>,
@@ -639,8 +648,8 @@ impl SuppressionList {
     /// Fix "the present" (for reproducible runs).
     pub fn set_now(&mut self, now: i64) {
         if now != self.now {
+            self.invalidate();
             self.now = now;
-            self.index = OnceLock::new();
         }
     }
 
@@ -725,6 +734,7 @@ impl SuppressionList {
     }
 
     pub(crate) fn add_ref(&mut self, r: &SuppressionRecord) {
+        self.invalidate();
         let canonical = key_of(&self.checker, r);
         let key = self.keys.intern(&canonical);
         self.hashed |= canonical.starts_with(KeyHash::SHA256_PREFIX)
@@ -737,7 +747,16 @@ impl SuppressionList {
             .get_mut()
             .unwrap_or_else(|e| e.into_inner())
             .push(entry_of(r, key, ids));
-        self.index = OnceLock::new();
+    }
+
+    /// Drop the verdicts before the records change, keying the records by id again.
+    fn invalidate(&mut self) {
+        if let Some(ix) = self.index.take() {
+            let entries = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+            entries
+                .par_iter_mut()
+                .for_each(|e| e.key = ix.sorted[e.key as usize]);
+        }
     }
 
     /// Intern another list's (or prepared file's) scopes, origins and details here: their ids
@@ -775,6 +794,7 @@ impl SuppressionList {
     /// Merge every record of `other` into this list (set union). This list's policy, present and
     /// stream declarations win; `other`'s streams are added when unknown here.
     pub fn merge(&mut self, other: &SuppressionList) {
+        self.invalidate();
         let (scopes, origins, details) =
             self.intern_tables(&other.scopes, &other.origins, &other.details);
         let keys: Vec<u32> = (0..other.keys.len() as u32)
@@ -788,15 +808,16 @@ impl SuppressionList {
         }
         self.hashed |= other.hashed;
         let theirs = other.entries_read();
+        // Read after the lock: an index cannot be built while it is held.
+        let their_ids = other.index.get().map(|ix| &ix.sorted);
         let mine = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
         mine.extend(theirs.iter().map(|e| Entry {
-            key: keys[e.key as usize],
+            key: keys[their_ids.map_or(e.key, |ids| ids[e.key as usize]) as usize],
             scope: scopes[e.scope as usize],
             origin: origins[e.origin as usize],
             detail: details[e.detail as usize],
             ..*e
         }));
-        self.index = OnceLock::new();
     }
 
     /// Compute the verdicts for "the present" now rather than on the first query.
@@ -873,9 +894,18 @@ impl SuppressionList {
     fn index(&self) -> &Index {
         self.index.get_or_init(|| {
             let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+            let nkeys = self.keys.len();
+            let mut sorted: Vec<u32> = (0..nkeys as u32).collect();
+            sorted.par_sort_unstable_by(|&a, &b| self.keys.get(a).cmp(self.keys.get(b)));
+            let mut rank = vec![0u32; nkeys];
+            for (r, &id) in sorted.iter().enumerate() {
+                rank[id as usize] = r as u32;
+            }
+            entries
+                .par_iter_mut()
+                .for_each(|e| e.key = rank[e.key as usize]);
             entries.par_sort_unstable();
             entries.dedup();
-            let nkeys = self.keys.len();
             let mut starts = vec![0u32; nkeys + 1];
             for e in entries.iter() {
                 starts[e.key as usize + 1] += 1;
@@ -914,12 +944,11 @@ impl SuppressionList {
                     chunk
                 })
                 .collect();
-            let mut sorted: Vec<u32> = (0..nkeys as u32).collect();
-            sorted.par_sort_unstable_by(|&a, &b| self.keys.get(a).cmp(self.keys.get(b)));
             Index {
                 starts,
                 chunks,
                 sorted,
+                rank,
                 tables,
             }
         })
@@ -928,19 +957,33 @@ impl SuppressionList {
     /// The verdict of key `k` at the present, as (actives, origin pool).
     fn verdict(&self, k: u32) -> (&[Active], &[u32]) {
         let ix = self.index();
-        let chunk = &ix.chunks[k as usize / CHUNK];
-        let i = k as usize % CHUNK;
+        ix.verdict(ix.rank[k as usize])
+    }
+}
+
+impl Index {
+    /// The verdict of the key of rank `r`.
+    fn verdict(&self, r: u32) -> (&[Active], &[u32]) {
+        let chunk = &self.chunks[r as usize / CHUNK];
+        let i = r as usize % CHUNK;
         (
             &chunk.actives[chunk.starts[i] as usize..chunk.starts[i + 1] as usize],
             &chunk.pool,
         )
     }
 
+    /// The records of the key of rank `r`, in `entries`.
+    fn group<'e>(&self, entries: &'e [Entry], r: u32) -> &'e [Entry] {
+        &entries[self.starts[r as usize] as usize..self.starts[r as usize + 1] as usize]
+    }
+}
+
+impl SuppressionList {
     /// The verdict of key `k` at any time (evaluated now, not cached).
     fn verdict_at(&self, k: u32, at: i64) -> (Vec<Active>, Vec<u32>) {
         let ix = self.index();
         let entries = self.entries_read();
-        let group = &entries[ix.starts[k as usize] as usize..ix.starts[k as usize + 1] as usize];
+        let group = ix.group(&entries, ix.rank[k as usize]);
         let (mut out, mut pool) = (Vec::new(), Vec::new());
         evaluate(
             group,
@@ -1094,10 +1137,14 @@ impl SuppressionList {
     /// Every distinct record, sorted by key, then time. Verbatim source text is not kept (see
     /// the module docs); consent evidence comes back as `Consent { confirmed: true, .. }`.
     pub fn records(&self) -> Vec<SuppressionRecord> {
-        let _ = self.index();
+        let ix = self.index();
         let entries = self.entries_read();
         let mut out: Vec<SuppressionRecord> = entries
             .iter()
+            .map(|e| Entry {
+                key: ix.sorted[e.key as usize],
+                ..*e
+            })
             .map(|e| {
                 let o = &self.origins.items[e.origin as usize];
                 let d = &self.details.items[e.detail as usize];
@@ -1167,12 +1214,10 @@ impl SuppressionList {
         let ix = self.index();
         let entries = self.entries_read();
         let cx = self.ctx(&ix.tables);
-        for &k in &ix.sorted {
-            let (actives, pool) = self.verdict(k);
+        for (r, &k) in ix.sorted.iter().enumerate() {
+            let (actives, pool) = ix.verdict(r as u32);
             if !actives.is_empty() {
-                let group =
-                    &entries[ix.starts[k as usize] as usize..ix.starts[k as usize + 1] as usize];
-                f(k, actives, pool, group, &cx);
+                f(k, actives, pool, ix.group(&entries, r as u32), &cx);
             }
         }
     }
@@ -1192,15 +1237,17 @@ impl SuppressionList {
         let entries = self.entries_read();
         let entries: &[Entry] = &entries;
         let cx = self.ctx(&ix.tables);
-        let parts: Vec<&[u32]> = ix.sorted.chunks(PART).collect();
-        let render = |keys: &[u32]| {
+        let parts: Vec<std::ops::Range<u32>> = (0..ix.sorted.len())
+            .step_by(PART)
+            .map(|lo| lo as u32..(lo + PART).min(ix.sorted.len()) as u32)
+            .collect();
+        let render = |ranks: &std::ops::Range<u32>| {
             let mut t = init();
-            for &k in keys {
-                let (actives, pool) = self.verdict(k);
+            for r in ranks.clone() {
+                let (actives, pool) = ix.verdict(r);
                 if !actives.is_empty() {
-                    let group = &entries
-                        [ix.starts[k as usize] as usize..ix.starts[k as usize + 1] as usize];
-                    f(&mut t, k, actives, pool, group, &cx);
+                    let k = ix.sorted[r as usize];
+                    f(&mut t, k, actives, pool, ix.group(entries, r), &cx);
                 }
             }
             t
@@ -1479,6 +1526,7 @@ fn parse_file(
     let mut opts = ImportOptions::new(&stream).checker(checker.clone());
     opts.system = system;
     let mut p = Prepared::reuse(Some(p), &file, &stream);
+    p.reserve_for(&data);
     let counts = import_each(&file, &data, &opts, &mut |r| p.push(&r, checker))?;
     p.format = counts.system.code().into();
     p.rejects = counts.rejects;

@@ -89,6 +89,16 @@ impl Prepared {
         p
     }
 
+    /// Room for the records of a file of these bytes (about one per line), reserved at once:
+    /// growing by doubling copies and touches fresh memory several times per file.
+    pub fn reserve_for(&mut self, data: &[u8]) {
+        let rows = data.iter().filter(|&&b| b == b'\n').count() + 1;
+        self.keys.reserve(data.len());
+        self.key_ends.reserve(rows);
+        self.key_hashes.reserve(rows);
+        self.entries.reserve(rows);
+    }
+
     /// The records of a parsed master, hashed or engagement file.
     pub fn from_parsed(spent: Option<Prepared>, p: Parsed, checker: &Checker) -> Self {
         let mut out = Prepared::reuse(spent, &p.file, &p.stream);
@@ -131,6 +141,7 @@ impl SuppressionList {
     ) -> FileSummary {
         let (scopes, origins, details) = self.intern_tables(&p.scopes, &p.origins, &p.details);
         self.hashed |= p.hashed;
+        self.invalidate();
         let entries = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
         // Grow by a quarter rather than doubling: the record store is the largest allocation,
         // and doubling it near the end would briefly hold three times what is needed.
@@ -158,7 +169,6 @@ impl SuppressionList {
                 ..*e
             });
         }
-        self.index = std::sync::OnceLock::new();
         let records: BTreeMap<String, u64> = Reason::ALL
             .iter()
             .zip(p.by_reason)
