@@ -128,6 +128,29 @@ impl Keys {
             .find(fx_hash(k), |&id| self.get(id) == k)
             .copied()
     }
+    /// Key ids in key-text order. Pairs are compared by their first 16 bytes (zero-padded,
+    /// which keeps the order) and only on a tie by the arena text: comparing millions of keys
+    /// by text reads the arena at random, one cache miss per comparison.
+    fn sorted_ids(&self) -> Vec<u32> {
+        let mut tagged: Vec<(u64, u64, u32)> = (0..self.len() as u32)
+            .into_par_iter()
+            .map(|id| {
+                let k = self.get(id).as_bytes();
+                let mut head = [0u8; 16];
+                let n = k.len().min(16);
+                head[..n].copy_from_slice(&k[..n]);
+                let (hi, lo) = head.split_at(8);
+                let word = |b: &[u8]| u64::from_be_bytes(b.try_into().expect("8 bytes"));
+                (word(hi), word(lo), id)
+            })
+            .collect();
+        tagged.par_sort_unstable_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| self.get(a.2).cmp(self.get(b.2)))
+        });
+        tagged.into_iter().map(|(_, _, id)| id).collect()
+    }
     fn intern(&mut self, k: &str) -> u32 {
         self.intern_hashed(k, fx_hash(k))
     }
@@ -895,8 +918,7 @@ impl SuppressionList {
         self.index.get_or_init(|| {
             let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
             let nkeys = self.keys.len();
-            let mut sorted: Vec<u32> = (0..nkeys as u32).collect();
-            sorted.par_sort_unstable_by(|&a, &b| self.keys.get(a).cmp(self.keys.get(b)));
+            let sorted = self.keys.sorted_ids();
             let mut rank = vec![0u32; nkeys];
             for (r, &id) in sorted.iter().enumerate() {
                 rank[id as usize] = r as u32;
@@ -1534,4 +1556,42 @@ fn parse_file(
     p.rows_used = counts.rows_used;
     p.data = data;
     Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Keys;
+
+    #[test]
+    fn keys_sort_by_text_whatever_their_first_bytes() {
+        let texts = [
+            "b",
+            "a",
+            "",
+            "a\0",
+            "a\0b",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnoq",
+            "abcdefghijklmnop\0",
+            "user1234@x.example",
+            "user1234@a.example",
+            "é@example.com",
+            "e@example.com",
+            "zzzzzzzzzzzzzzzzzzzz",
+            "zzzzzzzz",
+        ];
+        let mut keys = Keys::default();
+        for t in texts {
+            keys.intern(t);
+        }
+        let got: Vec<&str> = keys
+            .sorted_ids()
+            .into_iter()
+            .map(|id| keys.get(id))
+            .collect();
+        let mut want = texts.to_vec();
+        want.sort();
+        assert_eq!(got, want);
+    }
 }
