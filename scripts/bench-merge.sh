@@ -19,6 +19,8 @@ if [ ! -d "$CORPUS" ]; then
 fi
 cargo build --release -p mailhygiene-cli >&2
 rm -rf "$OUT"
+# The machine is shared: wall time means little without the load it ran under.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 /usr/bin/time -v ./target/release/mailhygiene merge \
   --stream news=sendgrid:"$CORPUS/sendgrid" \
   --stream shop="$CORPUS/mailgun" \
@@ -27,5 +29,6 @@ rm -rf "$OUT"
   --now 2025-01-01T00:00:00Z \
   --out "$OUT" --timings 2> target/bench-merge/time.txt || { cat target/bench-merge/time.txt >&2; exit 1; }
 grep -E "^ +[0-9.]+s |mailhygiene merge:" target/bench-merge/time.txt
-grep -E "Elapsed \(wall clock\)|Maximum resident set size|User time|System time" target/bench-merge/time.txt
+grep -E "Elapsed \(wall clock\)|Percent of CPU|Maximum resident set size|User time|System time" target/bench-merge/time.txt
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "cores: $(nproc)"

@@ -156,15 +156,7 @@ pub fn run(args: MergeArgs) -> Result<()> {
     // Every output goes to a temporary file beside its target; all are renamed into place
     // only after the last one is complete.
     let mut staged = Staged::default();
-    let master_by_reason: BTreeMap<&str, u64> = list
-        .write_csv(staged.create(&args.out.join("suppressions.csv"))?)?
-        .into_iter()
-        .map(|(r, n)| (r.code(), n))
-        .collect();
-    let master_rows: u64 = master_by_reason.values().sum();
-    phase("master list");
-
-    let mut rejects = csv::Writer::from_writer(Vec::new());
+    let mut rejects = csv::Writer::from_writer(staged.create(&args.out.join("rejects.csv"))?);
     rejects.write_record(["file", "line", "code", "message", "raw"])?;
     for r in &summary.rejects {
         rejects.write_record([
@@ -175,21 +167,45 @@ pub fn run(args: MergeArgs) -> Result<()> {
             &r.raw,
         ])?;
     }
-    staged
-        .create(&args.out.join("rejects.csv"))?
-        .write_all(&rejects.into_inner()?)?;
+    rejects.flush()?;
+    drop(rejects);
 
-    let mut missing = Vec::new();
+    // The master list and every stream's missing files are rendered in one parallel pass and
+    // streamed into their files.
+    let mut master_file = AtomicFile::create(&args.out.join("suppressions.csv"))?;
+    let mut missing_files: Vec<(&str, Vec<(String, AtomicFile)>)> = Vec::new();
     for s in &streams {
-        let export = list.export_missing(&s.name);
-        for (name, bytes) in export.files {
-            staged
-                .create(&args.out.join("missing").join(name))?
-                .write_all(&bytes)?;
-        }
-        missing.push(export.report);
-        phase(&format!("missing for {}", s.name));
+        let files = list
+            .missing_file_names(&s.name)
+            .into_iter()
+            .map(|name| {
+                let file = AtomicFile::create(&args.out.join("missing").join(&name))?;
+                Ok((name, file))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        missing_files.push((&s.name, files));
     }
+    let mut writers: Vec<(&str, Vec<&mut AtomicFile>)> = missing_files
+        .iter_mut()
+        .map(|(stream, files)| (*stream, files.iter_mut().map(|(_, f)| f).collect()))
+        .collect();
+    let written = list.write_outputs(Some(&mut master_file), &mut writers)?;
+    drop(writers);
+    staged.files.push(master_file);
+    for ((_, files), report) in missing_files.into_iter().zip(&written.missing) {
+        // A file left out of the export (no unexpressed rows) is dropped, which deletes it.
+        staged.files.extend(
+            files
+                .into_iter()
+                .filter(|(name, _)| report.files.contains(name))
+                .map(|(_, f)| f),
+        );
+    }
+    let master_by_reason: BTreeMap<&str, u64> =
+        written.master.iter().map(|(r, n)| (r.code(), *n)).collect();
+    let master_rows: u64 = master_by_reason.values().sum();
+    let missing = written.missing;
+    phase("master list and missing");
 
     let hash = match &args.hash_key_file {
         Some(p) => {

@@ -676,3 +676,40 @@ fn load_master_takes_only_master_or_hashed_lists() {
     let err = SuppressionList::default().load_master(&other).unwrap_err();
     assert_eq!(err.code(), "bad_format");
 }
+
+/// Verdicts are computed on first query; records added, merged in or re-timed afterwards must
+/// count exactly as if they had been there from the start.
+#[test]
+fn changes_after_a_query_count_like_changes_before() {
+    let first = vec![
+        rec("zed@example.com", Reason::HardBounce, Scope::All, Some(1)),
+        rec(A, Reason::Unsubscribe, Scope::All, Some(2)),
+        rec("mid@example.com", Reason::Complaint, Scope::All, None),
+    ];
+    let second = vec![
+        rec(A, Reason::Delivered, Scope::All, Some(3)),
+        rec("mid@example.com", Reason::Unsubscribe, Scope::All, Some(4)),
+        rec("zed@example.com", Reason::Delivered, Scope::All, Some(5)),
+        rec("new@example.com", Reason::Manual, Scope::All, Some(6)),
+    ];
+    let all = list_at(10, first.iter().chain(&second).cloned().collect());
+
+    let mut added = list_at(10, first.clone());
+    assert_eq!(top(&added, "zed@example.com"), Some(Reason::HardBounce));
+    added.extend(second.clone());
+    assert_eq!(added.rows(), all.rows());
+    assert_eq!(added.records(), all.records());
+
+    let mut merged = list_at(10, first.clone());
+    let other = list_at(10, second.clone());
+    let _ = (merged.rows(), other.rows()); // both indexed before the merge
+    merged.merge(&other);
+    assert_eq!(merged.rows(), all.rows());
+    assert_eq!(merged.records(), all.records());
+
+    let mut retimed = list_at(4, first.iter().chain(&second).cloned().collect());
+    let _ = retimed.rows();
+    retimed.set_now(day(10));
+    assert_eq!(retimed.rows(), all.rows());
+    assert_eq!(top(&retimed, "zed@example.com"), None);
+}

@@ -41,14 +41,52 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 /// assert_eq!(mailhygiene::suppression::format_time(0), "1970-01-01T00:00:00Z");
 /// ```
 pub fn format_time(t: i64) -> String {
+    let mut s = String::with_capacity(20);
+    push_time(&mut s, t);
+    s
+}
+
+/// [`format_time`] appended to `buf`: the outputs write this for millions of rows, so it
+/// formats digits by hand instead of allocating.
+pub(crate) fn push_time(buf: &mut String, t: i64) {
     let (y, m, d) = civil_from_days(t.div_euclid(86_400));
     let s = t.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
+    if (0..=9999).contains(&y) {
+        push_digits(buf, y, 4);
+    } else {
+        use std::fmt::Write;
+        let _ = write!(buf, "{y:04}");
+    }
+    buf.push('-');
+    push_digits(buf, m, 2);
+    buf.push('-');
+    push_digits(buf, d, 2);
+    buf.push('T');
+    push_clock(buf, s);
+    buf.push('Z');
+}
+
+/// `HH:MM:SS` of a second of the day.
+pub(crate) fn push_clock(buf: &mut String, s: i64) {
+    push_digits(buf, s / 3600, 2);
+    buf.push(':');
+    push_digits(buf, s / 60 % 60, 2);
+    buf.push(':');
+    push_digits(buf, s % 60, 2);
+}
+
+/// `n` (0 ≤ n < 10^width) zero-padded to `width` digits.
+pub(crate) fn push_digits(buf: &mut String, n: i64, width: u32) {
+    let mut p = 10i64.pow(width - 1);
+    while p > 0 {
+        buf.push(char::from(b'0' + (n / p % 10) as u8));
+        p /= 10;
+    }
+}
+
+/// The date of Unix seconds: (year, month, day).
+pub(crate) fn civil_date(t: i64) -> (i64, i64, i64) {
+    civil_from_days(t.div_euclid(86_400))
 }
 
 /// Parse `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS][.frac](Z|±HH:MM)` (a space may replace `T`; no zone
@@ -141,6 +179,31 @@ mod tests {
         // 2024-02-29 (leap day) computed by hand: 19782 days * 86400.
         assert_eq!(parse_time("2024-02-29"), Some(19_782 * 86_400));
         assert_eq!(format_time(19_782 * 86_400), "2024-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn formats_like_the_standard_formatter() {
+        // Years outside 0..=9999 take the slow path; both must agree with `format!`.
+        for t in [
+            0,
+            -1,
+            59,
+            86_399,
+            1_700_000_000,
+            253_402_300_799,
+            253_402_300_800,
+            -62_167_219_201,
+        ] {
+            let (y, m, d) = civil_date(t);
+            let s = t.rem_euclid(86_400);
+            let expected = format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            );
+            assert_eq!(format_time(t), expected, "{t}");
+        }
     }
 
     #[test]

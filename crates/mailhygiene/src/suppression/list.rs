@@ -20,11 +20,14 @@ use serde::Serialize;
 
 use super::clock::format_time;
 use super::hash::KeyHash;
-use super::import::{import_bytes, ImportError, ImportOptions, System};
+use super::import::{import_each, ImportError, ImportOptions, System};
 use super::merge::{self, evaluate, Active, Ctx, Entry, Scratch, Tables, NEVER, UNDATED};
 use super::policy::Policy;
 use super::record::{Consent, Provenance, Reason, Reject, Scope, SuppressionRecord};
 use crate::Checker;
+
+mod prepared;
+use prepared::Prepared;
 
 /// `source_system` of records read back from a master list; their `source_account` holds the
 /// master row's `sources` cell, so provenance survives a round trip.
@@ -38,6 +41,65 @@ fn fx_hash<T: Hash + ?Sized>(t: &T) -> u64 {
     let mut h = FxHasher::default();
     t.hash(&mut h);
     h.finish()
+}
+
+/// The key of a record: its canonical key, or one computed from its address; an address that
+/// does not parse is keyed by its trimmed, lower-cased text, so no restriction is lost.
+fn key_of<'r>(checker: &Checker, r: &'r SuppressionRecord) -> Cow<'r, str> {
+    if !r.canonical.is_empty() {
+        return Cow::Borrowed(&r.canonical);
+    }
+    match checker.canonical(&r.address) {
+        Ok(c) => Cow::Owned(c),
+        Err(_) => Cow::Owned(r.address.trim().to_lowercase()),
+    }
+}
+
+/// Keep the smallest spelling of a key's address: which one arrives first must not matter.
+fn keep_smallest_address(
+    addresses: &mut rustc_hash::FxHashMap<u32, Box<str>>,
+    key: u32,
+    address: impl AsRef<str> + Into<Box<str>>,
+) {
+    match addresses.get_mut(&key) {
+        Some(a) if **a <= *address.as_ref() => {}
+        Some(a) => *a = address.into(),
+        None => {
+            addresses.insert(key, address.into());
+        }
+    }
+}
+
+/// A record's scope, origin and detail ids in these interners.
+fn intern_strings(
+    scopes: &mut Interner<Scope>,
+    origins: &mut Interner<Origin>,
+    details: &mut Interner<Detail>,
+    r: &SuppressionRecord,
+) -> (u32, u32, u32) {
+    let scope = scopes.intern(&r.scope);
+    let origin = origins.intern(&(
+        r.source_system.as_str(),
+        r.source_stream.as_str(),
+        r.source_account.as_deref(),
+        r.provenance.file.as_str(),
+    ));
+    let detail = details.intern(&(r.sub_reason.as_deref(), r.enhanced_status.as_deref()));
+    (scope, origin, detail)
+}
+
+/// A record as an entry, with its key and [`intern_strings`] ids.
+fn entry_of(r: &SuppressionRecord, key: u32, (scope, origin, detail): (u32, u32, u32)) -> Entry {
+    Entry {
+        key,
+        time: r.event_time.unwrap_or(UNDATED),
+        reason: r.reason,
+        evidence: r.consent.as_ref().is_some_and(Consent::is_evidence),
+        scope,
+        origin,
+        detail,
+        line: u32::try_from(r.provenance.line).unwrap_or(u32::MAX),
+    }
 }
 
 /// Canonical keys, stored once in one arena and found through a table of ids.
@@ -66,8 +128,34 @@ impl Keys {
             .find(fx_hash(k), |&id| self.get(id) == k)
             .copied()
     }
+    /// Key ids in key-text order. Pairs are compared by their first 16 bytes (zero-padded,
+    /// which keeps the order) and only on a tie by the arena text: comparing millions of keys
+    /// by text reads the arena at random, one cache miss per comparison.
+    fn sorted_ids(&self) -> Vec<u32> {
+        let mut tagged: Vec<(u64, u64, u32)> = (0..self.len() as u32)
+            .into_par_iter()
+            .map(|id| {
+                let k = self.get(id).as_bytes();
+                let mut head = [0u8; 16];
+                let n = k.len().min(16);
+                head[..n].copy_from_slice(&k[..n]);
+                let (hi, lo) = head.split_at(8);
+                let word = |b: &[u8]| u64::from_be_bytes(b.try_into().expect("8 bytes"));
+                (word(hi), word(lo), id)
+            })
+            .collect();
+        tagged.par_sort_unstable_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| self.get(a.2).cmp(self.get(b.2)))
+        });
+        tagged.into_iter().map(|(_, _, id)| id).collect()
+    }
     fn intern(&mut self, k: &str) -> u32 {
-        let h = fx_hash(k);
+        self.intern_hashed(k, fx_hash(k))
+    }
+    /// [`intern`](Self::intern) with the key's hash computed beforehand.
+    fn intern_hashed(&mut self, k: &str, h: u64) -> u32 {
         let (arena, ends) = (&self.arena, &self.ends);
         if let Some(&id) = self.table.find(h, |&id| key_at(arena, ends, id) == k) {
             return id;
@@ -459,12 +547,19 @@ struct Chunk {
 }
 
 /// Everything computed from the records for one "present".
+///
+/// Keys are numbered here by rank, their position in key-text order, and the records' `key`
+/// holds the rank while an index exists: records, starts and verdicts are then laid out in
+/// output order, so writing the outputs reads memory in sequence instead of at random.
 struct Index {
-    /// Per key id, where its entries start in the sorted entries (`len = keys + 1`).
+    /// Per key rank, where its entries start in the sorted entries (`len = keys + 1`).
     starts: Vec<u32>,
+    /// Verdicts, by rank.
     chunks: Vec<Chunk>,
-    /// Key ids sorted by key text: the order of every output.
+    /// Key ids by rank: the order of every output.
     sorted: Vec<u32>,
+    /// Ranks by key id.
+    rank: Vec<u32>,
     tables: Tables,
 }
 
@@ -497,6 +592,8 @@ pub struct SuppressionList {
     scopes: Interner<Scope>,
     origins: Interner<Origin>,
     details: Interner<Detail>,
+    /// Every record; keyed by rank while `index` is set (see [`Index`]), by key id otherwise.
+    /// Change them only after [`invalidate`](Self::invalidate).
     entries: RwLock<Vec<Entry>>,
     streams: BTreeMap<String, StreamInfo>,
     index: OnceLock<Index>,
@@ -574,8 +671,8 @@ impl SuppressionList {
     /// Fix "the present" (for reproducible runs).
     pub fn set_now(&mut self, now: i64) {
         if now != self.now {
+            self.invalidate();
             self.now = now;
-            self.index = OnceLock::new();
         }
     }
 
@@ -660,64 +757,41 @@ impl SuppressionList {
     }
 
     pub(crate) fn add_ref(&mut self, r: &SuppressionRecord) {
-        let canonical: Cow<str> = if r.canonical.is_empty() {
-            match self.checker.canonical(&r.address) {
-                Ok(c) => Cow::Owned(c),
-                Err(_) => Cow::Owned(r.address.trim().to_lowercase()),
-            }
-        } else {
-            Cow::Borrowed(&r.canonical)
-        };
+        self.invalidate();
+        let canonical = key_of(&self.checker, r);
         let key = self.keys.intern(&canonical);
         self.hashed |= canonical.starts_with(KeyHash::SHA256_PREFIX)
             || canonical.starts_with(KeyHash::HMAC_PREFIX);
         if !r.address.is_empty() && r.address != *canonical {
-            // Keep the smallest spelling: which one arrives first must not matter.
-            match self.addresses.get_mut(&key) {
-                Some(a) if **a <= *r.address => {}
-                Some(a) => *a = r.address.as_str().into(),
-                None => {
-                    self.addresses.insert(key, r.address.as_str().into());
-                }
-            }
+            keep_smallest_address(&mut self.addresses, key, r.address.as_str());
         }
-        let scope = self.scopes.intern(&r.scope);
-        let origin = self.origins.intern(&(
-            r.source_system.as_str(),
-            r.source_stream.as_str(),
-            r.source_account.as_deref(),
-            r.provenance.file.as_str(),
-        ));
-        let detail = self
-            .details
-            .intern(&(r.sub_reason.as_deref(), r.enhanced_status.as_deref()));
+        let ids = intern_strings(&mut self.scopes, &mut self.origins, &mut self.details, r);
         self.entries
             .get_mut()
             .unwrap_or_else(|e| e.into_inner())
-            .push(Entry {
-                key,
-                time: r.event_time.unwrap_or(UNDATED),
-                reason: r.reason,
-                evidence: r.consent.as_ref().is_some_and(Consent::is_evidence),
-                scope,
-                origin,
-                detail,
-                line: u32::try_from(r.provenance.line).unwrap_or(u32::MAX),
-            });
-        self.index = OnceLock::new();
+            .push(entry_of(r, key, ids));
     }
 
-    /// Merge every record of `other` into this list (set union). This list's policy, present and
-    /// stream declarations win; `other`'s streams are added when unknown here.
-    pub fn merge(&mut self, other: &SuppressionList) {
-        let scopes: Vec<u32> = other
-            .scopes
-            .items
-            .iter()
-            .map(|s| self.scopes.intern(s))
-            .collect();
-        let origins: Vec<u32> = other
-            .origins
+    /// Drop the verdicts before the records change, keying the records by id again.
+    fn invalidate(&mut self) {
+        if let Some(ix) = self.index.take() {
+            let entries = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
+            entries
+                .par_iter_mut()
+                .for_each(|e| e.key = ix.sorted[e.key as usize]);
+        }
+    }
+
+    /// Intern another list's (or prepared file's) scopes, origins and details here: their ids
+    /// in this list, by their ids there.
+    fn intern_tables(
+        &mut self,
+        scopes: &Interner<Scope>,
+        origins: &Interner<Origin>,
+        details: &Interner<Detail>,
+    ) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+        let scopes = scopes.items.iter().map(|s| self.scopes.intern(s)).collect();
+        let origins = origins
             .items
             .iter()
             .map(|o| {
@@ -729,8 +803,7 @@ impl SuppressionList {
                 ))
             })
             .collect();
-        let details: Vec<u32> = other
-            .details
+        let details = details
             .items
             .iter()
             .map(|d| {
@@ -738,33 +811,36 @@ impl SuppressionList {
                     .intern(&(d.sub_reason.as_deref(), d.status.as_deref()))
             })
             .collect();
+        (scopes, origins, details)
+    }
+
+    /// Merge every record of `other` into this list (set union). This list's policy, present and
+    /// stream declarations win; `other`'s streams are added when unknown here.
+    pub fn merge(&mut self, other: &SuppressionList) {
+        self.invalidate();
+        let (scopes, origins, details) =
+            self.intern_tables(&other.scopes, &other.origins, &other.details);
         let keys: Vec<u32> = (0..other.keys.len() as u32)
             .map(|k| self.keys.intern(other.keys.get(k)))
             .collect();
         for (k, a) in &other.addresses {
-            let key = keys[*k as usize];
-            match self.addresses.get_mut(&key) {
-                Some(x) if **x <= **a => {}
-                Some(x) => *x = a.clone(),
-                None => {
-                    self.addresses.insert(key, a.clone());
-                }
-            }
+            keep_smallest_address(&mut self.addresses, keys[*k as usize], &**a);
         }
         for (name, info) in &other.streams {
             self.streams.entry(name.clone()).or_insert(*info);
         }
         self.hashed |= other.hashed;
         let theirs = other.entries_read();
+        // Read after the lock: an index cannot be built while it is held.
+        let their_ids = other.index.get().map(|ix| &ix.sorted);
         let mine = self.entries.get_mut().unwrap_or_else(|e| e.into_inner());
         mine.extend(theirs.iter().map(|e| Entry {
-            key: keys[e.key as usize],
+            key: keys[their_ids.map_or(e.key, |ids| ids[e.key as usize]) as usize],
             scope: scopes[e.scope as usize],
             origin: origins[e.origin as usize],
             detail: details[e.detail as usize],
             ..*e
         }));
-        self.index = OnceLock::new();
     }
 
     /// Compute the verdicts for "the present" now rather than on the first query.
@@ -807,12 +883,25 @@ impl SuppressionList {
                     .unwrap_or(0)
             })
             .collect();
+        let by_origin: Vec<Vec<String>> = self.origins.items.iter().map(Origin::labels).collect();
+        let mut labels: Vec<String> = by_origin.iter().flatten().cloned().collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let origin_labels = by_origin
+            .iter()
+            .map(|ls| {
+                ls.iter()
+                    .map(|l| labels.binary_search(l).expect("collected above") as u32)
+                    .collect()
+            })
+            .collect();
         Tables {
             scope_order,
             detail_counts,
             detail_repeat,
             scope_text: self.scopes.items.iter().map(Scope::to_string).collect(),
-            origin_labels: self.origins.items.iter().map(Origin::labels).collect(),
+            labels,
+            origin_labels,
         }
     }
 
@@ -828,9 +917,17 @@ impl SuppressionList {
     fn index(&self) -> &Index {
         self.index.get_or_init(|| {
             let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+            let nkeys = self.keys.len();
+            let sorted = self.keys.sorted_ids();
+            let mut rank = vec![0u32; nkeys];
+            for (r, &id) in sorted.iter().enumerate() {
+                rank[id as usize] = r as u32;
+            }
+            entries
+                .par_iter_mut()
+                .for_each(|e| e.key = rank[e.key as usize]);
             entries.par_sort_unstable();
             entries.dedup();
-            let nkeys = self.keys.len();
             let mut starts = vec![0u32; nkeys + 1];
             for e in entries.iter() {
                 starts[e.key as usize + 1] += 1;
@@ -869,12 +966,11 @@ impl SuppressionList {
                     chunk
                 })
                 .collect();
-            let mut sorted: Vec<u32> = (0..nkeys as u32).collect();
-            sorted.par_sort_unstable_by(|&a, &b| self.keys.get(a).cmp(self.keys.get(b)));
             Index {
                 starts,
                 chunks,
                 sorted,
+                rank,
                 tables,
             }
         })
@@ -883,19 +979,33 @@ impl SuppressionList {
     /// The verdict of key `k` at the present, as (actives, origin pool).
     fn verdict(&self, k: u32) -> (&[Active], &[u32]) {
         let ix = self.index();
-        let chunk = &ix.chunks[k as usize / CHUNK];
-        let i = k as usize % CHUNK;
+        ix.verdict(ix.rank[k as usize])
+    }
+}
+
+impl Index {
+    /// The verdict of the key of rank `r`.
+    fn verdict(&self, r: u32) -> (&[Active], &[u32]) {
+        let chunk = &self.chunks[r as usize / CHUNK];
+        let i = r as usize % CHUNK;
         (
             &chunk.actives[chunk.starts[i] as usize..chunk.starts[i + 1] as usize],
             &chunk.pool,
         )
     }
 
+    /// The records of the key of rank `r`, in `entries`.
+    fn group<'e>(&self, entries: &'e [Entry], r: u32) -> &'e [Entry] {
+        &entries[self.starts[r as usize] as usize..self.starts[r as usize + 1] as usize]
+    }
+}
+
+impl SuppressionList {
     /// The verdict of key `k` at any time (evaluated now, not cached).
     fn verdict_at(&self, k: u32, at: i64) -> (Vec<Active>, Vec<u32>) {
         let ix = self.index();
         let entries = self.entries_read();
-        let group = &entries[ix.starts[k as usize] as usize..ix.starts[k as usize + 1] as usize];
+        let group = ix.group(&entries, ix.rank[k as usize]);
         let (mut out, mut pool) = (Vec::new(), Vec::new());
         evaluate(
             group,
@@ -1049,10 +1159,14 @@ impl SuppressionList {
     /// Every distinct record, sorted by key, then time. Verbatim source text is not kept (see
     /// the module docs); consent evidence comes back as `Consent { confirmed: true, .. }`.
     pub fn records(&self) -> Vec<SuppressionRecord> {
-        let _ = self.index();
+        let ix = self.index();
         let entries = self.entries_read();
         let mut out: Vec<SuppressionRecord> = entries
             .iter()
+            .map(|e| Entry {
+                key: ix.sorted[e.key as usize],
+                ..*e
+            })
             .map(|e| {
                 let o = &self.origins.items[e.origin as usize];
                 let d = &self.details.items[e.detail as usize];
@@ -1122,19 +1236,18 @@ impl SuppressionList {
         let ix = self.index();
         let entries = self.entries_read();
         let cx = self.ctx(&ix.tables);
-        for &k in &ix.sorted {
-            let (actives, pool) = self.verdict(k);
+        for (r, &k) in ix.sorted.iter().enumerate() {
+            let (actives, pool) = ix.verdict(r as u32);
             if !actives.is_empty() {
-                let group =
-                    &entries[ix.starts[k as usize] as usize..ix.starts[k as usize + 1] as usize];
-                f(k, actives, pool, group, &cx);
+                f(k, actives, pool, ix.group(&entries, r as u32), &cx);
             }
         }
     }
 
     /// [`for_each_active`](Self::for_each_active) on all threads: keys are cut into parts in
     /// output order, each part is rendered into a fresh `T` by `f`, and the parts are handed to
-    /// `sink` in order, a few at a time so memory stays bounded.
+    /// `sink` in order on this thread while the next few are rendered, so writing overlaps
+    /// rendering and memory stays bounded.
     pub(crate) fn par_for_each_active<T: Send, E>(
         &self,
         init: impl Fn() -> T + Sync,
@@ -1146,28 +1259,40 @@ impl SuppressionList {
         let entries = self.entries_read();
         let entries: &[Entry] = &entries;
         let cx = self.ctx(&ix.tables);
-        let parts: Vec<&[u32]> = ix.sorted.chunks(PART).collect();
-        for batch in parts.chunks(rayon::current_num_threads() * 2) {
-            let rendered: Vec<T> = batch
-                .par_iter()
-                .map(|keys| {
-                    let mut t = init();
-                    for &k in *keys {
-                        let (actives, pool) = self.verdict(k);
-                        if !actives.is_empty() {
-                            let group = &entries[ix.starts[k as usize] as usize
-                                ..ix.starts[k as usize + 1] as usize];
-                            f(&mut t, k, actives, pool, group, &cx);
-                        }
-                    }
-                    t
-                })
-                .collect();
-            for t in rendered {
-                sink(t)?;
+        let parts: Vec<std::ops::Range<u32>> = (0..ix.sorted.len())
+            .step_by(PART)
+            .map(|lo| lo as u32..(lo + PART).min(ix.sorted.len()) as u32)
+            .collect();
+        let render = |ranks: &std::ops::Range<u32>| {
+            let mut t = init();
+            for r in ranks.clone() {
+                let (actives, pool) = ix.verdict(r);
+                if !actives.is_empty() {
+                    let k = ix.sorted[r as usize];
+                    f(&mut t, k, actives, pool, ix.group(entries, r), &cx);
+                }
             }
-        }
-        Ok(())
+            t
+        };
+        std::thread::scope(|s| {
+            // One rendered batch waits while the sink writes the previous one.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
+            let render = &render;
+            s.spawn(move || {
+                for batch in parts.chunks(rayon::current_num_threads() * 2) {
+                    let rendered: Vec<T> = batch.par_iter().map(|keys| render(keys)).collect();
+                    if tx.send(rendered).is_err() {
+                        break; // the sink failed
+                    }
+                }
+            });
+            for rendered in rx {
+                for t in rendered {
+                    sink(t)?;
+                }
+            }
+            Ok(())
+        })
     }
 
     pub(crate) fn key_text(&self, k: u32) -> &str {
@@ -1249,23 +1374,31 @@ impl SuppressionList {
         self.keys.ends.reserve(rows);
         let checker = self.checker.clone();
         let (policy, now) = (self.policy.clone(), self.now);
+        let spent = std::sync::Mutex::new(Vec::new());
+        let spent = &spent;
+        let take_spent = || spent.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let result = std::thread::scope(|s| -> Result<(), LoadError> {
-            // Parsed files are large (the importers' full records): a rendezvous channel bounds
-            // how many are alive at once to about one per thread. Parsing is most of the work,
-            // so every thread parses; this one only adds.
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Parsed, LoadError>>(0);
+            // Prepared files are compact; a short queue lets parsing run ahead of adding while
+            // bounding how many are alive at once. Parsing is most of the work, so every thread
+            // parses; this one only adds.
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Prepared, LoadError>>(
+                rayon::current_num_threads(),
+            );
             s.spawn(move || {
                 jobs.par_iter()
                     .with_max_len(1)
                     .for_each_with(tx, |tx, (path, system, stream)| {
-                        let _ = tx.send(parse_file(path, *system, stream, &checker, &policy, now));
+                        let p = Prepared::reuse(take_spent(), "", stream);
+                        let _ = tx.send(parse_file(p, path, *system, &checker, &policy, now));
                     });
             });
             let mut first_err = None;
             for parsed in rx {
                 match parsed {
-                    Ok(p) if first_err.is_none() => {
-                        summary.files.push(self.add_parsed(p, &mut summary.rejects))
+                    Ok(mut p) if first_err.is_none() => {
+                        let file = self.add_prepared(&mut p, &mut summary.rejects);
+                        summary.files.push(file);
+                        spent.lock().unwrap_or_else(|e| e.into_inner()).push(p);
                     }
                     Ok(_) => {}
                     Err(e) => {
@@ -1367,44 +1500,98 @@ fn parse_master_or_hashed(path: &Path, policy: &Policy) -> Result<Parsed, LoadEr
     }
 }
 
-/// Read and parse one file (any format [`SuppressionList::load_path`] takes).
-pub(crate) fn parse_file(
+/// Read and parse one file (any format [`SuppressionList::load_path`] takes) into `p`, which
+/// names the stream.
+fn parse_file(
+    mut p: Prepared,
     path: &Path,
     system: Option<System>,
-    stream: &str,
     checker: &Checker,
     policy: &Policy,
     now: i64,
-) -> Result<Parsed, LoadError> {
+) -> Result<Prepared, LoadError> {
+    use std::io::Read;
     let file = path.display().to_string();
-    let data = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: file.clone(),
-        source,
-    })?;
+    let mut data = std::mem::take(&mut p.data);
+    std::fs::File::open(path)
+        .and_then(|mut f| {
+            let size = f.metadata().map_or(0, |m| m.len());
+            data.reserve(usize::try_from(size).unwrap_or(0));
+            f.read_to_end(&mut data)
+        })
+        .map_err(|source| LoadError::Io {
+            path: file.clone(),
+            source,
+        })?;
+    let stream = std::mem::take(&mut p.stream);
     if system.is_none() {
         let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
         let first = String::from_utf8_lossy(first);
         let header = first.trim_start_matches('\u{feff}').trim();
-        if header == super::output::MASTER_HEADER {
-            return super::output::parse_master(&file, &data, stream, policy);
-        }
-        if super::hash::is_hashed_header(header) {
-            return super::hash::parse_hashed(&file, &data, stream, policy);
-        }
-        if super::sunset::is_engagement_header(header) {
-            return super::sunset::parse_engagement(&file, &data, stream, checker, policy, now);
+        let parsed = if header == super::output::MASTER_HEADER {
+            Some(super::output::parse_master(&file, &data, &stream, policy)?)
+        } else if super::hash::is_hashed_header(header) {
+            Some(super::hash::parse_hashed(&file, &data, &stream, policy)?)
+        } else if super::sunset::is_engagement_header(header) {
+            Some(super::sunset::parse_engagement(
+                &file, &data, &stream, checker, policy, now,
+            )?)
+        } else {
+            None
+        };
+        if let Some(parsed) = parsed {
+            let mut p = Prepared::from_parsed(Some(p), parsed, checker);
+            p.data = data;
+            return Ok(p);
         }
     }
-    let mut opts = ImportOptions::new(stream).checker(checker.clone());
+    let mut opts = ImportOptions::new(&stream).checker(checker.clone());
     opts.system = system;
-    let imported = import_bytes(&file, &data, &opts)?;
-    Ok(Parsed {
-        file,
-        stream: stream.into(),
-        format: imported.system.code().into(),
-        records: imported.records,
-        rejects: imported.rejects,
-        rows_read: imported.rows_read,
-        rows_used: imported.rows_used,
-    })
+    let mut p = Prepared::reuse(Some(p), &file, &stream);
+    p.reserve_for(&data);
+    let counts = import_each(&file, &data, &opts, &mut |r| p.push(&r, checker))?;
+    p.format = counts.system.code().into();
+    p.rejects = counts.rejects;
+    p.rows_read = counts.rows_read;
+    p.rows_used = counts.rows_used;
+    p.data = data;
+    Ok(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Keys;
+
+    #[test]
+    fn keys_sort_by_text_whatever_their_first_bytes() {
+        let texts = [
+            "b",
+            "a",
+            "",
+            "a\0",
+            "a\0b",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnoq",
+            "abcdefghijklmnop\0",
+            "user1234@x.example",
+            "user1234@a.example",
+            "é@example.com",
+            "e@example.com",
+            "zzzzzzzzzzzzzzzzzzzz",
+            "zzzzzzzz",
+        ];
+        let mut keys = Keys::default();
+        for t in texts {
+            keys.intern(t);
+        }
+        let got: Vec<&str> = keys
+            .sorted_ids()
+            .into_iter()
+            .map(|id| keys.get(id))
+            .collect();
+        let mut want = texts.to_vec();
+        want.sort();
+        assert_eq!(got, want);
+    }
 }

@@ -56,8 +56,10 @@ pub(crate) struct Tables {
     pub detail_repeat: Vec<u32>,
     /// Each scope's text.
     pub scope_text: Vec<String>,
-    /// Each origin's `sources` labels.
-    pub origin_labels: Vec<Vec<String>>,
+    /// Every distinct `sources` label, sorted, so sorting label ids sorts the labels.
+    pub labels: Vec<String>,
+    /// Each origin's labels, as ids into `labels`.
+    pub origin_labels: Vec<Vec<u32>>,
 }
 
 /// Policy and table lookups the rules need.

@@ -34,7 +34,7 @@ pub use list::{
     expand, FileSummary, ImportSummary, LoadError, MailKind, Restriction, Status, StreamInfo,
     StreamKind, SuppressionList, MASTER_SYSTEM,
 };
-pub use output::{MasterRow, MissingExport, MissingReport, MASTER_HEADER};
+pub use output::{MasterRow, MissingExport, MissingReport, OutputCounts, MASTER_HEADER};
 pub use policy::{Escalation, Policy, PolicyError, ScopeRule, ScopeRules, Sunset};
 pub use record::{Consent, Provenance, Reason, Reject, Scope, SuppressionRecord};
 pub use sunset::{Engagement, ENGAGEMENT_SYSTEM};

@@ -33,7 +33,11 @@ const REASON: [&str; 4] = [
 
 pub(super) fn sniff(t: &Table, name: &str) -> bool {
     let profiles = t.json_key.as_deref() == Some("data")
-        && t.rows.first().and_then(|r| r.get(&["type"])).as_deref() == Some("profile");
+        && t.json_rows
+            .first()
+            .and_then(|r| r.get(&["type"]))
+            .as_deref()
+            == Some("profile");
     profiles
         || t.has_any(&REASON[..3])
         || (name.contains("klaviyo") && t.has("reason") && t.has_any(&["email", "email address"]))

@@ -387,7 +387,7 @@ fn base_name(file_name: &str) -> String {
 /// Reads the file as a table. A CSV whose first cell holds an address has no header line; its
 /// columns are read as `email`, `reason` (the SES import CSV, docs.aws.amazon.com/ses/latest/dg/
 /// sending-email-suppression-list.html "bulk import": `recipient@example.com,BOUNCE`).
-fn load(file: &str, text: &str) -> Result<Table, ImportError> {
+fn load<'a>(file: &str, text: &'a str) -> Result<Table<'a>, ImportError> {
     let table = table::read(file, text)?;
     if !table.is_json() && table.columns.first().is_some_and(|c| c.contains('@')) {
         return Ok(table::read_csv_headerless(text, &["email", "reason"]));
@@ -413,6 +413,34 @@ pub fn import_bytes(
     data: &[u8],
     opts: &ImportOptions,
 ) -> Result<Imported, ImportError> {
+    let mut records = Vec::new();
+    let counts = import_each(file_name, data, opts, &mut |r| records.push(r))?;
+    Ok(Imported {
+        system: counts.system,
+        file: file_name.into(),
+        records,
+        rejects: counts.rejects,
+        rows_read: counts.rows_read,
+        rows_used: counts.rows_used,
+    })
+}
+
+/// What [`import_each`] read, besides the records it handed on.
+pub(crate) struct ImportCounts {
+    pub system: System,
+    pub rejects: Vec<Reject>,
+    pub rows_read: u64,
+    pub rows_used: u64,
+}
+
+/// [`import_bytes`], handing each record to `sink` as its row is read instead of collecting
+/// them: a merge reads millions of rows and keeps only a compact form of each.
+pub(crate) fn import_each(
+    file_name: &str,
+    data: &[u8],
+    opts: &ImportOptions,
+    sink: &mut dyn FnMut(SuppressionRecord),
+) -> Result<ImportCounts, ImportError> {
     let text = table::decode(file_name, data)?;
     let table = load(file_name, text)?;
     let system = match (opts.system, &opts.generic) {
@@ -428,19 +456,11 @@ pub fn import_bytes(
         system,
         file: file_name.into(),
         name: base_name(file_name),
-        out: Imported {
-            system,
-            file: file_name.into(),
-            records: Vec::new(),
-            rejects: Vec::new(),
-            rows_read: 0,
-            rows_used: 0,
-        },
+        sink,
+        rejects: Vec::new(),
+        rows_read: 0,
+        rows_used: 0,
     };
-    for (line, message, raw) in &table.unreadable {
-        cx.out.rows_read += 1;
-        cx.reject(*line, raw, RowError::new("unreadable_row", message.clone()));
-    }
     match system {
         System::Mailchimp => mailchimp::import(&table, &mut cx)?,
         System::Mandrill => mandrill::import(&table, &mut cx)?,
@@ -454,8 +474,13 @@ pub fn import_bytes(
         System::Klaviyo => klaviyo::import(&table, &mut cx)?,
         System::Generic => generic::import(&table, &mut cx)?,
     }
-    cx.out.rejects.sort_by_key(|r| r.line);
-    Ok(cx.out)
+    cx.rejects.sort_by_key(|r| r.line);
+    Ok(ImportCounts {
+        system,
+        rejects: cx.rejects,
+        rows_read: cx.rows_read,
+        rows_used: cx.rows_used,
+    })
 }
 
 /// Reads and imports one file.
@@ -497,29 +522,33 @@ pub(crate) struct Ctx<'a> {
     file: String,
     /// The lower-cased base file name, for hints.
     name: String,
-    out: Imported,
+    sink: &'a mut dyn FnMut(SuppressionRecord),
+    rejects: Vec<Reject>,
+    rows_read: u64,
+    rows_used: u64,
 }
 
 impl Ctx<'_> {
-    /// Runs `f` on every row: its records are kept, its error becomes a reject.
+    /// Runs `f` on every row: its records go to the sink, its error becomes a reject.
     fn each_row(&mut self, table: &Table, mut f: impl FnMut(&Self, &Row) -> RowResult) {
-        // One record per row is the common case: grow once, not by doubling (on a 200 000-row
-        // file every doubling copies and faults in megabytes).
-        self.out.records.reserve(table.rows.len());
-        for row in &table.rows {
-            self.out.rows_read += 1;
+        let unreadable = table.for_each_row(|row| {
+            self.rows_read += 1;
             match f(self, row) {
                 Ok(records) => {
-                    self.out.rows_used += 1;
-                    self.out.records.extend(records);
+                    self.rows_used += 1;
+                    records.into_iter().for_each(&mut *self.sink);
                 }
-                Err(e) => self.reject(row.line, &row.raw, e),
+                Err(e) => self.reject(row.line, row.raw, e),
             }
+        });
+        for (line, message, raw) in unreadable {
+            self.rows_read += 1;
+            self.reject(line, &raw, RowError::new("unreadable_row", message));
         }
     }
 
     fn reject(&mut self, line: u64, raw: &str, e: RowError) {
-        self.out.rejects.push(Reject {
+        self.rejects.push(Reject {
             file: self.file.clone(),
             line,
             code: e.code,

@@ -8,25 +8,25 @@ use serde_json::Value;
 
 use super::ImportError;
 
-/// One data row.
+/// One data row, borrowed from its file's text.
 #[derive(Debug, Clone)]
-pub(crate) struct Row {
+pub(crate) struct Row<'a> {
     /// The 1-based line where the row starts.
     pub line: u64,
     /// The row's text as in the file.
-    pub raw: String,
-    cells: Cells,
+    pub raw: &'a str,
+    cells: Cells<'a>,
 }
 
 #[derive(Debug, Clone)]
-enum Cells {
-    /// The file's lower-cased header, shared by every row, and this row's fields (one
-    /// allocation per row: a merge reads millions).
-    Csv(std::sync::Arc<[String]>, csv::StringRecord),
+enum Cells<'a> {
+    /// The file's lower-cased header and this row's fields, read into one buffer reused for
+    /// every row (a merge reads millions).
+    Csv(&'a [String], &'a csv::StringRecord),
     Json(Value),
 }
 
-impl Row {
+impl Row<'_> {
     /// The first non-empty value among `keys` (case-insensitive; JSON keys may be dotted paths
     /// into nested objects), trimmed. Numbers and booleans are given as text.
     pub fn get(&self, keys: &[&str]) -> Option<String> {
@@ -88,7 +88,7 @@ fn scalar(v: &Value) -> Option<String> {
 
 /// A file read as rows.
 #[derive(Debug, Clone)]
-pub(crate) struct Table {
+pub(crate) struct Table<'a> {
     /// Lower-cased column names (CSV) or the union of the first rows' keys (JSON), for
     /// detection and messages.
     pub columns: Vec<String>,
@@ -97,12 +97,22 @@ pub(crate) struct Table {
     /// The key the JSON array was found under (`Suppressions`, `items` …), lower-cased; empty
     /// for CSV and top-level arrays.
     pub json_key: Option<String>,
-    pub rows: Vec<Row>,
-    /// Rows that could not be read at all (line, message, raw).
-    pub unreadable: Vec<(u64, String, String)>,
+    /// The rows of a JSON file; a CSV file's rows are read as they are visited
+    /// ([`Table::for_each_row`]), so a large file is never held as rows.
+    pub json_rows: Vec<Row<'a>>,
+    csv: Option<CsvBody<'a>>,
 }
 
-impl Table {
+/// The part of a CSV file after its header.
+#[derive(Debug, Clone)]
+struct CsvBody<'a> {
+    text: &'a str,
+    delimiter: u8,
+    /// Whether the text's first record is the header.
+    has_header: bool,
+}
+
+impl Table<'_> {
     /// Whether a column exists (case-insensitive).
     pub fn has(&self, name: &str) -> bool {
         let name = name.to_ascii_lowercase();
@@ -121,6 +131,45 @@ impl Table {
 
     pub fn is_json(&self) -> bool {
         self.json_key.is_some()
+    }
+
+    /// Visit every data row in file order. Returns the rows that could not be read at all, as
+    /// (line, message, raw).
+    pub fn for_each_row(&self, mut f: impl FnMut(&Row)) -> Vec<(u64, String, String)> {
+        let Some(body) = &self.csv else {
+            self.json_rows.iter().for_each(f);
+            return Vec::new();
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(body.delimiter)
+            .flexible(true)
+            .has_headers(false)
+            .from_reader(body.text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        let mut unreadable = Vec::new();
+        let mut header = body.has_header;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) if header => header = false,
+                Ok(true) => {
+                    let start = record.position().map_or(0, |p| p.byte() as usize);
+                    // The raw text runs to where the reader stopped: the record, its line end
+                    // and any blank lines after it.
+                    let end = reader.position().byte() as usize;
+                    f(&Row {
+                        line: record.position().map_or(0, |p| p.line()),
+                        raw: body.text[start..end].trim_end_matches(['\r', '\n']),
+                        cells: Cells::Csv(&self.columns, &record),
+                    });
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    unreadable.push((line, e.to_string(), String::new()));
+                }
+            }
+        }
+        unreadable
     }
 }
 
@@ -148,7 +197,7 @@ pub(crate) fn first_line(text: &str) -> String {
 }
 
 /// Reads a file as CSV or JSON, by its first non-blank character.
-pub(crate) fn read(file: &str, text: &str) -> Result<Table, ImportError> {
+pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Table<'a>, ImportError> {
     match text.trim_start().as_bytes().first() {
         Some(b'[' | b'{') => read_json(file, text),
         _ => Ok(read_csv(text)),
@@ -171,7 +220,7 @@ const ARRAY_KEYS: [&str; 9] = [
     "records",
 ];
 
-fn read_json(file: &str, text: &str) -> Result<Table, ImportError> {
+fn read_json<'a>(file: &str, text: &'a str) -> Result<Table<'a>, ImportError> {
     let json_err = |e: serde_json::Error| ImportError::Json {
         file: file.into(),
         line: e.line() as u64,
@@ -226,7 +275,7 @@ fn read_json(file: &str, text: &str) -> Result<Table, ImportError> {
         }
         rows.push(Row {
             line,
-            raw: raw.get().to_string(),
+            raw: raw.get(),
             cells: Cells::Json(value),
         });
     }
@@ -239,8 +288,8 @@ fn read_json(file: &str, text: &str) -> Result<Table, ImportError> {
         columns,
         header,
         json_key: Some(key),
-        rows,
-        unreadable: Vec::new(),
+        json_rows: rows,
+        csv: None,
     })
 }
 
@@ -266,7 +315,7 @@ fn sniff_delimiter(first: &str) -> u8 {
         .map_or(b',', |(d, _)| *d)
 }
 
-fn read_csv(text: &str) -> Table {
+fn read_csv(text: &str) -> Table<'_> {
     let first = first_line(text);
     let delimiter = sniff_delimiter(&first);
     let mut reader = csv::ReaderBuilder::new()
@@ -274,58 +323,86 @@ fn read_csv(text: &str) -> Table {
         .flexible(true)
         .has_headers(false)
         .from_reader(text.as_bytes());
-    let mut records = Vec::new();
-    let mut unreadable = Vec::new();
-    for result in reader.records() {
-        match result {
-            Ok(r) => records.push(r),
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                unreadable.push((line, e.to_string(), String::new()));
-            }
-        }
-    }
-    // The raw text of a record runs from its byte position to the next record's.
-    let starts: Vec<usize> = records
-        .iter()
-        .map(|r| r.position().map_or(0, |p| p.byte() as usize))
-        .chain([text.len()])
-        .collect();
-    let mut records = records.into_iter().enumerate();
-    let header: Vec<String> = match records.next() {
-        Some((_, h)) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
-        None => Vec::new(),
+    let mut header = csv::StringRecord::new();
+    // A header that cannot be read leaves no columns; the row visit reports it.
+    let columns = match reader.read_record(&mut header) {
+        Ok(true) => header
+            .iter()
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect(),
+        _ => Vec::new(),
     };
-    let shared: std::sync::Arc<[String]> = header.clone().into();
-    let rows = records
-        .map(|(i, r)| Row {
-            line: r.position().map_or(0, |p| p.line()),
-            raw: text[starts[i]..starts[i + 1]]
-                .trim_end_matches(['\r', '\n'])
-                .to_string(),
-            cells: Cells::Csv(shared.clone(), r),
-        })
-        .collect();
     Table {
-        columns: header,
+        columns,
         header: first,
         json_key: None,
-        rows,
-        unreadable,
+        json_rows: Vec::new(),
+        csv: Some(CsvBody {
+            text,
+            delimiter,
+            has_header: true,
+        }),
     }
 }
 
 /// Reads a header-less CSV whose columns are named by the caller (SES import CSV
 /// `email,reason` without a header line).
-pub(crate) fn read_csv_headerless(text: &str, names: &[&str]) -> Table {
-    let header_line = names.join(",");
-    let mut table = read_csv(&format!("{header_line}\n{text}"));
-    for row in &mut table.rows {
-        row.line -= 1;
+pub(crate) fn read_csv_headerless<'a>(text: &'a str, names: &[&str]) -> Table<'a> {
+    Table {
+        columns: names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+        header: first_line(text),
+        json_key: None,
+        json_rows: Vec::new(),
+        csv: Some(CsvBody {
+            text,
+            // The names are joined with commas, which is what the delimiter sniffing saw.
+            delimiter: b',',
+            has_header: false,
+        }),
     }
-    for u in &mut table.unreadable {
-        u.0 = u.0.saturating_sub(1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(t: &Table) -> Vec<(u64, String, Option<String>)> {
+        let mut out = Vec::new();
+        let unreadable =
+            t.for_each_row(|r| out.push((r.line, r.raw.to_string(), r.get(&["email"]))));
+        assert!(unreadable.is_empty());
+        out
     }
-    table.header = first_line(text);
-    table
+
+    #[test]
+    fn csv_rows_keep_their_line_and_raw_text() {
+        let text = "Email,reason\na@x.com,BOUNCE\n\"b\nc\"@x.com,COMPLAINT\nlast@x.com, BOUNCE";
+        let t = read("f.csv", text).unwrap();
+        assert_eq!(t.columns, ["email", "reason"]);
+        assert_eq!(
+            rows(&t),
+            [
+                (2, "a@x.com,BOUNCE".into(), Some("a@x.com".into())),
+                (
+                    3,
+                    "\"b\nc\"@x.com,COMPLAINT".into(),
+                    Some("b\nc@x.com".into())
+                ),
+                (5, "last@x.com, BOUNCE".into(), Some("last@x.com".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn headerless_rows_start_at_line_one() {
+        let t = read_csv_headerless("a@x.com,BOUNCE\nb@x.com,COMPLAINT\n", &["email", "reason"]);
+        assert_eq!(t.header, "a@x.com,BOUNCE");
+        assert_eq!(
+            rows(&t),
+            [
+                (1, "a@x.com,BOUNCE".into(), Some("a@x.com".into())),
+                (2, "b@x.com,COMPLAINT".into(), Some("b@x.com".into())),
+            ]
+        );
+    }
 }
