@@ -70,7 +70,17 @@ impl MergedList {
     /// file that is not a suppression list at all (no known format and no email column): a
     /// caller walking a folder may skip it (a README).
     pub fn load(&mut self, path: &Path, stream: &str) -> Result<bool> {
-        match self.list.load_path(path, None, stream) {
+        // A master or hashed list is read from a mapping and parsed on all threads: the usual
+        // suppression list of a big clean is a million-row master list.
+        let mapped = path.is_file().then(|| input::read_file(path)).transpose()?;
+        let loaded = match mapped {
+            Some(bytes) if SuppressionList::is_master_list(&bytes) => {
+                let name = path.display().to_string();
+                self.list.load_master_bytes(&name, &bytes, stream)
+            }
+            _ => self.list.load_path(path, None, stream),
+        };
+        match loaded {
             Ok(summary) => {
                 for f in summary.files {
                     let n = f.records.values().sum();

@@ -21,6 +21,7 @@ use serde::Serialize;
 use super::clock::format_time;
 use super::hash::KeyHash;
 use super::import::{import_bytes, ImportError, ImportOptions, System};
+use super::master;
 use super::merge::{self, evaluate, Active, Ctx, Entry, Scratch, Tables, NEVER, UNDATED};
 use super::policy::Policy;
 use super::record::{Consent, Provenance, Reason, Reject, Scope, SuppressionRecord};
@@ -34,7 +35,7 @@ pub const MASTER_SYSTEM: &str = "mailhygiene";
 /// stitching copy doubles memory at the end.
 const CHUNK: usize = 4096;
 
-fn fx_hash<T: Hash + ?Sized>(t: &T) -> u64 {
+pub(super) fn fx_hash<T: Hash + ?Sized>(t: &T) -> u64 {
     let mut h = FxHasher::default();
     t.hash(&mut h);
     h.finish()
@@ -67,7 +68,18 @@ impl Keys {
             .copied()
     }
     fn intern(&mut self, k: &str) -> u32 {
-        let h = fx_hash(k);
+        self.intern_hashed(k, fx_hash(k))
+    }
+    /// Room for `keys` more keys of `bytes` in all.
+    fn reserve(&mut self, keys: usize, bytes: usize) {
+        self.arena.reserve(bytes);
+        self.ends.reserve(keys);
+        let (arena, ends) = (&self.arena, &self.ends);
+        self.table
+            .reserve(keys, |&id| fx_hash(key_at(arena, ends, id)));
+    }
+    /// [`intern`](Self::intern) with `h = fx_hash(k)` already computed (on another thread).
+    fn intern_hashed(&mut self, k: &str, h: u64) -> u32 {
         let (arena, ends) = (&self.arena, &self.ends);
         if let Some(&id) = self.table.find(h, |&id| key_at(arena, ends, id) == k) {
             return id;
@@ -463,8 +475,9 @@ struct Index {
     /// Per key id, where its entries start in the sorted entries (`len = keys + 1`).
     starts: Vec<u32>,
     chunks: Vec<Chunk>,
-    /// Key ids sorted by key text: the order of every output.
-    sorted: Vec<u32>,
+    /// Key ids sorted by key text: the order of every output. Sorted on first use, since
+    /// queries (`clean`) never need it.
+    sorted: OnceLock<Vec<u32>>,
     tables: Tables,
 }
 
@@ -672,14 +685,7 @@ impl SuppressionList {
         self.hashed |= canonical.starts_with(KeyHash::SHA256_PREFIX)
             || canonical.starts_with(KeyHash::HMAC_PREFIX);
         if !r.address.is_empty() && r.address != *canonical {
-            // Keep the smallest spelling: which one arrives first must not matter.
-            match self.addresses.get_mut(&key) {
-                Some(a) if **a <= *r.address => {}
-                Some(a) => *a = r.address.as_str().into(),
-                None => {
-                    self.addresses.insert(key, r.address.as_str().into());
-                }
-            }
+            self.note_address(key, &r.address);
         }
         let scope = self.scopes.intern(&r.scope);
         let origin = self.origins.intern(&(
@@ -705,6 +711,18 @@ impl SuppressionList {
                 line: u32::try_from(r.provenance.line).unwrap_or(u32::MAX),
             });
         self.index = OnceLock::new();
+    }
+
+    /// Remember `address` as a spelling of key `key`.
+    fn note_address(&mut self, key: u32, address: &str) {
+        // Keep the smallest spelling: which one arrives first must not matter.
+        match self.addresses.get_mut(&key) {
+            Some(a) if **a <= *address => {}
+            Some(a) => *a = address.into(),
+            None => {
+                self.addresses.insert(key, address.into());
+            }
+        }
     }
 
     /// Merge every record of `other` into this list (set union). This list's policy, present and
@@ -742,14 +760,7 @@ impl SuppressionList {
             .map(|k| self.keys.intern(other.keys.get(k)))
             .collect();
         for (k, a) in &other.addresses {
-            let key = keys[*k as usize];
-            match self.addresses.get_mut(&key) {
-                Some(x) if **x <= **a => {}
-                Some(x) => *x = a.clone(),
-                None => {
-                    self.addresses.insert(key, a.clone());
-                }
-            }
+            self.note_address(keys[*k as usize], a);
         }
         for (name, info) in &other.streams {
             self.streams.entry(name.clone()).or_insert(*info);
@@ -869,14 +880,21 @@ impl SuppressionList {
                     chunk
                 })
                 .collect();
-            let mut sorted: Vec<u32> = (0..nkeys as u32).collect();
-            sorted.par_sort_unstable_by(|&a, &b| self.keys.get(a).cmp(self.keys.get(b)));
             Index {
                 starts,
                 chunks,
-                sorted,
+                sorted: OnceLock::new(),
                 tables,
             }
+        })
+    }
+
+    /// Key ids in output order (by key text).
+    fn sorted_keys(&self) -> &[u32] {
+        self.index().sorted.get_or_init(|| {
+            let mut sorted: Vec<u32> = (0..self.keys.len() as u32).collect();
+            sorted.par_sort_unstable_by(|&a, &b| self.keys.get(a).cmp(self.keys.get(b)));
+            sorted
         })
     }
 
@@ -1122,7 +1140,7 @@ impl SuppressionList {
         let ix = self.index();
         let entries = self.entries_read();
         let cx = self.ctx(&ix.tables);
-        for &k in &ix.sorted {
+        for &k in self.sorted_keys() {
             let (actives, pool) = self.verdict(k);
             if !actives.is_empty() {
                 let group =
@@ -1146,7 +1164,7 @@ impl SuppressionList {
         let entries = self.entries_read();
         let entries: &[Entry] = &entries;
         let cx = self.ctx(&ix.tables);
-        let parts: Vec<&[u32]> = ix.sorted.chunks(PART).collect();
+        let parts: Vec<&[u32]> = self.sorted_keys().chunks(PART).collect();
         for batch in parts.chunks(rayon::current_num_threads() * 2) {
             let rendered: Vec<T> = batch
                 .par_iter()
@@ -1216,11 +1234,143 @@ impl SuppressionList {
     ///
     /// Unlike [`load_path`](Self::load_path), any other format is an error.
     pub fn load_master(&mut self, path: &Path) -> Result<ImportSummary, LoadError> {
-        let parsed = parse_master_or_hashed(path, &self.policy)?;
+        let file = path.display().to_string();
+        let data = std::fs::read(path).map_err(|source| LoadError::Io {
+            path: file.clone(),
+            source,
+        })?;
+        self.load_master_bytes(&file, &data, "")
+    }
+
+    /// [`load_master`](Self::load_master) of a file already in memory (or mapped), named
+    /// `file`, its records loaded for `stream` as [`load_path`](Self::load_path) would (`""`:
+    /// none). The answers are those of `load_path`; a master list is parsed on all threads.
+    pub fn load_master_bytes(
+        &mut self,
+        file: &str,
+        data: &[u8],
+        stream: &str,
+    ) -> Result<ImportSummary, LoadError> {
+        self.load_master_in_parts(file, data, stream, part_bytes(data))
+    }
+
+    /// [`load_master_bytes`](Self::load_master_bytes), a master list parsed in parts of about
+    /// `part_bytes`.
+    pub(crate) fn load_master_in_parts(
+        &mut self,
+        file: &str,
+        data: &[u8],
+        stream: &str,
+        part_bytes: usize,
+    ) -> Result<ImportSummary, LoadError> {
         let mut summary = ImportSummary::default();
-        let file = self.add_parsed(parsed, &mut summary.rejects);
-        summary.files.push(file);
+        let file_summary = match list_format(data) {
+            ListFormat::Master => match master::parse(file, data, &self.policy, part_bytes) {
+                Some(parts) => self.add_master(file, stream, parts, &mut summary.rejects),
+                None => {
+                    let parsed = super::output::parse_master(file, data, stream, &self.policy)?;
+                    self.add_parsed(parsed, &mut summary.rejects)
+                }
+            },
+            ListFormat::Hashed => {
+                let parsed = super::hash::parse_hashed(file, data, stream, &self.policy)?;
+                self.add_parsed(parsed, &mut summary.rejects)
+            }
+            _ => {
+                return Err(LoadError::Format {
+                    file: file.into(),
+                    message: format!("not a master or hashed list (header: {:?})", header(data)),
+                })
+            }
+        };
+        summary.files.push(file_summary);
         Ok(summary)
+    }
+
+    /// Whether `data` is a master or hashed list: what
+    /// [`load_master_bytes`](Self::load_master_bytes) takes.
+    pub fn is_master_list(data: &[u8]) -> bool {
+        matches!(list_format(data), ListFormat::Master | ListFormat::Hashed)
+    }
+
+    /// Add the parts of a master list read by [`master::parse`], in order: keys, scopes,
+    /// sources and details are interned here (in order of first appearance, as row by row),
+    /// the rows were parsed on all threads.
+    fn add_master(
+        &mut self,
+        file: &str,
+        stream: &str,
+        parts: Vec<master::Part>,
+        rejects: &mut Vec<Reject>,
+    ) -> FileSummary {
+        let rows: usize = parts.iter().map(|p| p.entries.len()).sum();
+        let keys: usize = parts.iter().map(|p| p.keys.len()).sum();
+        let key_bytes: usize = parts
+            .iter()
+            .flat_map(|p| &p.keys)
+            .map(|(k, _)| k.len())
+            .sum();
+        self.keys.reserve(keys, key_bytes);
+        let mut entries = std::mem::take(self.entries.get_mut().unwrap_or_else(|e| e.into_inner()));
+        entries.reserve_exact(rows);
+        let (mut rows_read, mut counts) = (0, [0u64; Reason::ALL.len()]);
+        let mut details: rustc_hash::FxHashMap<u32, u32> = Default::default();
+        for part in parts {
+            let key_ids: Vec<u32> = part
+                .keys
+                .iter()
+                .map(|&(k, h)| self.keys.intern_hashed(k, h))
+                .collect();
+            for &(k, a) in &part.addresses {
+                self.note_address(key_ids[k as usize], a);
+            }
+            let scopes: Vec<u32> = part.scopes.iter().map(|s| self.scopes.intern(s)).collect();
+            let origins: Vec<u32> = part
+                .sources
+                .iter()
+                .map(|&a| self.origins.intern(&(MASTER_SYSTEM, stream, a, file)))
+                .collect();
+            let detail_ids: Vec<u32> = part
+                .repeats
+                .iter()
+                .map(|&n| {
+                    *details.entry(n).or_insert_with(|| {
+                        let sub = super::output::repeat_sub_reason(n);
+                        self.details.intern(&(sub.as_deref(), None))
+                    })
+                })
+                .collect();
+            entries.extend(part.entries.iter().map(|e| Entry {
+                key: key_ids[e.key as usize],
+                scope: scopes[e.scope as usize],
+                origin: origins[e.origin as usize],
+                detail: detail_ids[e.detail as usize],
+                ..*e
+            }));
+            self.hashed |= part.hashed;
+            rows_read += part.rows_read;
+            for (c, n) in counts.iter_mut().zip(part.counts) {
+                *c += n;
+            }
+            rejects.extend(part.rejects);
+        }
+        *self.entries.get_mut().unwrap_or_else(|e| e.into_inner()) = entries;
+        self.index = OnceLock::new();
+        let rows_used = counts.iter().sum();
+        FileSummary {
+            file: file.into(),
+            stream: stream.into(),
+            format: "master".into(),
+            rows_read,
+            rows_used,
+            rows_rejected: rows_read - rows_used,
+            records: Reason::ALL
+                .iter()
+                .zip(counts)
+                .filter(|&(_, n)| n > 0)
+                .map(|(r, n)| (r.code().to_string(), n))
+                .collect(),
+        }
     }
 
     /// Load many `(path, system, stream)` files, parsing on all threads while this thread adds
@@ -1345,26 +1495,38 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(out)
 }
 
-/// Read a file that must be a master or hashed list.
-fn parse_master_or_hashed(path: &Path, policy: &Policy) -> Result<Parsed, LoadError> {
-    let file = path.display().to_string();
-    let data = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: file.clone(),
-        source,
-    })?;
+/// The formats recognised by their header line.
+enum ListFormat {
+    Master,
+    Hashed,
+    Engagement,
+    Other,
+}
+
+/// The first line of `data`, without a byte order mark and surrounding space.
+fn header(data: &[u8]) -> String {
     let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let first = String::from_utf8_lossy(first);
-    let header = first.trim_start_matches('\u{feff}').trim();
+    first.trim_start_matches('\u{feff}').trim().to_string()
+}
+
+fn list_format(data: &[u8]) -> ListFormat {
+    let header = header(data);
     if header == super::output::MASTER_HEADER {
-        super::output::parse_master(&file, &data, "", policy)
-    } else if super::hash::is_hashed_header(header) {
-        super::hash::parse_hashed(&file, &data, "", policy)
+        ListFormat::Master
+    } else if super::hash::is_hashed_header(&header) {
+        ListFormat::Hashed
+    } else if super::sunset::is_engagement_header(&header) {
+        ListFormat::Engagement
     } else {
-        Err(LoadError::Format {
-            file,
-            message: format!("not a master or hashed list (header: {header:?})"),
-        })
+        ListFormat::Other
     }
+}
+
+/// Parts of a master list parsed on their own threads: several per thread so that uneven
+/// parts even out, large enough that per-part tables stay few.
+fn part_bytes(data: &[u8]) -> usize {
+    (data.len() / (rayon::current_num_threads() * 8)).clamp(1 << 16, 8 << 20)
 }
 
 /// Read and parse one file (any format [`SuppressionList::load_path`] takes).
@@ -1382,17 +1544,13 @@ pub(crate) fn parse_file(
         source,
     })?;
     if system.is_none() {
-        let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
-        let first = String::from_utf8_lossy(first);
-        let header = first.trim_start_matches('\u{feff}').trim();
-        if header == super::output::MASTER_HEADER {
-            return super::output::parse_master(&file, &data, stream, policy);
-        }
-        if super::hash::is_hashed_header(header) {
-            return super::hash::parse_hashed(&file, &data, stream, policy);
-        }
-        if super::sunset::is_engagement_header(header) {
-            return super::sunset::parse_engagement(&file, &data, stream, checker, policy, now);
+        match list_format(&data) {
+            ListFormat::Master => return super::output::parse_master(&file, &data, stream, policy),
+            ListFormat::Hashed => return super::hash::parse_hashed(&file, &data, stream, policy),
+            ListFormat::Engagement => {
+                return super::sunset::parse_engagement(&file, &data, stream, checker, policy, now)
+            }
+            ListFormat::Other => {}
         }
     }
     let mut opts = ImportOptions::new(stream).checker(checker.clone());
