@@ -857,10 +857,13 @@ impl SuppressionList {
                 .map(|c| {
                     let mut sc = Scratch::default();
                     let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(nkeys));
+                    // About one restriction and one origin per record (fewer when records
+                    // agree): sized once, a chunk is not copied while it grows.
+                    let records = (starts[hi] - starts[lo]) as usize;
                     let mut chunk = Chunk {
                         starts: Vec::with_capacity(hi - lo + 1),
-                        actives: Vec::new(),
-                        pool: Vec::new(),
+                        actives: Vec::with_capacity(records),
+                        pool: Vec::with_capacity(records),
                     };
                     chunk.starts.push(0);
                     for k in lo..hi {
@@ -1265,8 +1268,8 @@ impl SuppressionList {
     ) -> Result<ImportSummary, LoadError> {
         let mut summary = ImportSummary::default();
         let file_summary = match list_format(data) {
-            ListFormat::Master => match master::parse(file, data, &self.policy, part_bytes) {
-                Some(parts) => self.add_master(file, stream, parts, &mut summary.rejects),
+            ListFormat::Master => match master::plan(data, part_bytes) {
+                Some(plan) => self.add_master(file, stream, &plan, &mut summary.rejects),
                 None => {
                     let parsed = super::output::parse_master(file, data, stream, &self.policy)?;
                     self.add_parsed(parsed, &mut summary.rejects)
@@ -1293,84 +1296,109 @@ impl SuppressionList {
         matches!(list_format(data), ListFormat::Master | ListFormat::Hashed)
     }
 
-    /// Add the parts of a master list read by [`master::parse`], in order: keys, scopes,
-    /// sources and details are interned here (in order of first appearance, as row by row),
-    /// the rows were parsed on all threads.
+    /// Add a master list planned by [`master::plan`]: parts are parsed on all threads, a wave
+    /// at a time, while this thread adds the previous wave, so that adding overlaps parsing and
+    /// few parts are alive at once.
     fn add_master(
         &mut self,
         file: &str,
         stream: &str,
-        parts: Vec<master::Part>,
+        plan: &master::Plan,
         rejects: &mut Vec<Reject>,
     ) -> FileSummary {
-        let rows: usize = parts.iter().map(|p| p.entries.len()).sum();
-        let keys: usize = parts.iter().map(|p| p.keys.len()).sum();
-        let key_bytes: usize = parts
-            .iter()
-            .flat_map(|p| &p.keys)
-            .map(|(k, _)| k.len())
-            .sum();
-        self.keys.reserve(keys, key_bytes);
+        // Lines bound the rows and bytes the keys: reserve once, so the largest buffers are
+        // never copied (pages are only committed when written).
+        let lines = usize::try_from(plan.lines).unwrap_or(usize::MAX);
+        self.keys.reserve(lines, plan.bytes);
         let mut entries = std::mem::take(self.entries.get_mut().unwrap_or_else(|e| e.into_inner()));
-        entries.reserve_exact(rows);
-        let (mut rows_read, mut counts) = (0, [0u64; Reason::ALL.len()]);
-        let mut details: rustc_hash::FxHashMap<u32, u32> = Default::default();
-        for part in parts {
-            let key_ids: Vec<u32> = part
-                .keys
-                .iter()
-                .map(|&(k, h)| self.keys.intern_hashed(k, h))
-                .collect();
-            for &(k, a) in &part.addresses {
-                self.note_address(key_ids[k as usize], a);
+        entries.reserve_exact(lines);
+        let mut added = AddedRows::default();
+        let policy = self.policy.clone();
+        let mut waves = plan.waves(rayon::current_num_threads() * 2);
+        let mut parsed = waves
+            .next()
+            .map(|w| master::parse_wave(file, w, &policy))
+            .unwrap_or_default();
+        loop {
+            let next = waves.next();
+            let ((), next) = rayon::join(
+                || {
+                    for part in parsed {
+                        self.add_master_part(file, stream, part, &mut added, &mut entries);
+                    }
+                },
+                || next.map(|w| master::parse_wave(file, w, &policy)),
+            );
+            match next {
+                Some(p) => parsed = p,
+                None => break,
             }
-            let scopes: Vec<u32> = part.scopes.iter().map(|s| self.scopes.intern(s)).collect();
-            let origins: Vec<u32> = part
-                .sources
-                .iter()
-                .map(|&a| self.origins.intern(&(MASTER_SYSTEM, stream, a, file)))
-                .collect();
-            let detail_ids: Vec<u32> = part
-                .repeats
-                .iter()
-                .map(|&n| {
-                    *details.entry(n).or_insert_with(|| {
-                        let sub = super::output::repeat_sub_reason(n);
-                        self.details.intern(&(sub.as_deref(), None))
-                    })
-                })
-                .collect();
-            entries.extend(part.entries.iter().map(|e| Entry {
-                key: key_ids[e.key as usize],
-                scope: scopes[e.scope as usize],
-                origin: origins[e.origin as usize],
-                detail: detail_ids[e.detail as usize],
-                ..*e
-            }));
-            self.hashed |= part.hashed;
-            rows_read += part.rows_read;
-            for (c, n) in counts.iter_mut().zip(part.counts) {
-                *c += n;
-            }
-            rejects.extend(part.rejects);
         }
         *self.entries.get_mut().unwrap_or_else(|e| e.into_inner()) = entries;
         self.index = OnceLock::new();
-        let rows_used = counts.iter().sum();
+        rejects.append(&mut added.rejects);
+        let rows_used = added.counts.iter().sum();
         FileSummary {
             file: file.into(),
             stream: stream.into(),
             format: "master".into(),
-            rows_read,
+            rows_read: added.rows_read,
             rows_used,
-            rows_rejected: rows_read - rows_used,
+            rows_rejected: added.rows_read - rows_used,
             records: Reason::ALL
                 .iter()
-                .zip(counts)
+                .zip(added.counts)
                 .filter(|&(_, n)| n > 0)
                 .map(|(r, n)| (r.code().to_string(), n))
                 .collect(),
         }
+    }
+
+    /// Add one parsed part of a master list: intern its tables (in order of first appearance,
+    /// as row by row), then its rows.
+    fn add_master_part(
+        &mut self,
+        file: &str,
+        stream: &str,
+        part: master::Part,
+        added: &mut AddedRows,
+        entries: &mut Vec<Entry>,
+    ) {
+        let key_ids: Vec<u32> = part
+            .keys
+            .iter()
+            .map(|&(k, h)| self.keys.intern_hashed(k, h))
+            .collect();
+        for &(k, a) in &part.addresses {
+            self.note_address(key_ids[k as usize], a);
+        }
+        let scopes: Vec<u32> = part.scopes.iter().map(|s| self.scopes.intern(s)).collect();
+        let origins: Vec<u32> = part
+            .sources
+            .iter()
+            .map(|&a| self.origins.intern(&(MASTER_SYSTEM, stream, a, file)))
+            .collect();
+        let details: Vec<u32> = part
+            .repeats
+            .iter()
+            .map(|&n| {
+                let sub = super::output::repeat_sub_reason(n);
+                self.details.intern(&(sub.as_deref(), None))
+            })
+            .collect();
+        entries.extend(part.entries.iter().map(|e| Entry {
+            key: key_ids[e.key as usize],
+            scope: scopes[e.scope as usize],
+            origin: origins[e.origin as usize],
+            detail: details[e.detail as usize],
+            ..*e
+        }));
+        self.hashed |= part.hashed;
+        added.rows_read += part.rows_read;
+        for (c, n) in added.counts.iter_mut().zip(part.counts) {
+            *c += n;
+        }
+        added.rejects.extend(part.rejects);
     }
 
     /// Load many `(path, system, stream)` files, parsing on all threads while this thread adds
@@ -1465,6 +1493,14 @@ impl SuppressionList {
             records,
         }
     }
+}
+
+/// Rows of a master list added so far.
+#[derive(Default)]
+struct AddedRows {
+    rows_read: u64,
+    counts: [u64; Reason::ALL.len()],
+    rejects: Vec<Reject>,
 }
 
 /// The files a path names: itself, or the files under a folder (recursively, sorted, hidden

@@ -4,14 +4,15 @@
 //! as `merge` writes it, no quotes. Such a file is cut into parts at line ends, and each part is
 //! parsed on its own thread straight into [`Entry`]s whose key, scope, origin and detail are
 //! indexes into the part's own small tables; [`SuppressionList`](super::SuppressionList) then
-//! interns those tables and adds the entries. No [`SuppressionRecord`](super::SuppressionRecord)
-//! is built per row: at a million rows, building them was most of the time and memory of
-//! loading.
+//! interns those tables and adds the entries, one wave of parts while the next is parsed. No
+//! [`SuppressionRecord`](super::SuppressionRecord) is built per row: at a million rows,
+//! building them was most of the time and memory of loading.
 //!
 //! Only bytes that splitting at `\n` and `,` reads exactly as the CSV reader does take this
 //! path: valid UTF-8, no `"` (no quoted field, so no line end inside one) and no `\r` except in
-//! `\r\n`. [`parse`] returns `None` for anything else and the caller reads the file the general
-//! way (`output::parse_master`). Both give the same list: see the tests.
+//! `\r\n`. [`plan`] checks that before anything is added and returns `None` otherwise; the
+//! caller then reads the file the general way (`output::parse_master`). Both give the same
+//! list: see the tests.
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -52,7 +53,7 @@ pub(crate) struct Part<'a> {
 /// and the lines of a `\r\n` file are numbered from 1 for the first data row. This reproduces
 /// that numbering, so both paths give every row the same line.
 #[derive(Clone, Copy)]
-struct Before {
+pub(crate) struct Before {
     line: u64,
     crlf: bool,
 }
@@ -64,32 +65,43 @@ impl Before {
     }
 }
 
-/// Parse `data` (a whole master list, header included) in parts of about `part_bytes`, or
-/// `None` when the bytes need the general CSV reader (see the module docs).
-pub(crate) fn parse<'a>(
-    file: &str,
-    data: &'a [u8],
-    policy: &Policy,
-    part_bytes: usize,
-) -> Option<Vec<Part<'a>>> {
+/// A master list cut into parts, each checked and ready to parse on its own thread.
+pub(crate) struct Plan<'a> {
+    /// The parts, each with where it starts: its first line (0-based) and the record before.
+    parts: Vec<(&'a str, u64, Before)>,
+    /// Lines after the header: at least the number of rows.
+    pub lines: u64,
+    /// Bytes after the header: at least the length of all keys.
+    pub bytes: usize,
+}
+
+impl<'a> Plan<'a> {
+    /// The parts in order, in groups of `n` (parse one group while the previous one is added).
+    pub fn waves(&self, n: usize) -> impl Iterator<Item = &[(&'a str, u64, Before)]> {
+        self.parts.chunks(n.max(1))
+    }
+}
+
+/// Cut `data` (a whole master list, header included) into parts of about `part_bytes` and
+/// check them, or `None` when the bytes need the general CSV reader (see the module docs).
+pub(crate) fn plan(data: &[u8], part_bytes: usize) -> Option<Plan<'_>> {
     let data = data.strip_prefix("\u{feff}".as_bytes()).unwrap_or(data);
     let header_end = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
-    let header = &data[..header_end];
     let first = Before {
         line: 0,
-        crlf: header.ends_with(b"\r\n"),
+        crlf: data[..header_end].ends_with(b"\r\n"),
     };
-    let parts = split(data, header_end, part_bytes);
-    // Lines and the last record of each part, so each part knows its first record's line.
-    let scans: Vec<(u64, Option<Before>)> = parts
+    let spans = split(data, header_end, part_bytes);
+    let scans: Vec<Option<(&str, u64, Option<Before>)>> = spans
         .par_iter()
         .map(|&(start, end)| scan(&data[start..end]))
         .collect();
-    let mut before = Vec::with_capacity(parts.len());
+    let mut parts = Vec::with_capacity(scans.len());
     // The header is line 0.
     let (mut lines, mut last) = (1u64, first);
-    for (n, record) in scans {
-        before.push((lines, last));
+    for scanned in scans {
+        let (text, n, record) = scanned?;
+        parts.push((text, lines, last));
         if let Some(b) = record {
             last = Before {
                 line: lines + b.line,
@@ -98,12 +110,21 @@ pub(crate) fn parse<'a>(
         }
         lines += n;
     }
-    parts
-        .par_iter()
-        .zip(before)
-        .map(|(&(start, end), (lines, last))| {
-            parse_part(file, &data[start..end], lines, last, policy)
-        })
+    Some(Plan {
+        parts,
+        lines: lines - 1,
+        bytes: data.len() - header_end,
+    })
+}
+
+/// Parse parts of a [`Plan`] on all threads.
+pub(crate) fn parse_wave<'a>(
+    file: &str,
+    wave: &[(&'a str, u64, Before)],
+    policy: &Policy,
+) -> Vec<Part<'a>> {
+    wave.par_iter()
+        .map(|&(text, first_line, last)| parse_part(file, text, first_line, last, policy))
         .collect()
 }
 
@@ -121,8 +142,15 @@ fn split(data: &[u8], from: usize, part_bytes: usize) -> Vec<(usize, usize)> {
     parts
 }
 
-/// The `\n`s in `part`, and its last non-blank line (its index within the part).
-fn scan(part: &[u8]) -> (u64, Option<Before>) {
+/// `part` as text, its `\n`s and its last non-blank line (its index within the part); `None`
+/// when it is not UTF-8, holds a `"`, or a `\r` that does not end a line.
+fn scan(part: &[u8]) -> Option<(&str, u64, Option<Before>)> {
+    let text = std::str::from_utf8(part).ok()?;
+    if memchr::memchr(b'"', part).is_some()
+        || memchr::memchr_iter(b'\r', part).any(|i| part.get(i + 1) != Some(&b'\n'))
+    {
+        return None;
+    }
     let newlines = memchr::memchr_iter(b'\n', part).count();
     let unterminated = !part.is_empty() && !part.ends_with(b"\n");
     let mut index = newlines + usize::from(unterminated);
@@ -130,14 +158,14 @@ fn scan(part: &[u8]) -> (u64, Option<Before>) {
     while end > 0 {
         let start = memchr::memrchr(b'\n', &part[..end - 1]).map_or(0, |i| i + 1);
         index -= 1;
-        let (text, crlf) = line_text(&part[start..end]);
-        if !text.is_empty() {
+        let (line, crlf) = line_text(&part[start..end]);
+        if !line.is_empty() {
             let line = index as u64;
-            return (newlines as u64, Some(Before { line, crlf }));
+            return Some((text, newlines as u64, Some(Before { line, crlf })));
         }
         end = start;
     }
-    (newlines as u64, None)
+    Some((text, newlines as u64, None))
 }
 
 /// A line without its terminator, and whether that was `\r\n`.
@@ -151,21 +179,17 @@ fn line_text(line: &[u8]) -> (&[u8], bool) {
     }
 }
 
-/// Parse one part whose first line is line `first_line` (0-based) of the file, after the
-/// record `last`; `None` when it needs the general reader.
+/// Parse one part (checked by [`scan`]) whose first line is line `first_line` (0-based) of
+/// the file, after the record `last`.
 fn parse_part<'a>(
     file: &str,
-    part: &'a [u8],
+    text: &'a str,
     first_line: u64,
     mut last: Before,
     policy: &Policy,
-) -> Option<Part<'a>> {
-    let text = std::str::from_utf8(part).ok()?;
-    if memchr::memchr(b'"', part).is_some() {
-        return None;
-    }
+) -> Part<'a> {
     // About 100 bytes a row: grow once or twice, not by doubling from nothing.
-    let rows = part.len() / 100 + 16;
+    let rows = text.len() / 100 + 16;
     let mut p = Part {
         keys: Vec::with_capacity(rows),
         addresses: Vec::new(),
@@ -184,12 +208,9 @@ fn parse_part<'a>(
     let mut start = 0;
     let mut physical = first_line;
     while start < text.len() {
-        let end = memchr::memchr(b'\n', &part[start..]).map_or(text.len(), |i| start + i + 1);
-        let (row, crlf) = line_text(&part[start..end]);
-        // A `\r` elsewhere ends a record for the CSV reader, not for this splitter.
-        if memchr::memchr(b'\r', row).is_some() {
-            return None;
-        }
+        let end =
+            memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i + 1);
+        let (row, crlf) = line_text(&text.as_bytes()[start..end]);
         let row = &text[start..start + row.len()];
         start = end;
         let here = physical;
@@ -265,7 +286,7 @@ fn parse_part<'a>(
             line: u32::try_from(line).unwrap_or(u32::MAX),
         });
     }
-    Some(p)
+    p
 }
 
 #[cfg(test)]
@@ -506,18 +527,13 @@ mod tests {
             ("bad utf-8", bad_utf8, false),
         ];
         let dir = tempfile::tempdir().unwrap();
-        let policy = Policy::default();
         for (what, data, fast) in cases {
             let (expected, expected_summary, file) = load_path(dir.path(), &data);
             assert!(expected.len() > 100 || what == "header only", "{what}");
             let probes = probes(&data);
             for part_bytes in [1, 97, 4096, 1 << 30] {
                 let what = format!("{what}, parts of {part_bytes}");
-                assert_eq!(
-                    parse(&file, &data, &policy, part_bytes).is_some(),
-                    fast,
-                    "{what}"
-                );
+                assert_eq!(plan(&data, part_bytes).is_some(), fast, "{what}");
                 let mut list = already_loaded();
                 let summary = list
                     .load_master_in_parts(&file, &data, "master", part_bytes)
