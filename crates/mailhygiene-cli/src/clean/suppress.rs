@@ -47,11 +47,10 @@ impl SuppressionSource for MergedList {
     fn status(&self, canonical: &str) -> Option<Arc<Suppressed>> {
         // The allocation-free check first: most rows are not suppressed.
         self.list.blocked_key(canonical, self.kind)?;
-        let status = self.list.status(canonical, None);
-        let top = status.restrictions.iter().find(|r| r.blocks(self.kind))?;
+        let top = self.list.blocking(canonical, self.kind)?;
         Some(Arc::new(Suppressed {
             reason: top.reason.code().to_owned(),
-            sources: top.sources.clone(),
+            sources: top.sources,
         }))
     }
 }

@@ -1040,16 +1040,11 @@ impl SuppressionList {
     /// assert_eq!(list.blocked_key("a@example.com", MailKind::Transactional), None);
     /// ```
     pub fn blocked_key(&self, canonical: &str, kind: MailKind) -> Option<Reason> {
-        let blocks = |a: &Active| match kind {
-            MailKind::Critical => a.scope == merge::SCOPE_ALL && !a.spares_critical,
-            MailKind::Transactional => a.scope == merge::SCOPE_ALL,
-            MailKind::Marketing => matches!(a.scope, merge::SCOPE_ALL | merge::SCOPE_MARKETING),
-        };
         let first = |k: u32| {
             let (actives, _) = self.verdict(k);
             actives
                 .iter()
-                .find(|a| blocks(a))
+                .find(|a| blocks(a, kind))
                 .map(|a| (a.rank, a.reason))
         };
         let mut best = self.keys.find(canonical).and_then(first);
@@ -1065,6 +1060,33 @@ impl SuppressionList {
             }
         }
         best.map(|(_, r)| r)
+    }
+
+    /// The restriction that decides whether a message of `kind` to `input` must not be sent at
+    /// the present: the first of [`status`](Self::status)`(input, None).restrictions` that
+    /// [blocks](Restriction::blocks) it, without building the rest of the status.
+    ///
+    /// ```
+    /// use mailhygiene::suppression::{MailKind, Reason, Scope, SuppressionList, SuppressionRecord};
+    /// let mut list = SuppressionList::default();
+    /// list.add(SuppressionRecord::new("", "a@example.com", Reason::Complaint, Scope::All, "ses"));
+    /// let r = list.blocking("a@example.com", MailKind::Marketing).unwrap();
+    /// assert_eq!((r.reason, r.sources), (Reason::Complaint, vec!["ses".to_string()]));
+    /// assert!(list.blocking("a@example.com", MailKind::Critical).is_none());
+    /// ```
+    pub fn blocking(&self, input: &str, kind: MailKind) -> Option<Restriction> {
+        // `status` orders restrictions by rank, stably across the matched keys, and every key's
+        // own restrictions come most restrictive first: its first blocking one is its best.
+        let mut best: Option<(&Active, &[u32])> = None;
+        for k in self.lookup(input).1 {
+            let (actives, pool) = self.verdict(k);
+            if let Some(a) = actives.iter().find(|a| blocks(a, kind)) {
+                if best.map_or(true, |(b, _)| a.rank < b.rank) {
+                    best = Some((a, pool));
+                }
+            }
+        }
+        best.map(|(a, pool)| self.restriction(a, pool))
     }
 
     /// Every distinct record, sorted by key, then time. Verbatim source text is not kept (see
@@ -1492,6 +1514,15 @@ impl SuppressionList {
             rows_rejected,
             records,
         }
+    }
+}
+
+/// [`Restriction::blocks`] of a stored restriction.
+fn blocks(a: &Active, kind: MailKind) -> bool {
+    match kind {
+        MailKind::Critical => a.scope == merge::SCOPE_ALL && !a.spares_critical,
+        MailKind::Transactional => a.scope == merge::SCOPE_ALL,
+        MailKind::Marketing => matches!(a.scope, merge::SCOPE_ALL | merge::SCOPE_MARKETING),
     }
 }
 

@@ -412,6 +412,7 @@ mod tests {
             "extra@example.com,,complaint,all,2026-02-01,,a:b;c:d,more,cells",
             "user3@example.com,,manual,all,,,",
             &format!("{hashed},,hard_bounce,all,,,"),
+            "hashed@example.com,,unsubscribe,marketing,,,crm",
             "sunset@example.com,,sunset,marketing,2026-03-01T00:00:00Z,,engagement",
         ];
         for (i, o) in odd.iter().enumerate() {
@@ -492,6 +493,13 @@ mod tests {
                     b.blocked_key(p, kind),
                     "{what}: {p}"
                 );
+                let status = a.status(p, None);
+                if status.canonical.as_deref() == Some(p) {
+                    let blocked = a.blocked_key(p, kind).is_some();
+                    assert_eq!(a.blocking(p, kind).is_some(), blocked, "{what}: {p}");
+                }
+                let first = status.restrictions.into_iter().find(|r| r.blocks(kind));
+                assert_eq!(a.blocking(p, kind), first, "{what}: {p}");
             }
         }
     }
