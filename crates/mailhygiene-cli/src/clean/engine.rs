@@ -113,12 +113,7 @@ impl<'a> CellJudge<'a> {
         if v.suppression.is_some() {
             v.categories.insert(Category::Suppressed);
         }
-        v.key_hash = {
-            use std::hash::{BuildHasher, Hasher};
-            let mut h = rustc_hash::FxBuildHasher.build_hasher();
-            h.write(canonical.as_bytes());
-            h.finish()
-        };
+        v.key_hash = super::key_hash(canonical.as_bytes());
         v.canonical = Some(canonical);
         v.address = Some(address);
         v

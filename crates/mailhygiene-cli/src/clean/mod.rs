@@ -294,17 +294,36 @@ struct SeenKeys {
 
 #[derive(Default)]
 struct Shard {
-    /// (hash, key start in arena, key end, line of the first row, whether repeated yet)
-    table: hashbrown::HashTable<(u64, usize, usize, u64, bool)>,
+    /// (key start in arena, key length, line of the first row, whether repeated yet)
+    table: hashbrown::HashTable<(usize, u32, u64, bool)>,
     arena: String,
 }
 
+/// The hash of a canonical key, as [`Verdict::key_hash`] holds it.
+pub(crate) fn key_hash(key: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    h.write(key);
+    h.finish()
+}
+
 impl SeenKeys {
-    fn new() -> Self {
+    /// Room for the keys of `rows` rows read from `bytes` bytes, reserved up front: growing
+    /// tables and arenas by doubling copies them into fresh pages, which cost more than the
+    /// lookups on this path.
+    fn new(rows: usize, bytes: usize) -> Self {
         let n = (rayon::current_num_threads() * 2).max(1);
-        SeenKeys {
-            shards: (0..n).map(|_| Shard::default()).collect(),
-        }
+        let shards = (0..n)
+            .map(|_| {
+                let mut s = Shard::default();
+                // Hashing spreads keys evenly; an eighth more absorbs the unevenness.
+                s.table.reserve(rows / n + rows / n / 8, |_| 0);
+                // Keys are about as long as the cells they come from, at most.
+                s.arena.reserve(bytes / n);
+                s
+            })
+            .collect();
+        SeenKeys { shards }
     }
 
     /// Mark the duplicates in a batch of rows (later than every row seen before).
@@ -329,16 +348,20 @@ impl SeenKeys {
                         }
                         let h = v.key_hash;
                         let arena = &s.arena;
-                        match s.table.find_mut(h, |e| e.0 == h && &arena[e.1..e.2] == key) {
+                        let text = |e: &(usize, u32, u64, bool)| &arena[e.0..e.0 + e.1 as usize];
+                        match s.table.find_mut(h, |e| text(e) == key) {
                             Some(e) => {
-                                out.push((row, e.3, !e.4));
-                                e.4 = true;
+                                out.push((row, e.2, !e.3));
+                                e.3 = true;
                             }
                             None => {
                                 let start = s.arena.len();
                                 s.arena.push_str(key);
-                                let entry = (h, start, s.arena.len(), rows[row].line, false);
-                                s.table.insert_unique(h, entry, |e| e.0);
+                                let entry = (start, key.len() as u32, rows[row].line, false);
+                                let arena = &s.arena;
+                                s.table.insert_unique(h, entry, |e| {
+                                    key_hash(&arena.as_bytes()[e.0..e.0 + e.1 as usize])
+                                });
                             }
                         }
                     }
@@ -614,7 +637,7 @@ pub fn clean<S: SuppressionSource + Send>(
     };
     let mut collector = Collector::default();
     let mut written = (0u64, 0u64);
-    let mut seen = SeenKeys::new();
+    let mut seen = SeenKeys::new(rows.len(), data.len());
     // Rows go through in batches: judged in parallel chunks, duplicates marked in row
     // order (one thread per key shard), formatted in parallel into reused buffers, then
     // written in order. Memory stays bounded by a batch, plus the keys seen.

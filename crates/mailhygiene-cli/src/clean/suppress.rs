@@ -47,11 +47,10 @@ impl SuppressionSource for MergedList {
     fn status(&self, canonical: &str) -> Option<Arc<Suppressed>> {
         // The allocation-free check first: most rows are not suppressed.
         self.list.blocked_key(canonical, self.kind)?;
-        let status = self.list.status(canonical, None);
-        let top = status.restrictions.iter().find(|r| r.blocks(self.kind))?;
+        let top = self.list.blocking(canonical, self.kind)?;
         Some(Arc::new(Suppressed {
             reason: top.reason.code().to_owned(),
-            sources: top.sources.clone(),
+            sources: top.sources,
         }))
     }
 }
@@ -70,7 +69,17 @@ impl MergedList {
     /// file that is not a suppression list at all (no known format and no email column): a
     /// caller walking a folder may skip it (a README).
     pub fn load(&mut self, path: &Path, stream: &str) -> Result<bool> {
-        match self.list.load_path(path, None, stream) {
+        // A master or hashed list is read from a mapping and parsed on all threads: the usual
+        // suppression list of a big clean is a million-row master list.
+        let mapped = path.is_file().then(|| input::read_file(path)).transpose()?;
+        let loaded = match mapped {
+            Some(bytes) if SuppressionList::is_master_list(&bytes) => {
+                let name = path.display().to_string();
+                self.list.load_master_bytes(&name, &bytes, stream)
+            }
+            _ => self.list.load_path(path, None, stream),
+        };
+        match loaded {
             Ok(summary) => {
                 for f in summary.files {
                     let n = f.records.values().sum();

@@ -21,6 +21,7 @@ use serde::Serialize;
 use super::clock::format_time;
 use super::hash::KeyHash;
 use super::import::{import_each, ImportError, ImportOptions, System};
+use super::master;
 use super::merge::{self, evaluate, Active, Ctx, Entry, Scratch, Tables, NEVER, UNDATED};
 use super::policy::Policy;
 use super::record::{Consent, Provenance, Reason, Reject, Scope, SuppressionRecord};
@@ -37,7 +38,7 @@ pub const MASTER_SYSTEM: &str = "mailhygiene";
 /// stitching copy doubles memory at the end.
 const CHUNK: usize = 4096;
 
-fn fx_hash<T: Hash + ?Sized>(t: &T) -> u64 {
+pub(super) fn fx_hash<T: Hash + ?Sized>(t: &T) -> u64 {
     let mut h = FxHasher::default();
     t.hash(&mut h);
     h.finish()
@@ -153,6 +154,14 @@ impl Keys {
     }
     fn intern(&mut self, k: &str) -> u32 {
         self.intern_hashed(k, fx_hash(k))
+    }
+    /// Room for `keys` more keys of `bytes` in all.
+    fn reserve(&mut self, keys: usize, bytes: usize) {
+        self.arena.reserve(bytes);
+        self.ends.reserve(keys);
+        let (arena, ends) = (&self.arena, &self.ends);
+        self.table
+            .reserve(keys, |&id| fx_hash(key_at(arena, ends, id)));
     }
     /// [`intern`](Self::intern) with the key's hash computed beforehand.
     fn intern_hashed(&mut self, k: &str, h: u64) -> u32 {
@@ -943,10 +952,13 @@ impl SuppressionList {
                 .map(|c| {
                     let mut sc = Scratch::default();
                     let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(nkeys));
+                    // About one restriction and one origin per record (fewer when records
+                    // agree): sized once, a chunk is not copied while it grows.
+                    let records = (starts[hi] - starts[lo]) as usize;
                     let mut chunk = Chunk {
                         starts: Vec::with_capacity(hi - lo + 1),
-                        actives: Vec::new(),
-                        pool: Vec::new(),
+                        actives: Vec::with_capacity(records),
+                        pool: Vec::with_capacity(records),
                     };
                     chunk.starts.push(0);
                     for k in lo..hi {
@@ -1129,16 +1141,11 @@ impl SuppressionList {
     /// assert_eq!(list.blocked_key("a@example.com", MailKind::Transactional), None);
     /// ```
     pub fn blocked_key(&self, canonical: &str, kind: MailKind) -> Option<Reason> {
-        let blocks = |a: &Active| match kind {
-            MailKind::Critical => a.scope == merge::SCOPE_ALL && !a.spares_critical,
-            MailKind::Transactional => a.scope == merge::SCOPE_ALL,
-            MailKind::Marketing => matches!(a.scope, merge::SCOPE_ALL | merge::SCOPE_MARKETING),
-        };
         let first = |k: u32| {
             let (actives, _) = self.verdict(k);
             actives
                 .iter()
-                .find(|a| blocks(a))
+                .find(|a| blocks(a, kind))
                 .map(|a| (a.rank, a.reason))
         };
         let mut best = self.keys.find(canonical).and_then(first);
@@ -1154,6 +1161,33 @@ impl SuppressionList {
             }
         }
         best.map(|(_, r)| r)
+    }
+
+    /// The restriction that decides whether a message of `kind` to `input` must not be sent at
+    /// the present: the first of [`status`](Self::status)`(input, None).restrictions` that
+    /// [blocks](Restriction::blocks) it, without building the rest of the status.
+    ///
+    /// ```
+    /// use mailhygiene::suppression::{MailKind, Reason, Scope, SuppressionList, SuppressionRecord};
+    /// let mut list = SuppressionList::default();
+    /// list.add(SuppressionRecord::new("", "a@example.com", Reason::Complaint, Scope::All, "ses"));
+    /// let r = list.blocking("a@example.com", MailKind::Marketing).unwrap();
+    /// assert_eq!((r.reason, r.sources), (Reason::Complaint, vec!["ses".to_string()]));
+    /// assert!(list.blocking("a@example.com", MailKind::Critical).is_none());
+    /// ```
+    pub fn blocking(&self, input: &str, kind: MailKind) -> Option<Restriction> {
+        // `status` orders restrictions by rank, stably across the matched keys, and every key's
+        // own restrictions come most restrictive first: its first blocking one is its best.
+        let mut best: Option<(&Active, &[u32])> = None;
+        for k in self.lookup(input).1 {
+            let (actives, pool) = self.verdict(k);
+            if let Some(a) = actives.iter().find(|a| blocks(a, kind)) {
+                if best.map_or(true, |(b, _)| a.rank < b.rank) {
+                    best = Some((a, pool));
+                }
+            }
+        }
+        best.map(|(a, pool)| self.restriction(a, pool))
     }
 
     /// Every distinct record, sorted by key, then time. Verbatim source text is not kept (see
@@ -1341,11 +1375,170 @@ impl SuppressionList {
     ///
     /// Unlike [`load_path`](Self::load_path), any other format is an error.
     pub fn load_master(&mut self, path: &Path) -> Result<ImportSummary, LoadError> {
-        let parsed = parse_master_or_hashed(path, &self.policy)?;
+        let file = path.display().to_string();
+        let data = std::fs::read(path).map_err(|source| LoadError::Io {
+            path: file.clone(),
+            source,
+        })?;
+        self.load_master_bytes(&file, &data, "")
+    }
+
+    /// [`load_master`](Self::load_master) of a file already in memory (or mapped), named
+    /// `file`, its records loaded for `stream` as [`load_path`](Self::load_path) would (`""`:
+    /// none). The answers are those of `load_path`; a master list is parsed on all threads.
+    pub fn load_master_bytes(
+        &mut self,
+        file: &str,
+        data: &[u8],
+        stream: &str,
+    ) -> Result<ImportSummary, LoadError> {
+        self.load_master_in_parts(file, data, stream, part_bytes(data))
+    }
+
+    /// [`load_master_bytes`](Self::load_master_bytes), a master list parsed in parts of about
+    /// `part_bytes`.
+    pub(crate) fn load_master_in_parts(
+        &mut self,
+        file: &str,
+        data: &[u8],
+        stream: &str,
+        part_bytes: usize,
+    ) -> Result<ImportSummary, LoadError> {
+        // Stored records are keyed by text rank while verdicts exist: back to ids first.
+        self.invalidate();
         let mut summary = ImportSummary::default();
-        let file = self.add_parsed(parsed, &mut summary.rejects);
-        summary.files.push(file);
+        let file_summary = match list_format(data) {
+            ListFormat::Master => match master::plan(data, part_bytes) {
+                Some(plan) => self.add_master(file, stream, &plan, &mut summary.rejects),
+                None => {
+                    let parsed = super::output::parse_master(file, data, stream, &self.policy)?;
+                    self.add_parsed(parsed, &mut summary.rejects)
+                }
+            },
+            ListFormat::Hashed => {
+                let parsed = super::hash::parse_hashed(file, data, stream, &self.policy)?;
+                self.add_parsed(parsed, &mut summary.rejects)
+            }
+            _ => {
+                return Err(LoadError::Format {
+                    file: file.into(),
+                    message: format!("not a master or hashed list (header: {:?})", header(data)),
+                })
+            }
+        };
+        summary.files.push(file_summary);
         Ok(summary)
+    }
+
+    /// Whether `data` is a master or hashed list: what
+    /// [`load_master_bytes`](Self::load_master_bytes) takes.
+    pub fn is_master_list(data: &[u8]) -> bool {
+        matches!(list_format(data), ListFormat::Master | ListFormat::Hashed)
+    }
+
+    /// Add a master list planned by [`master::plan`]: parts are parsed on all threads, a wave
+    /// at a time, while this thread adds the previous wave, so that adding overlaps parsing and
+    /// few parts are alive at once.
+    fn add_master(
+        &mut self,
+        file: &str,
+        stream: &str,
+        plan: &master::Plan,
+        rejects: &mut Vec<Reject>,
+    ) -> FileSummary {
+        // Lines bound the rows and bytes the keys: reserve once, so the largest buffers are
+        // never copied (pages are only committed when written).
+        let lines = usize::try_from(plan.lines).unwrap_or(usize::MAX);
+        self.keys.reserve(lines, plan.bytes);
+        let mut entries = std::mem::take(self.entries.get_mut().unwrap_or_else(|e| e.into_inner()));
+        entries.reserve_exact(lines);
+        let mut added = AddedRows::default();
+        let policy = self.policy.clone();
+        let mut waves = plan.waves(rayon::current_num_threads() * 2);
+        let mut parsed = waves
+            .next()
+            .map(|w| master::parse_wave(file, w, &policy))
+            .unwrap_or_default();
+        loop {
+            let next = waves.next();
+            let ((), next) = rayon::join(
+                || {
+                    for part in parsed {
+                        self.add_master_part(file, stream, part, &mut added, &mut entries);
+                    }
+                },
+                || next.map(|w| master::parse_wave(file, w, &policy)),
+            );
+            match next {
+                Some(p) => parsed = p,
+                None => break,
+            }
+        }
+        *self.entries.get_mut().unwrap_or_else(|e| e.into_inner()) = entries;
+        self.index = OnceLock::new();
+        rejects.append(&mut added.rejects);
+        let rows_used = added.counts.iter().sum();
+        FileSummary {
+            file: file.into(),
+            stream: stream.into(),
+            format: "master".into(),
+            rows_read: added.rows_read,
+            rows_used,
+            rows_rejected: added.rows_read - rows_used,
+            records: Reason::ALL
+                .iter()
+                .zip(added.counts)
+                .filter(|&(_, n)| n > 0)
+                .map(|(r, n)| (r.code().to_string(), n))
+                .collect(),
+        }
+    }
+
+    /// Add one parsed part of a master list: intern its tables (in order of first appearance,
+    /// as row by row), then its rows.
+    fn add_master_part(
+        &mut self,
+        file: &str,
+        stream: &str,
+        part: master::Part,
+        added: &mut AddedRows,
+        entries: &mut Vec<Entry>,
+    ) {
+        let key_ids: Vec<u32> = part
+            .keys
+            .iter()
+            .map(|&(k, h)| self.keys.intern_hashed(k, h))
+            .collect();
+        for &(k, a) in &part.addresses {
+            keep_smallest_address(&mut self.addresses, key_ids[k as usize], a);
+        }
+        let scopes: Vec<u32> = part.scopes.iter().map(|s| self.scopes.intern(s)).collect();
+        let origins: Vec<u32> = part
+            .sources
+            .iter()
+            .map(|&a| self.origins.intern(&(MASTER_SYSTEM, stream, a, file)))
+            .collect();
+        let details: Vec<u32> = part
+            .repeats
+            .iter()
+            .map(|&n| {
+                let sub = super::output::repeat_sub_reason(n);
+                self.details.intern(&(sub.as_deref(), None))
+            })
+            .collect();
+        entries.extend(part.entries.iter().map(|e| Entry {
+            key: key_ids[e.key as usize],
+            scope: scopes[e.scope as usize],
+            origin: origins[e.origin as usize],
+            detail: details[e.detail as usize],
+            ..*e
+        }));
+        self.hashed |= part.hashed;
+        added.rows_read += part.rows_read;
+        for (c, n) in added.counts.iter_mut().zip(part.counts) {
+            *c += n;
+        }
+        added.rejects.extend(part.rejects);
     }
 
     /// Load many `(path, system, stream)` files, parsing on all threads while this thread adds
@@ -1450,6 +1643,23 @@ impl SuppressionList {
     }
 }
 
+/// [`Restriction::blocks`] of a stored restriction.
+fn blocks(a: &Active, kind: MailKind) -> bool {
+    match kind {
+        MailKind::Critical => a.scope == merge::SCOPE_ALL && !a.spares_critical,
+        MailKind::Transactional => a.scope == merge::SCOPE_ALL,
+        MailKind::Marketing => matches!(a.scope, merge::SCOPE_ALL | merge::SCOPE_MARKETING),
+    }
+}
+
+/// Rows of a master list added so far.
+#[derive(Default)]
+struct AddedRows {
+    rows_read: u64,
+    counts: [u64; Reason::ALL.len()],
+    rejects: Vec<Reject>,
+}
+
 /// The files a path names: itself, or the files under a folder (recursively, sorted, hidden
 /// names skipped).
 pub fn expand(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
@@ -1478,28 +1688,39 @@ pub fn expand(path: &Path) -> Result<Vec<PathBuf>, LoadError> {
     Ok(out)
 }
 
-/// Read a file that must be a master or hashed list.
-fn parse_master_or_hashed(path: &Path, policy: &Policy) -> Result<Parsed, LoadError> {
-    let file = path.display().to_string();
-    let data = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: file.clone(),
-        source,
-    })?;
+/// The formats recognised by their header line.
+enum ListFormat {
+    Master,
+    Hashed,
+    Engagement,
+    Other,
+}
+
+/// The first line of `data`, without a byte order mark and surrounding space.
+fn header(data: &[u8]) -> String {
     let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let first = String::from_utf8_lossy(first);
-    let header = first.trim_start_matches('\u{feff}').trim();
+    first.trim_start_matches('\u{feff}').trim().to_string()
+}
+
+fn list_format(data: &[u8]) -> ListFormat {
+    let header = header(data);
     if header == super::output::MASTER_HEADER {
-        super::output::parse_master(&file, &data, "", policy)
-    } else if super::hash::is_hashed_header(header) {
-        super::hash::parse_hashed(&file, &data, "", policy)
+        ListFormat::Master
+    } else if super::hash::is_hashed_header(&header) {
+        ListFormat::Hashed
+    } else if super::sunset::is_engagement_header(&header) {
+        ListFormat::Engagement
     } else {
-        Err(LoadError::Format {
-            file,
-            message: format!("not a master or hashed list (header: {header:?})"),
-        })
+        ListFormat::Other
     }
 }
 
+/// Parts of a master list parsed on their own threads: several per thread so that uneven
+/// parts even out, large enough that per-part tables stay few.
+fn part_bytes(data: &[u8]) -> usize {
+    (data.len() / (rayon::current_num_threads() * 8)).clamp(1 << 16, 8 << 20)
+}
 /// Read and parse one file (any format [`SuppressionList::load_path`] takes) into `p`, which
 /// names the stream.
 fn parse_file(

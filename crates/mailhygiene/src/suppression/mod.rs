@@ -13,6 +13,7 @@
 mod clock;
 mod hash;
 mod list;
+mod master;
 mod merge;
 mod output;
 mod policy;

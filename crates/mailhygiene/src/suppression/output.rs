@@ -779,19 +779,12 @@ pub(crate) fn parse_master(
     policy: &Policy,
 ) -> Result<Parsed, LoadError> {
     parse_rows(file, data, stream, "master", |row, line, rec| {
-        let cell = |i: usize| row.get(i).unwrap_or("").trim();
-        let canonical = cell(0);
-        if canonical.is_empty() {
-            return Err(("missing_address", "empty canonical key".into()));
-        }
-        let mut r = restriction_record(policy, canonical, cell(2), cell(3), cell(4), cell(5))?;
-        r.address = if cell(1).is_empty() {
-            canonical
-        } else {
-            cell(1)
-        }
-        .into();
-        r.source_account = (!cell(6).is_empty()).then(|| cell(6).to_string());
+        let m = master_cells(policy, |i| row.get(i).unwrap_or("").trim(), str::parse)?;
+        let mut r =
+            SuppressionRecord::new(m.canonical, m.address, m.reason, m.scope, MASTER_SYSTEM);
+        r.event_time = m.since;
+        r.sub_reason = repeat_sub_reason(m.repeat);
+        r.source_account = m.sources.map(Into::into);
         r.source_stream = stream.into();
         r.provenance = Provenance {
             file: file.into(),
@@ -800,6 +793,54 @@ pub(crate) fn parse_master(
         rec.push(r);
         Ok(())
     })
+}
+
+/// One master row's cells, checked (see [`MASTER_HEADER`]); `S` is the parsed scope.
+pub(crate) struct MasterCells<'a, S> {
+    pub canonical: &'a str,
+    /// The `address` cell, or the key when it is empty.
+    pub address: &'a str,
+    pub reason: Reason,
+    pub scope: S,
+    pub since: Option<i64>,
+    /// The escalation number (`repeat:N`); 1 when the row is not a repeated escalation.
+    pub repeat: u32,
+    /// The `sources` cell, when not empty.
+    pub sources: Option<&'a str>,
+}
+
+/// Check a master row, given its trimmed cells by index (`""` when missing) and a scope parser
+/// (a caller may cache scopes). The one place the master rows' rules live: both loading paths
+/// use it.
+pub(crate) fn master_cells<'a, S>(
+    policy: &Policy,
+    cell: impl Fn(usize) -> &'a str,
+    parse_scope: impl FnOnce(&'a str) -> Result<S, String>,
+) -> Result<MasterCells<'a, S>, (&'static str, String)> {
+    let canonical = cell(0);
+    if canonical.is_empty() {
+        return Err(("missing_address", "empty canonical key".into()));
+    }
+    let c = restriction_cells(policy, cell(2), cell(3), cell(4), cell(5), parse_scope)?;
+    let address = match cell(1) {
+        "" => canonical,
+        a => a,
+    };
+    let sources = Some(cell(6)).filter(|s| !s.is_empty());
+    Ok(MasterCells {
+        canonical,
+        address,
+        reason: c.reason,
+        scope: c.scope,
+        since: c.since,
+        repeat: c.repeat,
+        sources,
+    })
+}
+
+/// The sub-reason that records escalation number `repeat`.
+pub(crate) fn repeat_sub_reason(repeat: u32) -> Option<String> {
+    (repeat > 1).then(|| format!("repeat:{repeat}"))
 }
 
 /// A restriction record from master / hashed cells (canonical, reason, scope, since, expires).
@@ -811,11 +852,36 @@ pub(crate) fn restriction_record(
     since: &str,
     expires: &str,
 ) -> Result<SuppressionRecord, (&'static str, String)> {
+    let c = restriction_cells(policy, reason, scope, since, expires, str::parse)?;
+    let mut r = SuppressionRecord::new(canonical, canonical, c.reason, c.scope, MASTER_SYSTEM);
+    r.event_time = c.since;
+    r.sub_reason = repeat_sub_reason(c.repeat);
+    Ok(r)
+}
+
+/// The restriction cells of a master or hashed row, checked.
+struct RestrictionCells<S> {
+    reason: Reason,
+    scope: S,
+    since: Option<i64>,
+    /// See [`MasterCells::repeat`].
+    repeat: u32,
+}
+
+/// Reason, scope, since and escalation number of master / hashed cells.
+fn restriction_cells<'a, S>(
+    policy: &Policy,
+    reason: &str,
+    scope: &'a str,
+    since: &str,
+    expires: &str,
+    parse_scope: impl FnOnce(&'a str) -> Result<S, String>,
+) -> Result<RestrictionCells<S>, (&'static str, String)> {
     let reason: Reason = reason.parse().map_err(|m| ("bad_reason", m))?;
     if !reason.is_restriction() {
         return Err(("bad_reason", format!("'{reason}' is not a restriction")));
     }
-    let scope: Scope = scope.parse().map_err(|m| ("bad_scope", m))?;
+    let scope = parse_scope(scope).map_err(|m| ("bad_scope", m))?;
     let time = |s: &str| -> Result<Option<i64>, (&'static str, String)> {
         if s.is_empty() {
             Ok(None)
@@ -827,15 +893,16 @@ pub(crate) fn restriction_record(
     };
     let since = time(since)?;
     let expires = time(expires)?;
-    let mut r = SuppressionRecord::new(canonical, canonical, reason, scope, MASTER_SYSTEM);
-    r.event_time = since;
-    if let (Reason::SoftBounceEscalated, Some(s), Some(e)) = (reason, since, expires) {
-        let k = repeat_of(s, e, policy);
-        if k > 1 {
-            r.sub_reason = Some(format!("repeat:{k}"));
-        }
-    }
-    Ok(r)
+    let repeat = match (reason, since, expires) {
+        (Reason::SoftBounceEscalated, Some(s), Some(e)) => repeat_of(s, e, policy),
+        _ => 1,
+    };
+    Ok(RestrictionCells {
+        reason,
+        scope,
+        since,
+        repeat,
+    })
 }
 
 /// Shared CSV loop of our own formats: every data row is used or rejected.
