@@ -78,10 +78,11 @@ pub fn check_many(addresses: Texts, options: Option<CheckManyOptions>) -> Batch 
     ts_return_type = "Promise<O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]>"
 )]
 pub fn check_many_async(
+    env: Env,
     addresses: Texts,
     options: Option<CheckManyOptions>,
-) -> AsyncTask<CheckManyTask> {
-    checker::ops::check_many_async(&DEFAULT, addresses, options)
+) -> Result<AsyncTask<CheckManyTask>> {
+    checker::ops::check_many_async(env, &DEFAULT, addresses, options)
 }
 
 /// Extract (trim, display name, `mailto:`) then parse: the deliverable address. Throws an
