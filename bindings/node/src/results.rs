@@ -63,7 +63,9 @@ pub struct CheckResult {
 ///
 /// Built without creating one object per row, which is what a bulk import wants. The
 /// `warnings` and `rules` entries are frozen arrays, shared between rows with the same list;
-/// every other entry is a string, boolean or `null` as in `CheckResult`.
+/// every other entry is a string, boolean or `null` as in `CheckResult`. The arrays are new
+/// (changing them changes nothing else); `input` holds the strings as given, except that lone
+/// surrogates are replaced by U+FFFD as in `check`.
 #[napi(object, object_to_js = false, object_from_js = false)]
 #[allow(dead_code)] // declares the shape of `Batch::Columns` in index.d.ts
 pub struct CheckColumns {
