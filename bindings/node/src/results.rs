@@ -354,9 +354,9 @@ pub struct Packed {
     messages: Pieces,
     /// Index into the distinct lists; list 0 is the empty list.
     warning: Vec<u32>,
-    warning_lists: Vec<Vec<&'static str>>,
+    warning_lists: Vec<Vec<mailhygiene::Warning>>,
     rule: Vec<u32>,
-    rule_lists: Vec<Vec<&'static str>>,
+    rule_lists: Vec<Vec<mailhygiene::CanonicalRule>>,
     input: Pieces,
     address: Pieces,
     ascii: Pieces,
@@ -364,37 +364,29 @@ pub struct Packed {
     suggestion: Pieces,
 }
 
-/// Index of a list of codes in `lists`, added when new (list 0 is the empty list).
-fn list_index<I>(lists: &mut Vec<Vec<&'static str>>, codes: I) -> u32
-where
-    I: ExactSizeIterator<Item = &'static str> + Clone,
-{
-    if codes.len() == 0 {
+/// Index of `list` in `lists`, added when new (list 0 is the empty list). Compared as the
+/// core's values (a byte compare), turned into codes only once per distinct list.
+fn list_index<T: Copy + PartialEq>(lists: &mut Vec<Vec<T>>, list: &[T]) -> u32 {
+    if list.is_empty() {
         return 0;
     }
-    match lists
-        .iter()
-        .position(|l| l.iter().copied().eq(codes.clone()))
-    {
+    match lists.iter().position(|l| l.as_slice() == list) {
         Some(i) => i as u32,
         None => {
-            lists.push(codes.collect());
+            lists.push(list.to_vec());
             (lists.len() - 1) as u32
         }
     }
 }
 
 /// Append a block's list indexes to `out`, renumbered into the merged `lists`.
-fn merge_lists(
-    lists: &mut Vec<Vec<&'static str>>,
-    block_lists: &[Vec<&'static str>],
+fn merge_lists<T: Copy + PartialEq>(
+    lists: &mut Vec<Vec<T>>,
+    block_lists: &[Vec<T>],
     block: &[u32],
     out: &mut Vec<u32>,
 ) {
-    let renumber: Vec<u32> = block_lists
-        .iter()
-        .map(|l| list_index(lists, l.iter().copied()))
-        .collect();
+    let renumber: Vec<u32> = block_lists.iter().map(|l| list_index(lists, l)).collect();
     out.extend(block.iter().map(|&i| renumber[i as usize]));
 }
 
@@ -488,10 +480,9 @@ impl Packed {
                     })
                 }
             });
-            let w = cols.warnings[i].iter().map(|w| w.code());
-            p.warning.push(list_index(&mut p.warning_lists, w));
-            let r = cols.rules[i].iter().map(|r| r.code());
-            p.rule.push(list_index(&mut p.rule_lists, r));
+            p.warning
+                .push(list_index(&mut p.warning_lists, &cols.warnings[i]));
+            p.rule.push(list_index(&mut p.rule_lists, &cols.rules[i]));
         }
         p
     }
@@ -776,11 +767,11 @@ impl Js {
         }
         let mut warning_lists = Vec::with_capacity(p.warning_lists.len());
         for l in &p.warning_lists {
-            warning_lists.push(self.frozen(l.clone())?);
+            warning_lists.push(self.frozen(l.iter().map(|w| w.code()).collect())?);
         }
         let mut rule_lists = Vec::with_capacity(p.rule_lists.len());
         for l in &p.rule_lists {
-            rule_lists.push(self.frozen(l.clone())?);
+            rule_lists.push(self.frozen(l.iter().map(|r| r.code()).collect())?);
         }
         let args = [
             n,
