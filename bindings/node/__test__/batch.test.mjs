@@ -98,6 +98,11 @@ test('huge strings and batches that span chunks, blocks and large strings', asyn
     }
   }
   await agrees(inputs)
+  // Megabytes of new non-ASCII texts within one block: several large strings per column, cut
+  // at UTF-16 offsets.
+  const wide = []
+  for (let i = 0; i < 40_000; i++) wide.push(` ${'ü'.repeat(20)}${i}.😀@BÜCHER.example `)
+  await agrees(wide)
 })
 
 test('a configured checker takes the same path', async () => {
@@ -138,4 +143,18 @@ test('each element is read once, and the result does not share the caller array'
   const done = await pending
   assert.deepEqual(done.input, ['a@example.com', 'b@example.com'])
   assert.equal(done.valid.length, 2)
+})
+
+test('exact batches agree with exact check', async () => {
+  const inputs = [' a@example.com ', '"Jane" <jane@example.com>', 'mailto:x@gmail.com', 'b@example.com']
+  const expected = inputs.map((s) => mh.check(s, { exact: true }))
+  const cols = mh.checkMany(inputs, { columns: true, exact: true })
+  const asyncCols = await mh.checkManyAsync(inputs, { columns: true, exact: true })
+  assert.deepEqual(mh.checkMany(inputs, { exact: true }), expected)
+  for (let i = 0; i < inputs.length; i++) {
+    for (const k of FIELDS) {
+      assert.deepEqual(cols[k][i], expected[i][k], `columns.${k}[${i}]`)
+      assert.deepEqual(asyncCols[k][i], expected[i][k], `async columns.${k}[${i}]`)
+    }
+  }
 })
