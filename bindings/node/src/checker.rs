@@ -2,10 +2,9 @@
 use mailhygiene::{Address, CheckerBuilder, DomainList, ParseOptions, ProviderRule};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-
-use crate::convert::{flag, parse_error, Flag, JsRef, Text, Texts};
 use rayon::prelude::*;
 
+use crate::convert::{flag, parse_error, Flag, JsRef, Text, Texts};
 use crate::results::{Batch, CheckResult, Packed, PACK_BLOCK};
 
 /// Options of `check`.
