@@ -205,7 +205,9 @@ export declare function check(address: string, options?: CheckOptions | undefine
  *
  * Built without creating one object per row, which is what a bulk import wants. The
  * `warnings` and `rules` entries are frozen arrays, shared between rows with the same list;
- * every other entry is a string, boolean or `null` as in `CheckResult`.
+ * every other entry is a string, boolean or `null` as in `CheckResult`. The arrays are new
+ * (changing them changes nothing else); `input` holds the strings as given, except that lone
+ * surrogates are replaced by U+FFFD as in `check`.
  */
 export interface CheckColumns {
   /** The inputs as given. */
@@ -275,8 +277,9 @@ export declare function checkMany<O extends CheckManyOptions = {}>(addresses: Re
 
 /**
  * `checkMany` off the main thread (libuv's pool, then all cores): the event loop keeps running
- * while the batch is checked. Reading the array and building the result happen on the main
- * thread; use `{ columns: true }` for large batches.
+ * while the batch is checked. Reading the array and building the result arrays happen on the
+ * main thread (a JavaScript engine allows nothing else); use `{ columns: true }` for large
+ * batches, which keeps that part small.
  */
 export declare function checkManyAsync<O extends CheckManyOptions = {}>(addresses: ReadonlyArray<string>, options?: O): Promise<O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]>
 

@@ -2,9 +2,10 @@
 use mailhygiene::{Address, CheckerBuilder, DomainList, ParseOptions, ProviderRule};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use rayon::prelude::*;
 
-use crate::convert::{flag, parse_error, Flag, Text, Texts};
-use crate::results::{Batch, CheckResult};
+use crate::convert::{flag, parse_error, Flag, JsRef, Text, Texts};
+use crate::results::{Batch, CheckResult, Packed, PACK_BLOCK};
 
 /// Options of `check`.
 #[napi(object, object_to_js = false)]
@@ -233,10 +234,20 @@ pub(crate) mod ops {
     /// row batch or column batch.
     pub fn run_many(c: &mailhygiene::Checker, inputs: Texts, exact: bool, columns: bool) -> Batch {
         if columns {
-            let cells: Vec<Option<&str>> = (0..inputs.len()).map(|i| Some(inputs.get(i))).collect();
-            let cols = c.check_columns(&cells, exact);
-            drop(cells);
-            Batch::Columns(inputs, cols)
+            // Blocks checked and packed in parallel: packing is a pass over every row too.
+            let blocks: Vec<Packed> = (0..inputs.len())
+                .step_by(PACK_BLOCK)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|first| {
+                    let end = (first + PACK_BLOCK).min(inputs.len());
+                    let cells: Vec<Option<&str>> =
+                        (first..end).map(|i| Some(inputs.get(i))).collect();
+                    let cols = c.check_columns(&cells, exact);
+                    Packed::new(&inputs, first, &cols)
+                })
+                .collect();
+            Batch::Columns(inputs.array, Box::new(Packed::concat(blocks)))
         } else {
             let strs = inputs.as_strs();
             Batch::Rows(if exact {
@@ -263,17 +274,25 @@ pub(crate) mod ops {
     }
 
     pub fn check_many_async(
+        env: Env,
         c: &mailhygiene::Checker,
         inputs: Texts,
         options: Option<CheckManyOptions>,
-    ) -> AsyncTask<CheckManyTask> {
+    ) -> Result<AsyncTask<CheckManyTask>> {
         let (exact, columns) = batch_options(options);
-        AsyncTask::new(CheckManyTask {
+        // The columns reuse the input strings: keep them alive until the promise resolves.
+        let array = if columns {
+            Some(unsafe { inputs.array.keep(env.raw())? })
+        } else {
+            None
+        };
+        Ok(AsyncTask::new(CheckManyTask {
             checker: c.clone(),
             inputs: Some(inputs),
             exact,
             columns,
-        })
+            array,
+        }))
     }
 
     pub fn normalize(env: Env, c: &mailhygiene::Checker, input: &str) -> Result<AddressResult> {
@@ -313,12 +332,14 @@ pub(crate) mod ops {
 
 /// Runs a batch on libuv's thread pool (and from there on all cores): the event loop keeps
 /// running meanwhile. Reading the input array and building the result happen on the main
-/// thread, as they must.
+/// thread, as they must; packing the columns for that happens on the pool.
 pub struct CheckManyTask {
     checker: mailhygiene::Checker,
     inputs: Option<Texts>,
     exact: bool,
     columns: bool,
+    /// The input strings, reused by the columns.
+    array: Option<JsRef>,
 }
 
 impl Task for CheckManyTask {
@@ -334,8 +355,20 @@ impl Task for CheckManyTask {
         .map_err(|p| crate::panic_error(&*p))
     }
 
-    fn resolve(&mut self, _env: Env, batch: Self::Output) -> Result<Self::JsValue> {
-        Ok(batch)
+    fn resolve(&mut self, env: Env, batch: Self::Output) -> Result<Self::JsValue> {
+        Ok(match (batch, &self.array) {
+            (Batch::Columns(_, packed), Some(r)) => {
+                Batch::Columns(unsafe { r.get(env.raw())? }, packed)
+            }
+            (batch, _) => batch,
+        })
+    }
+
+    fn finally(mut self, env: Env) -> Result<()> {
+        if let Some(r) = self.array.take() {
+            unsafe { r.drop_in(env.raw()) };
+        }
+        Ok(())
     }
 }
 
@@ -395,10 +428,11 @@ impl Checker {
     )]
     pub fn check_many_async(
         &self,
+        env: Env,
         addresses: Texts,
         options: Option<CheckManyOptions>,
-    ) -> AsyncTask<CheckManyTask> {
-        ops::check_many_async(&self.inner, addresses, options)
+    ) -> Result<AsyncTask<CheckManyTask>> {
+        ops::check_many_async(env, &self.inner, addresses, options)
     }
 
     /// Extract (trim, display name, `mailto:`) then parse. Throws an `Error` with the core's

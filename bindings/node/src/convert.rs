@@ -170,10 +170,66 @@ pub(crate) fn flag(f: &Option<Flag>) -> bool {
 
 /// An array of strings, copied into one buffer. A non-array or a non-string element is a
 /// `TypeError` naming the index.
+///
+/// Read through `pack` in `batch.js`: the elements are type-checked and joined in JavaScript,
+/// and Rust converts a few large strings instead of one string per element (one Node-API call
+/// per chunk of thousands of rows, not three per row).
 #[derive(Default)]
 pub struct Texts {
+    /// The strings in order, each followed by one separator byte.
     buf: String,
+    /// Where each string ends in `buf` (it starts one byte after the previous end).
     ends: Vec<usize>,
+    /// Whether any string lost lone surrogates to U+FFFD when converted, so that its text here
+    /// differs from the JavaScript string (then the input column cannot reuse the caller's).
+    lossy: bool,
+    /// `pack`'s copy of the array: the JavaScript strings, reused for the input column. Only
+    /// valid during the call that read it, on the main thread; `checkManyAsync` keeps a
+    /// reference instead (`JsArray::keep`).
+    pub(crate) array: JsArray,
+}
+
+/// A JavaScript array handle carried alongside Rust data. It is never touched off the main
+/// thread (`Send` and `Sync` are only so that a `Task` can carry it to `resolve`, and worker
+/// threads can borrow the `Texts` around it).
+#[derive(Clone, Copy)]
+pub struct JsArray(pub(crate) sys::napi_value);
+
+unsafe impl Send for JsArray {}
+unsafe impl Sync for JsArray {}
+
+impl Default for JsArray {
+    fn default() -> Self {
+        JsArray(ptr::null_mut())
+    }
+}
+
+/// A reference that keeps a JavaScript value alive until the async batch resolves.
+pub struct JsRef(sys::napi_ref);
+
+unsafe impl Send for JsRef {}
+
+impl JsArray {
+    /// A reference to the array, for use in a later callback on the main thread.
+    pub(crate) unsafe fn keep(self, env: sys::napi_env) -> Result<JsRef> {
+        let mut r = ptr::null_mut();
+        check_status!(sys::napi_create_reference(env, self.0, 1, &mut r))?;
+        Ok(JsRef(r))
+    }
+}
+
+impl JsRef {
+    /// The referenced value (valid in the current handle scope).
+    pub(crate) unsafe fn get(&self, env: sys::napi_env) -> Result<JsArray> {
+        let mut v = ptr::null_mut();
+        check_status!(sys::napi_get_reference_value(env, self.0, &mut v))?;
+        Ok(JsArray(v))
+    }
+
+    /// Release the reference.
+    pub(crate) unsafe fn drop_in(self, env: sys::napi_env) {
+        sys::napi_delete_reference(env, self.0);
+    }
 }
 
 impl Texts {
@@ -184,22 +240,38 @@ impl Texts {
 
     /// String `i`.
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
         &self.buf[start..self.ends[i]]
+    }
+
+    /// Whether some string's text differs from its JavaScript original (lone surrogates).
+    pub fn lossy(&self) -> bool {
+        self.lossy
     }
 
     /// The strings, borrowed from the buffer.
     pub fn as_strs(&self) -> Vec<&str> {
-        let mut start = 0;
-        self.ends
-            .iter()
-            .map(|&end| {
-                let s = &self.buf[start..end];
-                start = end;
-                s
-            })
-            .collect()
+        (0..self.len()).map(|i| self.get(i)).collect()
     }
+}
+
+/// The UTF-16 length of a JavaScript string (O(1): no copy).
+unsafe fn utf16_len(env: sys::napi_env, value: sys::napi_value) -> Result<usize> {
+    let mut len = 0;
+    check_status!(sys::napi_get_value_string_utf16(
+        env,
+        value,
+        ptr::null_mut(),
+        0,
+        &mut len
+    ))?;
+    Ok(len)
+}
+
+unsafe fn element(env: sys::napi_env, array: sys::napi_value, i: u32) -> Result<sys::napi_value> {
+    let mut item = ptr::null_mut();
+    check_status!(sys::napi_get_element(env, array, i, &mut item))?;
+    Ok(item)
 }
 
 impl FromNapiValue for Texts {
@@ -213,26 +285,57 @@ impl FromNapiValue for Texts {
                 &format!("expected an array of strings, got {got}"),
             ));
         }
-        let mut len = 0u32;
-        check_status!(sys::napi_get_array_length(env, value, &mut len))?;
-        let mut buf = Vec::with_capacity(len as usize * 24);
-        let mut ends = Vec::with_capacity(len as usize);
-        for i in 0..len {
-            let mut item = ptr::null_mut();
-            check_status!(sys::napi_get_element(env, value, i, &mut item))?;
-            if !is_string(env, item) {
-                let got = describe(env, item);
-                return Err(type_error(
-                    env,
-                    &format!("expected a string at index {i}, got {got}"),
-                ));
-            }
-            read_string_into(env, item, &mut buf)?;
-            ends.push(buf.len());
+        // `pack` throws the TypeError naming the index of a non-string element.
+        let packed = crate::results::call_helper(env, crate::results::Helper::Pack, &[value])?;
+        let mut parts = 0u32;
+        check_status!(sys::napi_get_array_length(env, packed, &mut parts))?;
+        let copy = element(env, packed, 0)?;
+        let mut n = 0u32;
+        check_status!(sys::napi_get_array_length(env, copy, &mut n))?;
+        let mut chunks = Vec::with_capacity(parts as usize);
+        let mut total = 0;
+        for p in 1..parts {
+            let chunk = element(env, packed, p)?;
+            let len = utf16_len(env, chunk)?;
+            total += len + 1;
+            chunks.push((chunk, len));
         }
+        // At most three UTF-8 bytes per UTF-16 unit; untouched capacity costs no memory.
+        let mut buf: Vec<u8> = Vec::with_capacity(total * 3 + 1);
+        for (chunk, len) in chunks {
+            let start = buf.len();
+            let mut written = 0;
+            check_status!(sys::napi_get_value_string_utf8(
+                env,
+                chunk,
+                buf.as_mut_ptr().add(start).cast(),
+                len * 3 + 1,
+                &mut written,
+            ))?;
+            buf.set_len(start + written);
+            buf.push(0);
+        }
+        let mut ends: Vec<usize> = memchr::memchr_iter(0, &buf).collect();
+        if ends.len() != n as usize {
+            // Some element contains the separator: read the elements one by one.
+            buf.clear();
+            ends.clear();
+            for i in 0..n {
+                read_string_into(env, element(env, copy, i)?, &mut buf)?;
+                ends.push(buf.len());
+                buf.push(0);
+            }
+        }
+        let lossy = memchr::memmem::find(&buf, "\u{FFFD}".as_bytes()).is_some();
+        // napi_get_value_string_utf8 always writes valid UTF-8.
         let buf = String::from_utf8(buf)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        Ok(Texts { buf, ends })
+        Ok(Texts {
+            buf,
+            ends,
+            lossy,
+            array: JsArray(copy),
+        })
     }
 }
 

@@ -6,6 +6,8 @@
 //! - `convert.rs`: strings and arrays in (a `TypeError` for anything that is not a string), and
 //!   the core's errors as `Error`s with its stable `code`.
 //! - `results.rs`: results out, as objects or as columns.
+//! - `batch.js`: the JavaScript half of batch conversion (joining the input array, building the
+//!   column arrays), compiled once per environment by `results.rs`.
 //! - `suppression.rs`: `SuppressionList` and its value types.
 #![deny(clippy::all)]
 
@@ -69,8 +71,9 @@ pub fn check_many(addresses: Texts, options: Option<CheckManyOptions>) -> Batch 
 }
 
 /// `checkMany` off the main thread (libuv's pool, then all cores): the event loop keeps running
-/// while the batch is checked. Reading the array and building the result happen on the main
-/// thread; use `{ columns: true }` for large batches.
+/// while the batch is checked. Reading the array and building the result arrays happen on the
+/// main thread (a JavaScript engine allows nothing else); use `{ columns: true }` for large
+/// batches, which keeps that part small.
 #[napi(
     catch_unwind,
     ts_generic_types = "O extends CheckManyOptions = {}",
@@ -78,10 +81,11 @@ pub fn check_many(addresses: Texts, options: Option<CheckManyOptions>) -> Batch 
     ts_return_type = "Promise<O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]>"
 )]
 pub fn check_many_async(
+    env: Env,
     addresses: Texts,
     options: Option<CheckManyOptions>,
-) -> AsyncTask<CheckManyTask> {
-    checker::ops::check_many_async(&DEFAULT, addresses, options)
+) -> Result<AsyncTask<CheckManyTask>> {
+    checker::ops::check_many_async(env, &DEFAULT, addresses, options)
 }
 
 /// Extract (trim, display name, `mailto:`) then parse: the deliverable address. Throws an

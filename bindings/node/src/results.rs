@@ -1,16 +1,16 @@
 //! Results out: the core's `Check` as a JavaScript object, and a batch as rows or columns.
 //!
 //! Pure conversion, tuned because a batch is millions of rows and every Node-API call costs:
-//! - one object: created by a small JavaScript function that takes the fourteen values as
-//!   arguments (one call; V8 builds the object literal with a fixed shape), instead of
-//!   fourteen property definitions through Node-API;
-//! - arrays: filled by `Array.prototype.push` with a few thousand values per call (one
-//!   Node-API call per block, not per element; the array stays packed, where `new Array(n)`
-//!   past 100,000 elements is a hash table in V8);
-//! - columns: booleans, codes, `null` and warning lists are shared values, and equal texts in
-//!   one row (input, address, ASCII address, canonical key) share one string.
+//! - one object: created by a small JavaScript function (`object` in `batch.js`) that takes the
+//!   fourteen values as arguments (one call; V8 builds the object literal with a fixed shape),
+//!   instead of fourteen property definitions through Node-API;
+//! - columns: Rust packs the core's columns into a few typed arrays and large strings
+//!   (`Packed`, off the main thread for `checkManyAsync`), and `columns` in `batch.js` builds
+//!   the arrays at JIT speed. Only texts that differ from the row's input or address become new
+//!   strings (most inputs are already their address, most addresses already ASCII and
+//!   canonical); booleans, codes, messages and warning lists are shared values.
 use std::cell::RefCell;
-use std::ffi::CStr;
+use std::collections::HashMap;
 use std::ptr;
 
 use mailhygiene::Check;
@@ -18,7 +18,7 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
 
-use crate::convert::Texts;
+use crate::convert::{JsArray, Texts};
 
 /// Everything known about one input: the core's `Check`, with camelCase keys.
 #[napi(
@@ -63,7 +63,9 @@ pub struct CheckResult {
 ///
 /// Built without creating one object per row, which is what a bulk import wants. The
 /// `warnings` and `rules` entries are frozen arrays, shared between rows with the same list;
-/// every other entry is a string, boolean or `null` as in `CheckResult`.
+/// every other entry is a string, boolean or `null` as in `CheckResult`. The arrays are new
+/// (changing them changes nothing else); `input` holds the strings as given, except that lone
+/// surrogates are replaced by U+FFFD as in `check`.
 #[napi(object, object_to_js = false, object_from_js = false)]
 #[allow(dead_code)] // declares the shape of `Batch::Columns` in index.d.ts
 pub struct CheckColumns {
@@ -136,8 +138,9 @@ impl ToNapiValue for CheckResult {
 /// The output of a batch: rows or columns.
 pub enum Batch {
     Rows(Vec<Check>),
-    /// The inputs (the core's columns do not repeat them) and the result columns.
-    Columns(Texts, mailhygiene::CheckColumns),
+    /// The result columns, packed, and `pack`'s copy of the input array (set on the main
+    /// thread: by the sync call, or in `resolve` for the async one).
+    Columns(JsArray, Box<Packed>),
 }
 
 impl TypeName for Batch {
@@ -154,60 +157,42 @@ impl ToNapiValue for Batch {
         let mut js = Js::new(env)?;
         match val {
             Batch::Rows(checks) => {
-                let mut arr = ptr::null_mut();
-                check_status!(sys::napi_create_array_with_length(
-                    env,
-                    checks.len(),
-                    &mut arr
-                ))?;
-                for (i, c) in checks.into_iter().enumerate() {
-                    let v = js.object(&c.into())?;
-                    check_status!(sys::napi_set_element(env, arr, i as u32, v))?;
-                }
-                Ok(arr)
+                let objects = checks
+                    .into_iter()
+                    .map(|c| js.object(&c.into()))
+                    .collect::<Result<Vec<_>>>()?;
+                array_of(env, &objects)
             }
-            Batch::Columns(inputs, cols) => js.columns(&inputs, &cols),
+            Batch::Columns(array, packed) => js.columns(array, &packed),
         }
     }
 }
 
-/// Elements appended per `Array.prototype.push` call (well under V8's argument limits).
-const PUSH_BLOCK: usize = 2048;
-
-const FIELDS: [&CStr; 14] = [
-    c"input",
-    c"valid",
-    c"error",
-    c"message",
-    c"address",
-    c"addressAscii",
-    c"canonical",
-    c"suggestion",
-    c"role",
-    c"disposable",
-    c"relay",
-    c"free",
-    c"warnings",
-    c"rules",
-];
-
-/// Builds a `CheckResult` object from its fourteen values, in `FIELDS` order.
-const FACTORY: &str = "(function (input, valid, error, message, address, addressAscii, canonical, \
-    suggestion, role, disposable, relay, free, warnings, rules) { return { input, valid, error, \
-    message, address, addressAscii, canonical, suggestion, role, disposable, relay, free, \
-    warnings, rules } })";
-
-thread_local! {
-    /// The factory function per JavaScript environment on this thread (main thread or worker).
-    static FACTORIES: RefCell<Vec<(usize, sys::napi_ref)>> = const { RefCell::new(Vec::new()) };
+/// The functions of `batch.js`, by their position in its completion value.
+#[derive(Clone, Copy)]
+pub(crate) enum Helper {
+    /// Builds one `CheckResult` from its fourteen values.
+    Object = 0,
+    /// Type-checks and joins an array of strings (`Texts`).
+    Pack = 1,
+    /// Builds `CheckColumns` from `Packed`.
+    Columns = 2,
 }
 
-unsafe fn factory(env: sys::napi_env) -> Result<sys::napi_value> {
-    let found = FACTORIES.with(|f| {
-        f.borrow()
+const HELPERS: &str = include_str!("batch.js");
+
+thread_local! {
+    /// The helper functions per JavaScript environment on this thread (main thread or worker).
+    static HELPER_REFS: RefCell<Vec<(usize, [sys::napi_ref; 3])>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A `batch.js` function, compiled once per environment.
+unsafe fn helper(env: sys::napi_env, which: Helper) -> Result<sys::napi_value> {
+    let found = HELPER_REFS.with(|h| {
+        h.borrow()
             .iter()
             .find(|(e, _)| *e == env as usize)
-            .map(|(_, r)| *r)
+            .map(|(_, r)| r[which as usize])
     });
     let mut value = ptr::null_mut();
     if let Some(r) = found {
@@ -216,41 +201,423 @@ unsafe fn factory(env: sys::napi_env) -> Result<sys::napi_value> {
             return Ok(value);
         }
     }
-    let source = string(env, FACTORY)?;
-    check_status!(sys::napi_run_script(env, source, &mut value))?;
-    let mut r = ptr::null_mut();
-    check_status!(sys::napi_create_reference(env, value, 1, &mut r))?;
-    FACTORIES.with(|f| f.borrow_mut().push((env as usize, r)));
-    check_status!(sys::napi_add_env_cleanup_hook(
-        env,
-        Some(forget_factory),
-        env.cast()
-    ))?;
+    let source = string(env, HELPERS)?;
+    let mut all = ptr::null_mut();
+    check_status!(sys::napi_run_script(env, source, &mut all))?;
+    let mut refs = [ptr::null_mut(); 3];
+    for (i, r) in refs.iter_mut().enumerate() {
+        let mut f = ptr::null_mut();
+        check_status!(sys::napi_get_element(env, all, i as u32, &mut f))?;
+        check_status!(sys::napi_create_reference(env, f, 1, r))?;
+        if i == which as usize {
+            value = f;
+        }
+    }
+    let first = HELPER_REFS.with(|h| {
+        let mut h = h.borrow_mut();
+        let first = !h.iter().any(|(e, _)| *e == env as usize);
+        h.retain(|(e, _)| *e != env as usize);
+        h.push((env as usize, refs));
+        first
+    });
+    if first {
+        check_status!(sys::napi_add_env_cleanup_hook(
+            env,
+            Some(forget_helpers),
+            env.cast()
+        ))?;
+    }
     Ok(value)
 }
 
-unsafe extern "C" fn forget_factory(env: *mut std::ffi::c_void) {
-    FACTORIES.with(|f| f.borrow_mut().retain(|(e, _)| *e != env as usize));
+unsafe extern "C" fn forget_helpers(env: *mut std::ffi::c_void) {
+    HELPER_REFS.with(|h| h.borrow_mut().retain(|(e, _)| *e != env as usize));
+}
+
+/// Call a `batch.js` function. A JavaScript exception it throws stays pending (and is what
+/// the caller sees).
+pub(crate) unsafe fn call_helper(
+    env: sys::napi_env,
+    which: Helper,
+    args: &[sys::napi_value],
+) -> Result<sys::napi_value> {
+    let f = helper(env, which)?;
+    let mut this = ptr::null_mut();
+    check_status!(sys::napi_get_undefined(env, &mut this))?;
+    let mut out = ptr::null_mut();
+    check_status!(sys::napi_call_function(
+        env,
+        this,
+        f,
+        args.len(),
+        args.as_ptr(),
+        &mut out
+    ))?;
+    Ok(out)
+}
+
+/// Bytes of text per large string of `Pieces`: large enough that creating the strings is a few
+/// Node-API calls, small enough that keeping one result string (a slice) keeps little alive.
+const PIECE_CHUNK: usize = 1 << 20;
+
+/// The new strings of one column, in row order, for `texts` in `batch.js`: a few large strings
+/// and each piece's UTF-16 end within its large string.
+#[derive(Default)]
+pub struct Pieces {
+    /// The large strings, and whether each is ASCII (then created as Latin-1, a plain copy).
+    chunks: Vec<(String, bool)>,
+    /// Pieces per large string.
+    counts: Vec<u32>,
+    /// Each piece's end, in UTF-16 units from the start of its large string.
+    ends: Vec<u32>,
+    /// UTF-16 length of the last large string so far.
+    utf16: usize,
+    /// Each piece's end in bytes, for `texts`.
+    byte_ends: Vec<usize>,
+}
+
+impl Pieces {
+    fn push(&mut self, s: &str) {
+        let full = match (self.chunks.last(), self.counts.last()) {
+            (Some((c, _)), Some(&k)) => k > 0 && c.len() + s.len() > PIECE_CHUNK,
+            _ => true,
+        };
+        if full {
+            self.chunks.push((String::new(), true));
+            self.counts.push(0);
+            self.utf16 = 0;
+        }
+        let ascii = s.is_ascii();
+        let (chunk, chunk_ascii) = self.chunks.last_mut().expect("a chunk");
+        chunk.push_str(s);
+        *chunk_ascii &= ascii;
+        self.utf16 += if ascii {
+            s.len()
+        } else {
+            s.encode_utf16().count()
+        };
+        self.ends.push(self.utf16 as u32);
+        self.byte_ends.push(chunk.len());
+        *self.counts.last_mut().expect("a chunk") += 1;
+    }
+
+    /// The pieces of `other` after these (its large strings stay separate).
+    fn append(&mut self, other: Pieces) {
+        self.chunks.extend(other.chunks);
+        self.counts.extend(other.counts);
+        self.ends.extend(other.ends);
+        self.byte_ends.extend(other.byte_ends);
+        self.utf16 = other.utf16;
+    }
+
+    /// The pieces, in order.
+    fn texts(&self) -> impl Iterator<Item = &str> + '_ {
+        let mut k = 0;
+        self.chunks
+            .iter()
+            .zip(&self.counts)
+            .flat_map(move |((chunk, _), &count)| {
+                let ends = &self.byte_ends[k..k + count as usize];
+                k += count as usize;
+                let mut start = 0;
+                ends.iter().map(move |&end| {
+                    let piece = &chunk[start..end];
+                    start = end;
+                    piece
+                })
+            })
+    }
+}
+
+/// Where a row's text comes from, for `columns` in `batch.js`.
+const NULL: u8 = 0;
+const SAME_AS_INPUT: u8 = 1;
+const SAME_AS_ADDRESS: u8 = 2;
+const NEW: u8 = 3;
+
+/// A batch's columns as the few flat values `columns` in `batch.js` turns into arrays. Built
+/// from the core's columns without touching JavaScript, so `checkManyAsync` does it off the
+/// main thread.
+#[derive(Default)]
+pub struct Packed {
+    n: usize,
+    /// valid 1, role 2, disposable 4, relay 8, free 16.
+    flags: Vec<u8>,
+    /// Text sources: input replaced 1; address bits 1-2, ASCII address 3-4, canonical 5-6
+    /// (each `NULL`, `SAME_AS_INPUT`, `SAME_AS_ADDRESS` or `NEW`); suggestion 128.
+    src: Vec<u8>,
+    /// Index into `codes`, 0 for `null`.
+    error: Vec<u16>,
+    codes: Vec<&'static str>,
+    /// Index into the distinct `messages`, 0 for `null`.
+    message: Vec<u32>,
+    messages: Pieces,
+    /// Index into the distinct lists; list 0 is the empty list.
+    warning: Vec<u32>,
+    warning_lists: Vec<Vec<mailhygiene::Warning>>,
+    rule: Vec<u32>,
+    rule_lists: Vec<Vec<mailhygiene::CanonicalRule>>,
+    input: Pieces,
+    address: Pieces,
+    ascii: Pieces,
+    canonical: Pieces,
+    suggestion: Pieces,
+}
+
+/// Index of `list` in `lists`, added when new (list 0 is the empty list). Compared as the
+/// core's values (a byte compare), turned into codes only once per distinct list.
+fn list_index<T: Copy + PartialEq>(lists: &mut Vec<Vec<T>>, list: &[T]) -> u32 {
+    if list.is_empty() {
+        return 0;
+    }
+    match lists.iter().position(|l| l.as_slice() == list) {
+        Some(i) => i as u32,
+        None => {
+            lists.push(list.to_vec());
+            (lists.len() - 1) as u32
+        }
+    }
+}
+
+/// Append a block's list indexes to `out`, renumbered into the merged `lists`.
+fn merge_lists<T: Copy + PartialEq>(
+    lists: &mut Vec<Vec<T>>,
+    block_lists: &[Vec<T>],
+    block: &[u32],
+    out: &mut Vec<u32>,
+) {
+    let renumber: Vec<u32> = block_lists.iter().map(|l| list_index(lists, l)).collect();
+    out.extend(block.iter().map(|&i| renumber[i as usize]));
+}
+
+/// Rows per block packed on one thread: `run_many` checks and packs blocks in parallel.
+pub const PACK_BLOCK: usize = 1 << 16;
+
+impl Packed {
+    fn with_capacity(n: usize) -> Packed {
+        Packed {
+            n,
+            flags: Vec::with_capacity(n),
+            src: Vec::with_capacity(n),
+            error: Vec::with_capacity(n),
+            message: Vec::with_capacity(n),
+            warning: Vec::with_capacity(n),
+            warning_lists: vec![Vec::new()],
+            rule: Vec::with_capacity(n),
+            rule_lists: vec![Vec::new()],
+            ..Packed::default()
+        }
+    }
+
+    /// Index of `code` in `codes` plus one (0 is `null`), added when new.
+    fn code_index(codes: &mut Vec<&'static str>, code: &'static str) -> u16 {
+        match codes.iter().position(|c| *c == code) {
+            Some(k) => k as u16 + 1,
+            None => {
+                codes.push(code);
+                codes.len() as u16
+            }
+        }
+    }
+
+    /// Pack the core's columns for rows `first..` of `inputs` (the rows' inputs, as the core
+    /// saw them).
+    pub fn new(inputs: &Texts, first: usize, cols: &mailhygiene::CheckColumns) -> Packed {
+        let n = cols.len();
+        let mut p = Packed::with_capacity(n);
+        let mut messages: HashMap<&str, u32> = HashMap::new();
+        let lossy = inputs.lossy();
+        for i in 0..n {
+            let input = inputs.get(first + i);
+            let mut src = 0u8;
+            // The caller's string differs from the text the core saw (lone surrogates).
+            if lossy && input.contains('\u{FFFD}') {
+                src |= 1;
+                p.input.push(input);
+            }
+            let address = cols.address.get(i);
+            let source = |value: Option<&str>, pieces: &mut Pieces| match value {
+                None => NULL,
+                Some(t) if Some(t) == address => SAME_AS_ADDRESS,
+                Some(t) if t == input => SAME_AS_INPUT,
+                Some(t) => {
+                    pieces.push(t);
+                    NEW
+                }
+            };
+            let a = match address {
+                None => NULL,
+                Some(t) if t == input => SAME_AS_INPUT,
+                Some(t) => {
+                    p.address.push(t);
+                    NEW
+                }
+            };
+            src |= a << 1;
+            src |= source(cols.address_ascii.get(i), &mut p.ascii) << 3;
+            src |= source(cols.canonical.get(i), &mut p.canonical) << 5;
+            if let Some(s) = cols.suggestion.get(i) {
+                src |= 128;
+                p.suggestion.push(s);
+            }
+            p.src.push(src);
+            p.flags.push(
+                cols.valid[i] as u8
+                    | (cols.role[i] as u8) << 1
+                    | (cols.disposable[i] as u8) << 2
+                    | (cols.relay[i] as u8) << 3
+                    | (cols.free[i] as u8) << 4,
+            );
+            p.error
+                .push(cols.error[i].map_or(0, |code| Self::code_index(&mut p.codes, code)));
+            p.message.push(match cols.message.get(i) {
+                None => 0,
+                Some(m) => {
+                    let next = messages.len() as u32 + 1;
+                    *messages.entry(m).or_insert_with(|| {
+                        p.messages.push(m);
+                        next
+                    })
+                }
+            });
+            p.warning
+                .push(list_index(&mut p.warning_lists, &cols.warnings[i]));
+            p.rule.push(list_index(&mut p.rule_lists, &cols.rules[i]));
+        }
+        p
+    }
+
+    /// The blocks of one batch, in order, as one: the tables of shared values merged and the
+    /// indexes into them renumbered.
+    pub fn concat(blocks: Vec<Packed>) -> Packed {
+        let n = blocks.iter().map(|b| b.n).sum();
+        let mut all = Packed::with_capacity(n);
+        let mut messages: HashMap<String, u32> = HashMap::new();
+        for b in blocks {
+            all.flags.extend_from_slice(&b.flags);
+            all.src.extend_from_slice(&b.src);
+            let codes: Vec<u16> = std::iter::once(0)
+                .chain(
+                    b.codes
+                        .iter()
+                        .map(|code| Self::code_index(&mut all.codes, code)),
+                )
+                .collect();
+            all.error.extend(b.error.iter().map(|&e| codes[e as usize]));
+            let texts: Vec<u32> = std::iter::once(0)
+                .chain(b.messages.texts().map(|m| {
+                    let next = messages.len() as u32 + 1;
+                    *messages.entry(m.to_owned()).or_insert_with(|| {
+                        all.messages.push(m);
+                        next
+                    })
+                }))
+                .collect();
+            all.message
+                .extend(b.message.iter().map(|&m| texts[m as usize]));
+            merge_lists(
+                &mut all.warning_lists,
+                &b.warning_lists,
+                &b.warning,
+                &mut all.warning,
+            );
+            merge_lists(&mut all.rule_lists, &b.rule_lists, &b.rule, &mut all.rule);
+            all.input.append(b.input);
+            all.address.append(b.address);
+            all.ascii.append(b.ascii);
+            all.canonical.append(b.canonical);
+            all.suggestion.append(b.suggestion);
+        }
+        all
+    }
+}
+
+/// A typed array holding a copy of `data`.
+unsafe fn typed<T: Copy>(
+    env: sys::napi_env,
+    data: &[T],
+    kind: sys::napi_typedarray_type,
+) -> Result<sys::napi_value> {
+    let bytes = std::mem::size_of_val(data);
+    let mut mem = ptr::null_mut();
+    let mut buffer = ptr::null_mut();
+    check_status!(sys::napi_create_arraybuffer(
+        env,
+        bytes,
+        &mut mem,
+        &mut buffer
+    ))?;
+    if bytes > 0 {
+        ptr::copy_nonoverlapping(data.as_ptr().cast::<u8>(), mem.cast::<u8>(), bytes);
+    }
+    let mut out = ptr::null_mut();
+    check_status!(sys::napi_create_typedarray(
+        env,
+        kind,
+        data.len(),
+        buffer,
+        0,
+        &mut out
+    ))?;
+    Ok(out)
+}
+
+/// A JavaScript array of `values`.
+unsafe fn array_of(env: sys::napi_env, values: &[sys::napi_value]) -> Result<sys::napi_value> {
+    let mut arr = ptr::null_mut();
+    check_status!(sys::napi_create_array_with_length(
+        env,
+        values.len(),
+        &mut arr
+    ))?;
+    for (i, v) in values.iter().enumerate() {
+        check_status!(sys::napi_set_element(env, arr, i as u32, *v))?;
+    }
+    Ok(arr)
+}
+
+/// `[largeStrings, counts, ends]` for `texts` in `batch.js`.
+unsafe fn pieces(env: sys::napi_env, p: &Pieces) -> Result<sys::napi_value> {
+    let mut chunks = Vec::with_capacity(p.chunks.len());
+    for (text, ascii) in &p.chunks {
+        chunks.push(if *ascii {
+            latin1(env, text)?
+        } else {
+            string(env, text)?
+        });
+    }
+    let parts = [
+        array_of(env, &chunks)?,
+        typed(env, &p.counts, sys::TypedarrayType::uint32_array)?,
+        typed(env, &p.ends, sys::TypedarrayType::uint32_array)?,
+    ];
+    array_of(env, &parts)
+}
+
+/// A JavaScript string from ASCII text (a plain copy).
+unsafe fn latin1(env: sys::napi_env, s: &str) -> Result<sys::napi_value> {
+    let mut v = ptr::null_mut();
+    check_status!(sys::napi_create_string_latin1(
+        env,
+        s.as_ptr().cast(),
+        s.len() as isize,
+        &mut v
+    ))?;
+    Ok(v)
 }
 
 /// A JavaScript string; Latin-1 creation (a copy) for ASCII, UTF-8 decoding otherwise.
 pub(crate) unsafe fn string(env: sys::napi_env, s: &str) -> Result<sys::napi_value> {
-    let mut v = ptr::null_mut();
     if s.is_ascii() {
-        check_status!(sys::napi_create_string_latin1(
-            env,
-            s.as_ptr().cast(),
-            s.len() as isize,
-            &mut v
-        ))?;
-    } else {
-        check_status!(sys::napi_create_string_utf8(
-            env,
-            s.as_ptr().cast(),
-            s.len() as isize,
-            &mut v
-        ))?;
+        return latin1(env, s);
     }
+    let mut v = ptr::null_mut();
+    check_status!(sys::napi_create_string_utf8(
+        env,
+        s.as_ptr().cast(),
+        s.len() as isize,
+        &mut v
+    ))?;
     Ok(v)
 }
 
@@ -375,7 +742,7 @@ impl Js {
             self.array(&c.warnings)?,
             self.array(&c.rules)?,
         ];
-        let f = factory(self.env)?;
+        let f = helper(self.env, Helper::Object)?;
         let mut obj = ptr::null_mut();
         check_status!(sys::napi_call_function(
             self.env,
@@ -388,131 +755,43 @@ impl Js {
         Ok(obj)
     }
 
-    /// `Class.prototype.method` of a global class.
-    unsafe fn method(&self, class: &CStr, method: &CStr) -> Result<sys::napi_value> {
-        let mut global = ptr::null_mut();
-        let mut ctor = ptr::null_mut();
-        let mut proto = ptr::null_mut();
-        let mut f = ptr::null_mut();
-        check_status!(sys::napi_get_global(self.env, &mut global))?;
-        check_status!(sys::napi_get_named_property(
-            self.env,
-            global,
-            class.as_ptr(),
-            &mut ctor
-        ))?;
-        check_status!(sys::napi_get_named_property(
-            self.env,
-            ctor,
-            c"prototype".as_ptr(),
-            &mut proto
-        ))?;
-        check_status!(sys::napi_get_named_property(
-            self.env,
-            proto,
-            method.as_ptr(),
-            &mut f
-        ))?;
-        Ok(f)
-    }
-
-    /// Append `values` to `arr` with `Array.prototype.push`, a few thousand per call: one
-    /// Node-API call per block instead of one per element, and the array stays packed.
-    unsafe fn push(
-        &self,
-        push: sys::napi_value,
-        arr: sys::napi_value,
-        values: &[sys::napi_value],
-    ) -> Result<()> {
-        for block in values.chunks(PUSH_BLOCK) {
-            let mut len = ptr::null_mut();
-            check_status!(sys::napi_call_function(
-                self.env,
-                arr,
-                push,
-                block.len(),
-                block.as_ptr(),
-                &mut len
-            ))?;
-        }
-        Ok(())
-    }
-
-    /// The columns of a batch, as a `CheckColumns` object.
-    unsafe fn columns(
-        &mut self,
-        inputs: &Texts,
-        cols: &mailhygiene::CheckColumns,
-    ) -> Result<sys::napi_value> {
+    /// The columns of a batch, as a `CheckColumns` object (`columns` in `batch.js`).
+    unsafe fn columns(&mut self, array: JsArray, p: &Packed) -> Result<sys::napi_value> {
+        use sys::TypedarrayType::{uint16_array, uint32_array, uint8_array};
         let env = self.env;
-        let n = cols.len();
-        // Shared values (codes, frozen lists) are made here, in the call's own handle scope, so
-        // they outlive the per-block scopes below.
-        let mut error = Vec::with_capacity(n);
-        let mut warnings = Vec::with_capacity(n);
-        let mut rules = Vec::with_capacity(n);
-        for i in 0..n {
-            error.push(self.opt_code(cols.error[i])?);
-            warnings.push(self.frozen(cols.warnings[i].iter().map(|w| w.code()).collect())?);
-            rules.push(self.frozen(cols.rules[i].iter().map(|r| r.code()).collect())?);
+        let mut n = ptr::null_mut();
+        check_status!(sys::napi_create_double(env, p.n as f64, &mut n))?;
+        let mut codes = vec![self.null];
+        for c in &p.codes {
+            codes.push(self.code(c)?);
         }
-        let push = self.method(c"Array", c"push")?;
-        let mut arrays = [ptr::null_mut(); 14];
-        for arr in arrays.iter_mut() {
-            check_status!(sys::napi_create_array(env, arr))?;
+        let mut warning_lists = Vec::with_capacity(p.warning_lists.len());
+        for l in &p.warning_lists {
+            warning_lists.push(self.frozen(l.iter().map(|w| w.code()).collect())?);
         }
-        let mut block: [Vec<sys::napi_value>; 14] = Default::default();
-        for start in (0..n).step_by(PUSH_BLOCK) {
-            let end = (start + PUSH_BLOCK).min(n);
-            // The strings of one block live in their own handle scope; the arrays keep them.
-            let mut scope = ptr::null_mut();
-            check_status!(sys::napi_open_handle_scope(env, &mut scope))?;
-            for b in block.iter_mut() {
-                b.clear();
-            }
-            for i in start..end {
-                let address = cols.address.get(i);
-                let address_js = match address {
-                    Some(a) => string(env, a)?,
-                    None => self.null,
-                };
-                // Equal texts in one row share one string: most inputs are already their
-                // address, and most addresses are already ASCII and canonical.
-                let text = |value: Option<&str>| match value {
-                    None => Ok(self.null),
-                    Some(t) if Some(t) == address => Ok(address_js),
-                    Some(t) => string(env, t),
-                };
-                let row = [
-                    text(Some(inputs.get(i)))?,
-                    self.bool(cols.valid[i]),
-                    error[i],
-                    text(cols.message.get(i))?,
-                    address_js,
-                    text(cols.address_ascii.get(i))?,
-                    text(cols.canonical.get(i))?,
-                    text(cols.suggestion.get(i))?,
-                    self.bool(cols.role[i]),
-                    self.bool(cols.disposable[i]),
-                    self.bool(cols.relay[i]),
-                    self.bool(cols.free[i]),
-                    warnings[i],
-                    rules[i],
-                ];
-                for (b, v) in block.iter_mut().zip(row) {
-                    b.push(v);
-                }
-            }
-            for (arr, b) in arrays.iter().zip(&block) {
-                self.push(push, *arr, b)?;
-            }
-            check_status!(sys::napi_close_handle_scope(env, scope))?;
+        let mut rule_lists = Vec::with_capacity(p.rule_lists.len());
+        for l in &p.rule_lists {
+            rule_lists.push(self.frozen(l.iter().map(|r| r.code()).collect())?);
         }
-        let mut obj = ptr::null_mut();
-        check_status!(sys::napi_create_object(env, &mut obj))?;
-        for (name, col) in FIELDS.iter().zip(arrays) {
-            check_status!(sys::napi_set_named_property(env, obj, name.as_ptr(), col))?;
-        }
-        Ok(obj)
+        let args = [
+            n,
+            array.0,
+            typed(env, &p.flags, uint8_array)?,
+            typed(env, &p.src, uint8_array)?,
+            typed(env, &p.error, uint16_array)?,
+            array_of(env, &codes)?,
+            typed(env, &p.message, uint32_array)?,
+            pieces(env, &p.messages)?,
+            typed(env, &p.warning, uint32_array)?,
+            array_of(env, &warning_lists)?,
+            typed(env, &p.rule, uint32_array)?,
+            array_of(env, &rule_lists)?,
+            pieces(env, &p.input)?,
+            pieces(env, &p.address)?,
+            pieces(env, &p.ascii)?,
+            pieces(env, &p.canonical)?,
+            pieces(env, &p.suggestion)?,
+        ];
+        call_helper(env, Helper::Columns, &args)
     }
 }
