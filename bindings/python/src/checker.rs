@@ -7,10 +7,12 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use mailhygiene::{Check, Checker, DomainList, ParseError, ParseOptions, ProviderRule};
+use mailhygiene::{Checker, DomainList, ParseError, ParseOptions, ProviderRule};
 
 use crate::errors::{parse_error, surrogates_error};
-use crate::result::{Batch, Chunk, GcPause, PyResult_};
+use rayon::prelude::*;
+
+use crate::result::{Batch, Chunk, GcPause, Packed, PyResult_};
 use crate::text::{cells, items, text, Text};
 
 static DEFAULT: LazyLock<Checker> = LazyLock::new(Checker::default);
@@ -30,11 +32,19 @@ fn py_bool(b: bool) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 // The operations, shared by `Checker` methods and the module functions.
 
-fn do_check(checker: &Checker, address: &Bound<'_, PyString>, exact: bool) -> Check {
+fn do_check(checker: &Checker, address: &Bound<'_, PyString>, exact: bool) -> Packed {
     match text(address) {
-        Text::Utf8(s) if exact => checker.check_exact(s),
-        Text::Utf8(s) => checker.check(s),
-        Text::Surrogates(lossy) => checker.check_invalid_utf8(&lossy),
+        Text::Utf8(s) => {
+            let check = if exact {
+                checker.check_exact(s)
+            } else {
+                checker.check(s)
+            };
+            let mut row = Packed::new(check, false);
+            row.set_input(address.clone().unbind());
+            row
+        }
+        Text::Surrogates(lossy) => Packed::new(checker.check_invalid_utf8(&lossy), true),
     }
 }
 
@@ -43,10 +53,14 @@ fn do_check(checker: &Checker, address: &Bound<'_, PyString>, exact: bool) -> Ch
 /// keep the results' memory warm instead of faulting in a fresh gigabyte per call.
 const CHUNK: usize = 32 * 1024;
 
+/// Rows per parallel work unit within a chunk, as in the core's own batch calls.
+const MIN_SPLIT: usize = 1024;
+
 fn do_check_many<'py>(
     checker: &Checker,
     inputs: &Bound<'py, PyAny>,
     columns: bool,
+    exact: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = inputs.py();
     let items = items(inputs)?;
@@ -55,7 +69,7 @@ fn do_check_many<'py>(
         .map(|(cell, item)| cell.map(|_| item))
         .collect();
     let _gc = GcPause::new(py)?;
-    let mut batch = Batch::new(columns, items.len());
+    let mut batch = Batch::new(py, columns, items.len())?;
 
     // The core's answer for rows `start..start + n`, with lone-surrogate cells judged as such.
     let check = |start: usize, n: usize| {
@@ -67,15 +81,31 @@ fn do_check_many<'py>(
             .map(|(i, lossy)| (i - start, checker.check_invalid_utf8(lossy)));
         if columns {
             Chunk::Columns(
-                Box::new(checker.check_columns(rows, false)),
+                Box::new(checker.check_columns(rows, exact)),
                 surrogates.collect(),
             )
         } else {
-            let mut checks = checker.check_many_optional(rows);
+            // `Checker::check` per row on the core's thread pool (each worker keeps the
+            // core's per-thread domain cache), packed right there: the strings are then
+            // copied and freed on the thread that made them, not on the one holding the GIL.
+            // A missing cell is checked as an empty input, as `check_many_optional` does.
+            let mut packed: Vec<Packed> = rows
+                .par_iter()
+                .with_min_len(MIN_SPLIT)
+                .map(|cell| {
+                    let s = cell.unwrap_or("");
+                    let check = if exact {
+                        checker.check_exact(s)
+                    } else {
+                        checker.check(s)
+                    };
+                    Packed::new(check, cell.is_none())
+                })
+                .collect();
             for (i, c) in surrogates {
-                checks[i] = c;
+                packed[i] = Packed::new(c, true);
             }
-            Chunk::Checks(checks)
+            Chunk::Rows(packed)
         }
     };
     let n = items.len();
@@ -491,14 +521,16 @@ impl PyChecker {
     ///
     /// Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
     /// (the `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)`
-    /// take directly.
-    #[pyo3(signature = (inputs, *, columns = false))]
+    /// take directly. With `exact=True` every input is judged exactly as given, as by
+    /// `check(x, exact=True)`.
+    #[pyo3(signature = (inputs, *, columns = false, exact = false))]
     fn check_many<'py>(
         &self,
         inputs: &Bound<'py, PyAny>,
         columns: bool,
+        exact: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        do_check_many(&self.0, inputs, columns)
+        do_check_many(&self.0, inputs, columns, exact)
     }
 
     /// Parse `address` exactly as given (no extraction); raises `InvalidAddressError`.
@@ -581,16 +613,23 @@ pub fn check<'py>(address: &Bound<'py, PyString>, exact: bool) -> PyResult<Bound
 ///
 /// Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
 /// `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)` take
-/// directly.
+/// directly. With `exact=True` every input is judged exactly as given (no extraction), as by
+/// `check(x, exact=True)`.
 ///
 /// >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]
 /// [True, False, False]
 /// >>> mailhygiene.check_many(["a@example.com", None], columns=True)["error"]
 /// [None, 'empty']
+/// >>> [r.error for r in mailhygiene.check_many([" a@example.com"], exact=True)]
+/// ['whitespace']
 #[pyfunction]
-#[pyo3(signature = (inputs, *, columns = false))]
-pub fn check_many<'py>(inputs: &Bound<'py, PyAny>, columns: bool) -> PyResult<Bound<'py, PyAny>> {
-    do_check_many(&DEFAULT, inputs, columns)
+#[pyo3(signature = (inputs, *, columns = false, exact = false))]
+pub fn check_many<'py>(
+    inputs: &Bound<'py, PyAny>,
+    columns: bool,
+    exact: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    do_check_many(&DEFAULT, inputs, columns, exact)
 }
 
 /// Parse `address` exactly as given (no trimming, no display name) with the default options.
