@@ -13,7 +13,7 @@ use crate::errors::{parse_error, surrogates_error};
 use rayon::prelude::*;
 
 use crate::result::{Batch, Chunk, GcPause, Packed, PyResult_};
-use crate::text::{cells, items, text, Text};
+use crate::text::{cells, items, text, Cells, Text};
 
 static DEFAULT: LazyLock<Checker> = LazyLock::new(Checker::default);
 
@@ -63,22 +63,16 @@ fn do_check_many<'py>(
     exact: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = inputs.py();
-    let items = items(inputs)?;
-    let cells = cells(&items)?;
-    let originals: Vec<Option<&Bound<'py, PyAny>>> = (cells.cells.iter().zip(&items))
-        .map(|(cell, item)| cell.map(|_| item))
-        .collect();
+    let list = items(inputs)?;
+    let n = list.len();
     let _gc = GcPause::new(py)?;
-    let mut batch = Batch::new(py, columns, items.len())?;
+    let mut batch = Batch::new(py, columns, n)?;
 
-    // The core's answer for rows `start..start + n`, with lone-surrogate cells judged as such.
-    let check = |start: usize, n: usize| {
-        let rows = &cells.cells[start..start + n];
-        let from = cells.surrogates.partition_point(|(i, _)| *i < start);
-        let surrogates = cells.surrogates[from..]
-            .iter()
-            .take_while(|(i, _)| *i < start + n)
-            .map(|(i, lossy)| (i - start, checker.check_invalid_utf8(lossy)));
+    // The core's answer for some rows, with lone-surrogate cells judged as such.
+    let check = |cells: &Cells<'_>| {
+        let rows = &cells.cells;
+        let surrogates = (cells.surrogates.iter())
+            .map(|(i, lossy)| (*i, checker.check_invalid_utf8(lossy)));
         if columns {
             Chunk::Columns(
                 Box::new(checker.check_columns(rows, exact)),
@@ -108,41 +102,59 @@ fn do_check_many<'py>(
             Chunk::Rows(packed)
         }
     };
-    let n = items.len();
     if n <= CHUNK {
-        let chunk = py.detach(|| check(0, n));
-        batch.push(py, chunk, &cells.cells, &originals)?;
+        let cells = cells(&list, 0, n)?;
+        let chunk = py.detach(|| check(&cells));
+        batch.push(py, chunk, &cells.cells, &list, 0)?;
         return batch.finish(py);
     }
+
+    // A pipeline: this thread reads the cells of chunk k + 1 and hands them to a worker, then
+    // turns chunk k's results into Python objects while the core checks chunk k + 1.
     std::thread::scope(|s| -> PyResult<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
+        // Two jobs in flight at most, so sending never waits (with the GIL held).
+        let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Cells<'_>>(2);
+        let (result_tx, result_rx) = std::sync::mpsc::sync_channel::<(Cells<'_>, Chunk)>(1);
         // Converted chunks go back to the worker to be freed off this thread.
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<Chunk>();
+        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Chunk>();
         s.spawn(move || {
-            for start in (0..n).step_by(CHUNK) {
-                done_rx.try_iter().for_each(drop);
-                if tx.send(check(start, CHUNK.min(n - start))).is_err() {
-                    break; // the caller stopped (an error converting a chunk)
+            for cells in job_rx {
+                spent_rx.try_iter().for_each(drop);
+                let chunk = check(&cells);
+                if result_tx.send((cells, chunk)).is_err() {
+                    break; // the caller stopped (an error in a chunk)
                 }
             }
-            drop(tx); // ends the caller's loop, which then lets `done_rx` end
-            done_rx.iter().for_each(drop);
+            drop(result_tx); // ends the caller's loop, which then lets `spent_rx` end
+            spent_rx.iter().for_each(drop);
         });
         // A `Receiver` is not `Sync`; waiting with the GIL released needs a shared reference.
-        let rx = std::sync::Mutex::new(rx);
-        let mut start = 0;
-        // Ends when the worker is done (or panicked: the scope then re-raises its panic).
-        while let Ok(chunk) = py.detach(|| rx.lock().map_err(drop)?.recv().map_err(drop)) {
-            let len = CHUNK.min(n - start);
-            let rows = start..start + len;
-            if let Some(spent) =
-                batch.push(py, chunk, &cells.cells[rows.clone()], &originals[rows])?
-            {
-                let _ = done_tx.send(spent);
+        let result_rx = std::sync::Mutex::new(result_rx);
+        let mut sent = 0;
+        let send_next = |sent: &mut usize| -> PyResult<()> {
+            if *sent < n {
+                let len = CHUNK.min(n - *sent);
+                // A failed send means the worker is gone (a panic): the receive below ends.
+                let _ = job_tx.send(cells(&list, *sent, len)?);
+                *sent += len;
             }
-            start += len;
+            Ok(())
+        };
+        send_next(&mut sent)?;
+        let mut start = 0;
+        while start < n {
+            send_next(&mut sent)?;
+            // Fails only when the worker panicked: the scope then re-raises its panic.
+            let Ok((cells, chunk)) =
+                py.detach(|| result_rx.lock().map_err(drop)?.recv().map_err(drop))
+            else {
+                break;
+            };
+            if let Some(spent) = batch.push(py, chunk, &cells.cells, &list, start)? {
+                let _ = spent_tx.send(spent);
+            }
+            start += cells.cells.len();
         }
-        drop(done_tx);
         Ok(())
     })?;
     batch.finish(py)

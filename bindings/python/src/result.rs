@@ -1,13 +1,11 @@
 //! `Result`: the core's `Check`, packed; fields convert to Python on attribute access.
-use std::collections::HashMap;
-
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyModule, PyString, PyTuple};
 
 use mailhygiene::{CanonicalRule, Check, CheckColumns, Warning};
 
-use crate::text::{text, Text};
+use crate::text::{item_str, text, Text};
 
 // ---------------------------------------------------------------------------------------------
 // Packed rows.
@@ -534,27 +532,28 @@ fn set_item(list: &Bound<'_, PyList>, i: usize, item: Bound<'_, PyAny>) {
 impl<'py> Batch<'py> {
     pub fn new(py: Python<'py>, columns: bool, n: usize) -> PyResult<Self> {
         Ok(if columns {
-            Batch::Columns(Box::new(Columns::with_capacity(n)))
+            Batch::Columns(Box::new(Columns::new(py, n)?))
         } else {
             Batch::Results(new_list(py, n)?, 0)
         })
     }
 
-    /// Add the results of consecutive rows. `texts[i]` is row `i`'s text and `inputs[i]` the
-    /// caller's `str` object, when row `i` was a valid `str`. Returns what is left to free.
+    /// Add the results of consecutive rows, from row `start` of `inputs` (a list from
+    /// `items`); `texts[i]` is the text of row `start + i` when it was a valid `str`. Returns
+    /// what is left to free.
     pub fn push(
         &mut self,
         py: Python<'py>,
         chunk: Chunk,
         texts: &[Option<&str>],
-        inputs: &[Option<&Bound<'py, PyAny>>],
+        inputs: &Bound<'py, PyList>,
+        start: usize,
     ) -> PyResult<Option<Chunk>> {
         match (self, chunk) {
             (Batch::Results(list, next), Chunk::Rows(rows)) => {
-                for (mut row, original) in rows.into_iter().zip(inputs) {
-                    if let Some(s) = original {
-                        // SAFETY: `inputs` holds only `str` objects (see `cells`).
-                        row.set_input(unsafe { s.cast_unchecked::<PyString>() }.clone().unbind());
+                for (i, (mut row, text)) in rows.into_iter().zip(texts).enumerate() {
+                    if text.is_some() {
+                        row.set_input(item_str(inputs, start + i));
                     }
                     set_item(list, *next, PyResult_(row).into_object(py)?.into_any());
                     *next += 1;
@@ -563,17 +562,17 @@ impl<'py> Batch<'py> {
             }
             (Batch::Columns(cols), Chunk::Columns(columns, surrogates)) => {
                 let mut special = surrogates.iter().peekable();
-                for (i, (text, original)) in texts.iter().zip(inputs).enumerate() {
+                for (i, text) in texts.iter().enumerate() {
                     match special.peek() {
                         Some((at, c)) if *at == i => {
-                            cols.push(py, Row::of_check(c), None);
+                            cols.push(py, Row::of_check(c), None)?;
                             special.next();
                         }
-                        _ => cols.push(
-                            py,
-                            Row::of_columns(&columns, i, text.unwrap_or("")),
-                            *original,
-                        ),
+                        _ => {
+                            let original = text.map(|_| item_str(inputs, start + i));
+                            let row = Row::of_columns(&columns, i, text.unwrap_or(""));
+                            cols.push(py, row, original)?
+                        }
                     }
                 }
                 Ok(Some(Chunk::Columns(columns, surrogates)))
@@ -590,124 +589,143 @@ impl<'py> Batch<'py> {
     }
 }
 
+/// The column names of `check_many(columns=True)`, in order: the `Result` attribute names.
+const FIELDS: [&str; 14] = [
+    "input",
+    "valid",
+    "error",
+    "message",
+    "address",
+    "address_ascii",
+    "canonical",
+    "suggestion",
+    "role",
+    "disposable",
+    "relay",
+    "free",
+    "warnings",
+    "rules",
+];
+
 /// The columns of `check_many(columns=True)`, each as long as the input: what
 /// `pandas.DataFrame(...)` and `polars.DataFrame(...)` take.
 ///
+/// The lists are made at full length up front and filled row by row, with no staging copy.
 /// Equal strings share one Python object: the caller's input when the address is the input,
 /// the address when the key or the ASCII form equals it, so a clean row costs one new string,
 /// not four. The codes (`error`, `warnings`, `rules`) are few and `'static`: one Python string
 /// each, shared by every row.
 pub struct Columns<'py> {
-    codes: HashMap<&'static str, Bound<'py, PyString>>,
-    input: Vec<Bound<'py, PyAny>>,
-    valid: Vec<bool>,
-    error: Vec<Option<Bound<'py, PyString>>>,
-    message: Vec<Option<Bound<'py, PyAny>>>,
-    address: Vec<Option<Bound<'py, PyAny>>>,
-    address_ascii: Vec<Option<Bound<'py, PyAny>>>,
-    canonical: Vec<Option<Bound<'py, PyAny>>>,
-    suggestion: Vec<Option<Bound<'py, PyAny>>>,
-    role: Vec<bool>,
-    disposable: Vec<bool>,
-    relay: Vec<bool>,
-    free: Vec<bool>,
-    warnings: Vec<Bound<'py, PyList>>,
-    rules: Vec<Bound<'py, PyList>>,
+    /// Each code's string; a few dozen at most, found by the code's address.
+    codes: Vec<(&'static str, Bound<'py, PyString>)>,
+    /// One list per name in `FIELDS`.
+    lists: Vec<Bound<'py, PyList>>,
+    /// The next row to fill.
+    next: usize,
 }
 
 impl<'py> Columns<'py> {
-    fn with_capacity(n: usize) -> Self {
-        Columns {
-            codes: HashMap::new(),
-            input: Vec::with_capacity(n),
-            valid: Vec::with_capacity(n),
-            error: Vec::with_capacity(n),
-            message: Vec::with_capacity(n),
-            address: Vec::with_capacity(n),
-            address_ascii: Vec::with_capacity(n),
-            canonical: Vec::with_capacity(n),
-            suggestion: Vec::with_capacity(n),
-            role: Vec::with_capacity(n),
-            disposable: Vec::with_capacity(n),
-            relay: Vec::with_capacity(n),
-            free: Vec::with_capacity(n),
-            warnings: Vec::with_capacity(n),
-            rules: Vec::with_capacity(n),
-        }
+    fn new(py: Python<'py>, n: usize) -> PyResult<Self> {
+        Ok(Columns {
+            codes: Vec::new(),
+            lists: FIELDS
+                .iter()
+                .map(|_| new_list(py, n))
+                .collect::<PyResult<_>>()?,
+            next: 0,
+        })
     }
 
     fn code(&mut self, py: Python<'py>, s: &'static str) -> Bound<'py, PyString> {
-        self.codes
-            .entry(s)
-            .or_insert_with(|| PyString::new(py, s))
-            .clone()
+        // The codes are `'static` strings of the core: the same code is the same address.
+        let found = self
+            .codes
+            .iter()
+            .find(|(c, _)| std::ptr::eq(c.as_ptr(), s.as_ptr()) && c.len() == s.len());
+        if let Some((_, obj)) = found {
+            return obj.clone();
+        }
+        let obj = PyString::new(py, s);
+        self.codes.push((s, obj.clone()));
+        obj
     }
 
     fn codes(
         &mut self,
         py: Python<'py>,
         codes: impl ExactSizeIterator<Item = &'static str>,
-    ) -> Bound<'py, PyList> {
-        let list = PyList::empty(py);
-        for c in codes {
-            // Appending a fresh string to a fresh list cannot fail.
-            let _ = list.append(self.code(py, c));
+    ) -> PyResult<Bound<'py, PyList>> {
+        let list = new_list(py, codes.len())?;
+        for (i, c) in codes.enumerate() {
+            set_item(&list, i, self.code(py, c).into_any());
         }
-        list
+        Ok(list)
     }
 
-    fn push(&mut self, py: Python<'py>, r: Row<'_>, original: Option<&Bound<'py, PyAny>>) {
+    fn push(
+        &mut self,
+        py: Python<'py>,
+        r: Row<'_>,
+        original: Option<Py<PyString>>,
+    ) -> PyResult<()> {
         let new = |s: &str| PyString::new(py, s).into_any();
+        let none = || py.None().into_bound(py);
+        let flag = |b: bool| pyo3::types::PyBool::new(py, b).to_owned().into_any();
         // `s` as a Python string: `obj` itself when its text is `same_as`.
         let reuse = |s: Option<&str>, same_as: &str, obj: &Bound<'py, PyAny>| match s {
-            None => None,
-            Some(s) if s == same_as => Some(obj.clone()),
-            Some(s) => Some(new(s)),
+            None => none(),
+            Some(s) if s == same_as => obj.clone(),
+            Some(s) => new(s),
         };
         let input = match original {
-            Some(obj) => obj.clone(),
+            Some(obj) => obj.into_bound(py).into_any(),
             None => new(r.input),
         };
         let address = reuse(r.address, r.input, &input);
-        let (ascii, canonical) = match (&address, r.address) {
-            (Some(a), Some(text)) => (reuse(r.address_ascii, text, a), reuse(r.canonical, text, a)),
-            _ => (r.address_ascii.map(new), r.canonical.map(new)),
+        let (ascii, canonical) = match r.address {
+            Some(text) => (
+                reuse(r.address_ascii, text, &address),
+                reuse(r.canonical, text, &address),
+            ),
+            None => (
+                r.address_ascii.map_or_else(none, new),
+                r.canonical.map_or_else(none, new),
+            ),
         };
-        let error = r.error.map(|e| self.code(py, e));
-        let warnings = self.codes(py, r.warnings.iter().map(|w| w.code()));
-        let rules = self.codes(py, r.rules.iter().map(|c| c.code()));
-        self.input.push(input);
-        self.valid.push(r.valid);
-        self.error.push(error);
-        self.message.push(r.message.map(new));
-        self.address.push(address);
-        self.address_ascii.push(ascii);
-        self.canonical.push(canonical);
-        self.suggestion.push(r.suggestion.map(new));
-        self.role.push(r.role);
-        self.disposable.push(r.disposable);
-        self.relay.push(r.relay);
-        self.free.push(r.free);
-        self.warnings.push(warnings);
-        self.rules.push(rules);
+        let error = match r.error {
+            Some(e) => self.code(py, e).into_any(),
+            None => none(),
+        };
+        let warnings = self.codes(py, r.warnings.iter().map(|w| w.code()))?;
+        let rules = self.codes(py, r.rules.iter().map(|c| c.code()))?;
+        let row: [Bound<'py, PyAny>; 14] = [
+            input,
+            flag(r.valid),
+            error,
+            r.message.map_or_else(none, new),
+            address,
+            ascii,
+            canonical,
+            r.suggestion.map_or_else(none, new),
+            flag(r.role),
+            flag(r.disposable),
+            flag(r.relay),
+            flag(r.free),
+            warnings.into_any(),
+            rules.into_any(),
+        ];
+        for (list, value) in self.lists.iter().zip(row) {
+            set_item(list, self.next, value);
+        }
+        self.next += 1;
+        Ok(())
     }
 
     fn finish(self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        d.set_item("input", PyList::new(py, self.input)?)?;
-        d.set_item("valid", PyList::new(py, self.valid)?)?;
-        d.set_item("error", PyList::new(py, self.error)?)?;
-        d.set_item("message", PyList::new(py, self.message)?)?;
-        d.set_item("address", PyList::new(py, self.address)?)?;
-        d.set_item("address_ascii", PyList::new(py, self.address_ascii)?)?;
-        d.set_item("canonical", PyList::new(py, self.canonical)?)?;
-        d.set_item("suggestion", PyList::new(py, self.suggestion)?)?;
-        d.set_item("role", PyList::new(py, self.role)?)?;
-        d.set_item("disposable", PyList::new(py, self.disposable)?)?;
-        d.set_item("relay", PyList::new(py, self.relay)?)?;
-        d.set_item("free", PyList::new(py, self.free)?)?;
-        d.set_item("warnings", PyList::new(py, self.warnings)?)?;
-        d.set_item("rules", PyList::new(py, self.rules)?)?;
+        for (name, list) in FIELDS.iter().zip(self.lists) {
+            d.set_item(name, list)?;
+        }
         Ok(d)
     }
 }
