@@ -1,7 +1,7 @@
 //! `Result`: the core's `Check`, packed; fields convert to Python on attribute access.
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyModule, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyList, PyModule, PyString, PyTuple};
 
 use mailhygiene::{CanonicalRule, Check, CheckColumns, Warning};
 
@@ -522,10 +522,11 @@ pub fn new_list(py: Python<'_>, n: usize) -> PyResult<Bound<'_, PyList>> {
     }
 }
 
-/// Put `item` in the still-empty slot `i` of a list from `new_list`.
+/// Put `item` in slot `i` of a list, releasing what the slot held (nothing in a list from
+/// `new_list`).
 fn set_item(list: &Bound<'_, PyList>, i: usize, item: Bound<'_, PyAny>) {
-    // SAFETY: `i` is in range and its slot empty (the callers fill each slot once, in order),
-    // so stealing the reference leaks nothing; `PyList_SetItem` cannot fail then.
+    // SAFETY: `i` is in range (the callers fill rows below the length they made the list
+    // with); `PyList_SetItem` steals the reference and cannot fail then.
     unsafe { ffi::PyList_SetItem(list.as_ptr(), i as ffi::Py_ssize_t, item.into_ptr()) };
 }
 
@@ -589,23 +590,49 @@ impl<'py> Batch<'py> {
     }
 }
 
-/// The column names of `check_many(columns=True)`, in order: the `Result` attribute names.
-const FIELDS: [&str; 14] = [
-    "input",
-    "valid",
-    "error",
-    "message",
-    "address",
-    "address_ascii",
-    "canonical",
-    "suggestion",
-    "role",
-    "disposable",
-    "relay",
-    "free",
-    "warnings",
-    "rules",
+/// The column names of `check_many(columns=True)`, in order: the `Result` attribute names,
+/// with the value most rows have, which the column starts filled with (`[v] * n`, one C
+/// loop) so that only the other rows cost a list write; `Unset` columns are written per row.
+const FIELDS: [(&str, Fill); 14] = [
+    ("input", Fill::Unset),
+    ("valid", Fill::True),
+    ("error", Fill::None),
+    ("message", Fill::None),
+    ("address", Fill::Unset),
+    ("address_ascii", Fill::Unset),
+    ("canonical", Fill::Unset),
+    ("suggestion", Fill::None),
+    ("role", Fill::False),
+    ("disposable", Fill::False),
+    ("relay", Fill::False),
+    ("free", Fill::False),
+    ("warnings", Fill::Unset),
+    ("rules", Fill::Unset),
 ];
+
+/// The columns by position in `FIELDS`.
+#[derive(Clone, Copy)]
+enum Col {
+    Input = 0,
+    Valid,
+    Error,
+    Message,
+    Address,
+    Ascii,
+    Canonical,
+    Suggestion,
+    Role,
+    Warnings = 12,
+    Rules,
+}
+
+#[derive(Clone, Copy)]
+enum Fill {
+    Unset,
+    None,
+    True,
+    False,
+}
 
 /// The columns of `check_many(columns=True)`, each as long as the input: what
 /// `pandas.DataFrame(...)` and `polars.DataFrame(...)` take.
@@ -626,12 +653,21 @@ pub struct Columns<'py> {
 
 impl<'py> Columns<'py> {
     fn new(py: Python<'py>, n: usize) -> PyResult<Self> {
+        let filled = |v: Bound<'py, PyAny>| -> PyResult<Bound<'py, PyList>> {
+            Ok(PyList::new(py, [v])?
+                .as_sequence()
+                .repeat(n)?
+                .cast_into::<PyList>()?)
+        };
+        let lists = FIELDS.iter().map(|(_, fill)| match fill {
+            Fill::Unset => new_list(py, n),
+            Fill::None => filled(py.None().into_bound(py)),
+            Fill::True => filled(PyBool::new(py, true).to_owned().into_any()),
+            Fill::False => filled(PyBool::new(py, false).to_owned().into_any()),
+        });
         Ok(Columns {
             codes: Vec::new(),
-            lists: FIELDS
-                .iter()
-                .map(|_| new_list(py, n))
-                .collect::<PyResult<_>>()?,
+            lists: lists.collect::<PyResult<_>>()?,
             next: 0,
         })
     }
@@ -670,7 +706,6 @@ impl<'py> Columns<'py> {
     ) -> PyResult<()> {
         let new = |s: &str| PyString::new(py, s).into_any();
         let none = || py.None().into_bound(py);
-        let flag = |b: bool| pyo3::types::PyBool::new(py, b).to_owned().into_any();
         // `s` as a Python string: `obj` itself when its text is `same_as`.
         let reuse = |s: Option<&str>, same_as: &str, obj: &Bound<'py, PyAny>| match s {
             None => none(),
@@ -692,30 +727,38 @@ impl<'py> Columns<'py> {
                 r.canonical.map_or_else(none, new),
             ),
         };
-        let error = match r.error {
-            Some(e) => self.code(py, e).into_any(),
-            None => none(),
-        };
         let warnings = self.codes(py, r.warnings.iter().map(|w| w.code()))?;
         let rules = self.codes(py, r.rules.iter().map(|c| c.code()))?;
-        let row: [Bound<'py, PyAny>; 14] = [
-            input,
-            flag(r.valid),
-            error,
-            r.message.map_or_else(none, new),
-            address,
-            ascii,
-            canonical,
-            r.suggestion.map_or_else(none, new),
-            flag(r.role),
-            flag(r.disposable),
-            flag(r.relay),
-            flag(r.free),
-            warnings.into_any(),
-            rules.into_any(),
-        ];
-        for (list, value) in self.lists.iter().zip(row) {
-            set_item(list, self.next, value);
+        let error = r.error.map(|e| self.code(py, e));
+        let row = self.next;
+        let set = |column: Col, value: Bound<'py, PyAny>| {
+            set_item(&self.lists[column as usize], row, value)
+        };
+        set(Col::Input, input);
+        set(Col::Address, address);
+        set(Col::Ascii, ascii);
+        set(Col::Canonical, canonical);
+        set(Col::Warnings, warnings.into_any());
+        set(Col::Rules, rules.into_any());
+        // The filled columns: only where the row differs from the fill.
+        if !r.valid {
+            set(Col::Valid, PyBool::new(py, false).to_owned().into_any());
+        }
+        if let Some(e) = error {
+            set(Col::Error, e.into_any());
+        }
+        if let Some(m) = r.message {
+            set(Col::Message, new(m));
+        }
+        if let Some(s) = r.suggestion {
+            set(Col::Suggestion, new(s));
+        }
+        // role, disposable, relay, free: the four columns from `Col::Role` on.
+        let flag_true = PyBool::new(py, true).to_owned().into_any();
+        for (k, flag) in [r.role, r.disposable, r.relay, r.free].into_iter().enumerate() {
+            if flag {
+                set_item(&self.lists[Col::Role as usize + k], row, flag_true.clone());
+            }
         }
         self.next += 1;
         Ok(())
@@ -723,7 +766,7 @@ impl<'py> Columns<'py> {
 
     fn finish(self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for (name, list) in FIELDS.iter().zip(self.lists) {
+        for ((name, _), list) in FIELDS.iter().zip(self.lists) {
             d.set_item(name, list)?;
         }
         Ok(d)
