@@ -224,7 +224,7 @@ def _maybe(module: str) -> Any:
 
 @pytest.mark.parametrize("exact", [False, True])
 def test_large_batch_matches_single_calls(exact: bool) -> None:
-    """Over several chunks (the binding pipelines 32 768 rows at a time) rows stay in order."""
+    """Over several chunks (the binding pipelines 4 096 rows at a time) rows stay in order."""
     inputs = [
         f" User.{i}+x@{['GoogleMail.com', 'yaho.com', 'example.org', 'bücher.example'][i % 4]}"
         if i % 5
@@ -238,3 +238,20 @@ def test_large_batch_matches_single_calls(exact: bool) -> None:
     cols = mailhygiene.check_many(inputs, columns=True, exact=exact)
     assert cols["canonical"] == [r.canonical for r in want]
     assert cols["error"] == [r.error for r in want]
+
+
+def test_bad_cells_in_a_later_chunk() -> None:
+    """Cells are read chunk by chunk: a late lone surrogate is still judged in place, and a
+    late non-``str`` item still raises, naming its position, with the module usable after."""
+    inputs: list[object] = [f"user{i}@example.com" for i in range(50_000)]
+    inputs[45_000] = "jo\ud800hn@example.com"
+    got = mailhygiene.check_many(inputs)
+    assert (got[45_000].error, got[45_000].input) == ("invalid_utf8", "jo\ufffdhn@example.com")
+    assert got[45_001] == mailhygiene.check("user45001@example.com")
+    cols = mailhygiene.check_many(inputs, columns=True)
+    assert cols["error"][45_000] == "invalid_utf8" and cols["valid"][45_001]
+    inputs[49_000] = 5
+    for columns in (False, True):
+        with pytest.raises(TypeError, match="item 49000 is int"):
+            mailhygiene.check_many(inputs, columns=columns)
+    assert mailhygiene.check_many(inputs[:3]) == [mailhygiene.check(i) for i in inputs[:3]]
