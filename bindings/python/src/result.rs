@@ -1,10 +1,234 @@
-//! `Result`: the core's `Check`, wrapped; fields convert to Python on attribute access.
-use std::collections::HashMap;
-
+//! `Result`: the core's `Check`, packed; fields convert to Python on attribute access.
+use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyModule, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyList, PyModule, PyString, PyTuple};
 
 use mailhygiene::{CanonicalRule, Check, CheckColumns, Warning};
+
+use crate::text::{item_str, text, Text};
+
+// ---------------------------------------------------------------------------------------------
+// Packed rows.
+//
+// A `Check` is 216 bytes plus four or five heap strings. A million kept results then cost
+// ~380 MB that the kernel must fault in, and in a batch the strings come from the worker
+// threads, so freeing them on the calling thread takes the allocator's slow cross-thread path.
+// A packed row keeps the strings inline in the Python object (160 bytes in all for a typical
+// row), the input as a reference to the caller's own `str`, and the codes as 4-bit indices;
+// whatever does not fit keeps the whole `Check`. Both forms read back identically.
+
+/// Bytes of text held inline: with the fields, a `Result` object fills a 160-byte block.
+const INLINE: usize = 80;
+
+// The strings of an inline row, by span index.
+const MESSAGE: usize = 0;
+const ADDRESS: usize = 1;
+const ASCII: usize = 2;
+const CANONICAL: usize = 3;
+const SUGGESTION: usize = 4;
+/// The input's text, held only when there is no caller `str` (a missing or surrogate cell).
+const INPUT: usize = 5;
+
+/// The warnings and rules an inline row can name; a kind a newer core adds keeps the `Check`.
+const WARNINGS: [Warning; 5] = [
+    Warning::TrimmedWhitespace,
+    Warning::RemovedDisplayName,
+    Warning::RemovedAngleBrackets,
+    Warning::RemovedMailto,
+    Warning::RemovedQuery,
+];
+const RULES: [CanonicalRule; 3] = [
+    CanonicalRule::DomainAlias,
+    CanonicalRule::StripDots,
+    CanonicalRule::StripTag,
+];
+
+/// A `Check` whose strings fit in `INLINE` bytes.
+pub struct Inline {
+    /// The caller's `str`; `None`: the input is the `INPUT` span.
+    input: Option<Py<PyString>>,
+    error: Option<&'static str>,
+    /// (start, length) in `text` per span index; equal strings share one span.
+    spans: [(u8, u8); 6],
+    /// Bit `i`: span `i` is present.
+    present: u8,
+    valid: bool,
+    role: bool,
+    disposable: bool,
+    relay: bool,
+    free: bool,
+    /// 1-based indices into `WARNINGS`, 4 bits each, first in the low bits; 0 ends.
+    warnings: u32,
+    /// The same into `RULES`.
+    rules: u16,
+    text: [u8; INLINE],
+}
+
+/// `items` as 4-bit indices into `table`, or None when one is unknown or there are too many.
+fn nibbles<T: PartialEq>(items: &[T], table: &[T], max: usize) -> Option<u32> {
+    if items.len() > max {
+        return None;
+    }
+    let mut bits = 0;
+    for (k, item) in items.iter().enumerate() {
+        let i = table.iter().position(|t| t == item)?;
+        bits |= (i as u32 + 1) << (4 * k);
+    }
+    Some(bits)
+}
+
+fn unnibble<T: Copy>(bits: u32, table: &[T]) -> impl ExactSizeIterator<Item = T> + '_ {
+    let n = (32 - bits.leading_zeros() as usize).div_ceil(4);
+    (0..n).map(move |k| table[((bits >> (4 * k)) & 15) as usize - 1])
+}
+
+impl Inline {
+    fn pack(c: &Check, input_text: bool) -> Option<Inline> {
+        let mut row = Inline {
+            input: None,
+            error: c.error,
+            spans: [(0, 0); 6],
+            present: 0,
+            valid: c.valid,
+            role: c.role,
+            disposable: c.disposable,
+            relay: c.relay,
+            free: c.free,
+            warnings: nibbles(&c.warnings, &WARNINGS, 8)?,
+            rules: nibbles(&c.rules, &RULES, 4)? as u16,
+            text: [0; INLINE],
+        };
+        let mut len = 0;
+        row.put(&mut len, MESSAGE, c.message.as_deref())?;
+        row.put(&mut len, ADDRESS, c.address.as_deref())?;
+        row.put(&mut len, ASCII, c.address_ascii.as_deref())?;
+        row.put(&mut len, CANONICAL, c.canonical.as_deref())?;
+        row.put(&mut len, SUGGESTION, c.suggestion.as_deref())?;
+        if input_text {
+            row.put(&mut len, INPUT, Some(&c.input))?;
+        }
+        Some(row)
+    }
+
+    /// Store `s` as span `i` after the `len` bytes used so far, sharing an equal earlier span.
+    fn put(&mut self, len: &mut usize, i: usize, s: Option<&str>) -> Option<()> {
+        let Some(s) = s else { return Some(()) };
+        self.present |= 1 << i;
+        if let Some(j) = (0..i).find(|&j| self.span(j) == Some(s)) {
+            self.spans[i] = self.spans[j];
+            return Some(());
+        }
+        let end = *len + s.len();
+        if end > INLINE {
+            return None;
+        }
+        self.text[*len..end].copy_from_slice(s.as_bytes());
+        self.spans[i] = (*len as u8, s.len() as u8);
+        *len = end;
+        Some(())
+    }
+
+    fn span(&self, i: usize) -> Option<&str> {
+        if self.present & (1 << i) == 0 {
+            return None;
+        }
+        let (start, len) = self.spans[i];
+        let bytes = &self.text[start as usize..start as usize + len as usize];
+        // SAFETY: every span is a whole `str` copied in by `put`.
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+    }
+}
+
+/// One result: inline when it fits, else the core's `Check` itself.
+pub enum Packed {
+    Inline(Inline),
+    Full(Box<Check>),
+}
+
+impl Packed {
+    /// Pack `c`. Without `input_text` the input is left out: the caller then gives its `str`
+    /// with `set_input` (the core's `input` is that text, copied).
+    pub fn new(c: Check, input_text: bool) -> Packed {
+        match Inline::pack(&c, input_text) {
+            Some(row) => Packed::Inline(row),
+            None => Packed::Full(Box::new(c)),
+        }
+    }
+
+    /// Use the caller's `str` (whose text the row was checked from) as the input.
+    pub fn set_input(&mut self, input: Py<PyString>) {
+        if let Packed::Inline(row) = self {
+            row.input = Some(input);
+        }
+    }
+
+    fn str_field(&self, i: usize) -> Option<&str> {
+        match self {
+            Packed::Inline(row) => row.span(i),
+            Packed::Full(c) => match i {
+                MESSAGE => c.message.as_deref(),
+                ADDRESS => c.address.as_deref(),
+                ASCII => c.address_ascii.as_deref(),
+                CANONICAL => c.canonical.as_deref(),
+                SUGGESTION => c.suggestion.as_deref(),
+                _ => Some(&c.input),
+            },
+        }
+    }
+
+    /// The input as a Python `str`: the caller's own object when there is one.
+    fn input<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        match self {
+            Packed::Inline(Inline {
+                input: Some(s), ..
+            }) => s.bind(py).clone().into_any(),
+            _ => PyString::new(py, self.str_field(INPUT).unwrap_or("")).into_any(),
+        }
+    }
+
+    /// The input's text.
+    fn input_text<'a>(&'a self, py: Python<'a>) -> std::borrow::Cow<'a, str> {
+        match self {
+            Packed::Inline(Inline {
+                input: Some(s), ..
+            }) => match text(s.bind(py)) {
+                Text::Utf8(t) => t.into(),
+                Text::Surrogates(lossy) => lossy.into(), // not stored: checked as invalid UTF-8
+            },
+            _ => self.str_field(INPUT).unwrap_or("").into(),
+        }
+    }
+
+    fn flags(&self) -> [bool; 5] {
+        match self {
+            Packed::Inline(r) => [r.valid, r.role, r.disposable, r.relay, r.free],
+            Packed::Full(c) => [c.valid, c.role, c.disposable, c.relay, c.free],
+        }
+    }
+
+    fn error(&self) -> Option<&'static str> {
+        match self {
+            Packed::Inline(r) => r.error,
+            Packed::Full(c) => c.error,
+        }
+    }
+
+    fn warnings(&self) -> Vec<&'static str> {
+        match self {
+            Packed::Inline(r) => unnibble(r.warnings, &WARNINGS).map(Warning::code).collect(),
+            Packed::Full(c) => c.warnings.iter().map(|w| w.code()).collect(),
+        }
+    }
+
+    fn rules(&self) -> Vec<&'static str> {
+        match self {
+            Packed::Inline(r) => unnibble(r.rules.into(), &RULES)
+                .map(CanonicalRule::code)
+                .collect(),
+            Packed::Full(c) => c.rules.iter().map(|r| r.code()).collect(),
+        }
+    }
+}
 
 /// Everything known about one input: the verdict, the normalized address, the canonical key,
 /// a typo suggestion and the list flags.
@@ -18,150 +242,156 @@ use mailhygiene::{CanonicalRule, Check, CheckColumns, Warning};
 /// >>> r.warnings
 /// ('removed_display_name',)
 #[pyclass(name = "Result", module = "mailhygiene", frozen, eq)]
-#[derive(PartialEq)]
-pub struct PyResult_(pub Check);
+pub struct PyResult_(pub Packed);
 
-fn warning_codes(c: &Check) -> impl ExactSizeIterator<Item = &'static str> + '_ {
-    c.warnings.iter().map(|w| w.code())
-}
-
-fn rule_codes(c: &Check) -> impl ExactSizeIterator<Item = &'static str> + '_ {
-    c.rules.iter().map(|r| r.code())
+impl PartialEq for PyResult_ {
+    /// Field by field, whichever way each side is packed.
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (&self.0, &other.0);
+        a.flags() == b.flags()
+            && a.error() == b.error()
+            && (0..INPUT).all(|i| a.str_field(i) == b.str_field(i))
+            && a.warnings() == b.warnings()
+            && a.rules() == b.rules()
+            && Python::attach(|py| a.input_text(py) == b.input_text(py))
+    }
 }
 
 #[pymethods]
 impl PyResult_ {
     /// The input as given.
     #[getter]
-    fn input(&self) -> &str {
-        &self.0.input
+    fn input<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.0.input(py)
     }
     /// Whether the input (after extraction, unless `exact=True`) is a valid address.
     #[getter]
     fn valid(&self) -> bool {
-        self.0.valid
+        self.0.flags()[0]
     }
     /// The stable error code when invalid (e.g. `'missing_at'`; see `ERROR_CODES`), else None.
     #[getter]
     fn error(&self) -> Option<&'static str> {
-        self.0.error
+        self.0.error()
     }
     /// The human-readable message when invalid, else None. Its wording may improve; branch on
     /// `error` instead.
     #[getter]
     fn message(&self) -> Option<&str> {
-        self.0.message.as_deref()
+        self.0.str_field(MESSAGE)
     }
     /// The deliverable address: local part NFC, domain lowercased Unicode; None when invalid.
     #[getter]
     fn address(&self) -> Option<&str> {
-        self.0.address.as_deref()
+        self.0.str_field(ADDRESS)
     }
     /// The address with the domain in A-labels (punycode); None when invalid.
     #[getter]
     fn address_ascii(&self) -> Option<&str> {
-        self.0.address_ascii.as_deref()
+        self.0.str_field(ASCII)
     }
     /// The canonical key for de-duplication and suppression matching (not an address to send
     /// to); None when invalid.
     #[getter]
     fn canonical(&self) -> Option<&str> {
-        self.0.canonical.as_deref()
+        self.0.str_field(CANONICAL)
     }
     /// A corrected full address when the domain looks mistyped (also for invalid input), else
     /// None.
     #[getter]
     fn suggestion(&self) -> Option<&str> {
-        self.0.suggestion.as_deref()
+        self.0.str_field(SUGGESTION)
     }
     /// Whether the local part is a role account (`info@`, `noreply@`).
     #[getter]
     fn role(&self) -> bool {
-        self.0.role
+        self.0.flags()[1]
     }
     /// Whether the domain is a disposable (throwaway) mailbox domain.
     #[getter]
     fn disposable(&self) -> bool {
-        self.0.disposable
+        self.0.flags()[2]
     }
     /// Whether the domain is a privacy relay or forwarder.
     #[getter]
     fn relay(&self) -> bool {
-        self.0.relay
+        self.0.flags()[3]
     }
     /// Whether the domain is a free consumer mailbox provider.
     #[getter]
     fn free(&self) -> bool {
-        self.0.free
+        self.0.flags()[4]
     }
     /// The codes of what extraction changed (e.g. `'trimmed_whitespace'`), in order.
     #[getter]
     fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, warning_codes(&self.0))
+        PyTuple::new(py, self.0.warnings())
     }
     /// The codes of the provider rules that shaped the canonical key (e.g. `'strip_dots'`).
     #[getter]
     fn rules<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, rule_codes(&self.0))
+        PyTuple::new(py, self.0.rules())
     }
 
     /// All fields as a plain dict (lists for `warnings` and `rules`), e.g. for JSON.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let c = &self.0;
+        let [valid, role, disposable, relay, free] = c.flags();
         let d = PyDict::new(py);
-        d.set_item("input", &c.input)?;
-        d.set_item("valid", c.valid)?;
-        d.set_item("error", c.error)?;
-        d.set_item("message", &c.message)?;
-        d.set_item("address", &c.address)?;
-        d.set_item("address_ascii", &c.address_ascii)?;
-        d.set_item("canonical", &c.canonical)?;
-        d.set_item("suggestion", &c.suggestion)?;
-        d.set_item("role", c.role)?;
-        d.set_item("disposable", c.disposable)?;
-        d.set_item("relay", c.relay)?;
-        d.set_item("free", c.free)?;
-        d.set_item("warnings", PyList::new(py, warning_codes(c))?)?;
-        d.set_item("rules", PyList::new(py, rule_codes(c))?)?;
+        d.set_item("input", c.input(py))?;
+        d.set_item("valid", valid)?;
+        d.set_item("error", c.error())?;
+        d.set_item("message", c.str_field(MESSAGE))?;
+        d.set_item("address", c.str_field(ADDRESS))?;
+        d.set_item("address_ascii", c.str_field(ASCII))?;
+        d.set_item("canonical", c.str_field(CANONICAL))?;
+        d.set_item("suggestion", c.str_field(SUGGESTION))?;
+        d.set_item("role", role)?;
+        d.set_item("disposable", disposable)?;
+        d.set_item("relay", relay)?;
+        d.set_item("free", free)?;
+        d.set_item("warnings", PyList::new(py, c.warnings())?)?;
+        d.set_item("rules", PyList::new(py, c.rules())?)?;
         Ok(d)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let c = &self.0;
+        let [valid, role, disposable, relay, free] = c.flags();
         let r = |s: &str| -> PyResult<String> { Ok(PyString::new(py, s).repr()?.to_string()) };
-        let mut out = format!("Result(valid={}", if c.valid { "True" } else { "False" });
-        match (&c.address, c.error) {
+        let mut out = format!("Result(valid={}", if valid { "True" } else { "False" });
+        match (c.str_field(ADDRESS), c.error()) {
             (Some(address), _) => {
                 out += &format!(", address={}", r(address)?);
-                if let Some(canonical) = &c.canonical {
+                if let Some(canonical) = c.str_field(CANONICAL) {
                     if canonical != address {
                         out += &format!(", canonical={}", r(canonical)?);
                     }
                 }
             }
             (None, error) => {
-                out += &format!(", input={}", r(&c.input)?);
+                out += &format!(", input={}", r(&c.input_text(py))?);
                 if let Some(error) = error {
                     out += &format!(", error={}", r(error)?);
                 }
             }
         }
-        if let Some(s) = &c.suggestion {
+        if let Some(s) = c.str_field(SUGGESTION) {
             out += &format!(", suggestion={}", r(s)?);
         }
         for (flag, name) in [
-            (c.role, "role"),
-            (c.disposable, "disposable"),
-            (c.relay, "relay"),
-            (c.free, "free"),
+            (role, "role"),
+            (disposable, "disposable"),
+            (relay, "relay"),
+            (free, "free"),
         ] {
             if flag {
                 out += &format!(", {name}=True");
             }
         }
-        if !c.warnings.is_empty() {
-            let codes: Vec<_> = warning_codes(c).collect();
-            out += &format!(", warnings={}", PyTuple::new(py, codes)?.repr()?);
+        let warnings = c.warnings();
+        if !warnings.is_empty() {
+            out += &format!(", warnings={}", PyTuple::new(py, warnings)?.repr()?);
         }
         out.push(')');
         Ok(out)
@@ -195,12 +425,12 @@ impl Drop for GcPause<'_> {
 }
 
 impl PyResult_ {
-    /// A new `Result` object, not tracked by the cyclic garbage collector: it holds no Python
-    /// references, so it can never be part of a cycle, and a million tracked results make
-    /// every collection traverse them all (a fifth of the time of a `check()` loop).
+    /// A new `Result` object, not tracked by the cyclic garbage collector: its one Python
+    /// reference is a `str`, which refers to nothing, so it can never be part of a cycle, and
+    /// a million tracked results make every collection traverse them all.
     pub fn into_object(self, py: Python<'_>) -> PyResult<Bound<'_, PyResult_>> {
         let obj = Bound::new(py, self)?;
-        // SAFETY: `obj` is a live GC object; untracking one that holds no references is what
+        // SAFETY: `obj` is a live GC object; untracking one that can hold no cycle is what
         // CPython itself does for tuples of atoms. Deallocation untracks only if tracked.
         unsafe { pyo3::ffi::PyObject_GC_UnTrack(obj.as_ptr().cast()) };
         Ok(obj)
@@ -209,8 +439,8 @@ impl PyResult_ {
 
 /// What the core returns for one chunk of a batch.
 pub enum Chunk {
-    /// One `Check` per row (`check_many()`).
-    Checks(Vec<Check>),
+    /// One packed row per input row (`check_many()`), packed on the worker threads.
+    Rows(Vec<Packed>),
     /// Columns (`check_many(columns=True)`), and the rows that the core saw as missing but
     /// that held lone surrogates, with their own result (index within the chunk).
     Columns(Box<CheckColumns>, Vec<(usize, Check)>),
@@ -276,50 +506,74 @@ impl<'a> Row<'a> {
 
 /// Row objects of a batch, built chunk by chunk as the core delivers them.
 pub enum Batch<'py> {
-    /// `list[Result]`.
-    Results(Vec<Bound<'py, PyResult_>>),
+    /// `list[Result]`, filled in place, and the number of rows so far.
+    Results(Bound<'py, PyList>, usize),
     /// `{field: list}`.
     Columns(Box<Columns<'py>>),
 }
 
+/// A list of `n` empty slots, for `set_item` to fill: one pass and no intermediate vector.
+pub fn new_list(py: Python<'_>, n: usize) -> PyResult<Bound<'_, PyList>> {
+    // SAFETY: `PyList_New` returns a new reference or NULL with an exception set. Its slots
+    // are NULL until set, which the list tolerates (even when freed half-filled).
+    unsafe {
+        Ok(Bound::from_owned_ptr_or_err(py, ffi::PyList_New(n as ffi::Py_ssize_t))?
+            .cast_into_unchecked())
+    }
+}
+
+/// Put `item` in slot `i` of a list, releasing what the slot held (nothing in a list from
+/// `new_list`).
+fn set_item(list: &Bound<'_, PyList>, i: usize, item: Bound<'_, PyAny>) {
+    // SAFETY: `i` is in range (the callers fill rows below the length they made the list
+    // with); `PyList_SetItem` steals the reference and cannot fail then.
+    unsafe { ffi::PyList_SetItem(list.as_ptr(), i as ffi::Py_ssize_t, item.into_ptr()) };
+}
+
 impl<'py> Batch<'py> {
-    pub fn new(columns: bool, n: usize) -> Self {
-        if columns {
-            Batch::Columns(Box::new(Columns::with_capacity(n)))
+    pub fn new(py: Python<'py>, columns: bool, n: usize) -> PyResult<Self> {
+        Ok(if columns {
+            Batch::Columns(Box::new(Columns::new(py, n)?))
         } else {
-            Batch::Results(Vec::with_capacity(n))
-        }
+            Batch::Results(new_list(py, n)?, 0)
+        })
     }
 
-    /// Add the results of consecutive rows. `texts[i]` is row `i`'s text and `inputs[i]` the
-    /// caller's `str` object, when row `i` was a valid `str`. Returns what is left to free.
+    /// Add the results of consecutive rows, from row `start` of `inputs` (a list from
+    /// `items`); `texts[i]` is the text of row `start + i` when it was a valid `str`. Returns
+    /// what is left to free.
     pub fn push(
         &mut self,
         py: Python<'py>,
         chunk: Chunk,
         texts: &[Option<&str>],
-        inputs: &[Option<&Bound<'py, PyAny>>],
+        inputs: &Bound<'py, PyList>,
+        start: usize,
     ) -> PyResult<Option<Chunk>> {
         match (self, chunk) {
-            (Batch::Results(out), Chunk::Checks(checks)) => {
-                for c in checks {
-                    out.push(PyResult_(c).into_object(py)?);
+            (Batch::Results(list, next), Chunk::Rows(rows)) => {
+                for (i, (mut row, text)) in rows.into_iter().zip(texts).enumerate() {
+                    if text.is_some() {
+                        row.set_input(item_str(inputs, start + i));
+                    }
+                    set_item(list, *next, PyResult_(row).into_object(py)?.into_any());
+                    *next += 1;
                 }
                 Ok(None)
             }
             (Batch::Columns(cols), Chunk::Columns(columns, surrogates)) => {
                 let mut special = surrogates.iter().peekable();
-                for (i, (text, original)) in texts.iter().zip(inputs).enumerate() {
+                for (i, text) in texts.iter().enumerate() {
                     match special.peek() {
                         Some((at, c)) if *at == i => {
-                            cols.push(py, Row::of_check(c), None);
+                            cols.push(py, Row::of_check(c), None)?;
                             special.next();
                         }
-                        _ => cols.push(
-                            py,
-                            Row::of_columns(&columns, i, text.unwrap_or("")),
-                            *original,
-                        ),
+                        _ => {
+                            let original = text.map(|_| item_str(inputs, start + i));
+                            let row = Row::of_columns(&columns, i, text.unwrap_or(""));
+                            cols.push(py, row, original)?
+                        }
                     }
                 }
                 Ok(Some(Chunk::Columns(columns, surrogates)))
@@ -330,130 +584,202 @@ impl<'py> Batch<'py> {
 
     pub fn finish(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self {
-            Batch::Results(out) => Ok(PyList::new(py, out)?.into_any()),
+            Batch::Results(list, _) => Ok(list.into_any()),
             Batch::Columns(cols) => Ok(cols.finish(py)?.into_any()),
         }
     }
 }
 
+/// The column names of `check_many(columns=True)`, in order: the `Result` attribute names,
+/// with the value most rows have, which the column starts filled with (`[v] * n`, one C
+/// loop) so that only the other rows cost a list write; `Unset` columns are written per row.
+const FIELDS: [(&str, Fill); 14] = [
+    ("input", Fill::Unset),
+    ("valid", Fill::True),
+    ("error", Fill::None),
+    ("message", Fill::None),
+    ("address", Fill::Unset),
+    ("address_ascii", Fill::Unset),
+    ("canonical", Fill::Unset),
+    ("suggestion", Fill::None),
+    ("role", Fill::False),
+    ("disposable", Fill::False),
+    ("relay", Fill::False),
+    ("free", Fill::False),
+    ("warnings", Fill::Unset),
+    ("rules", Fill::Unset),
+];
+
+/// The columns by position in `FIELDS`.
+#[derive(Clone, Copy)]
+enum Col {
+    Input = 0,
+    Valid,
+    Error,
+    Message,
+    Address,
+    Ascii,
+    Canonical,
+    Suggestion,
+    Role,
+    Warnings = 12,
+    Rules,
+}
+
+#[derive(Clone, Copy)]
+enum Fill {
+    Unset,
+    None,
+    True,
+    False,
+}
+
 /// The columns of `check_many(columns=True)`, each as long as the input: what
 /// `pandas.DataFrame(...)` and `polars.DataFrame(...)` take.
 ///
+/// The lists are made at full length up front and filled row by row, with no staging copy.
 /// Equal strings share one Python object: the caller's input when the address is the input,
 /// the address when the key or the ASCII form equals it, so a clean row costs one new string,
 /// not four. The codes (`error`, `warnings`, `rules`) are few and `'static`: one Python string
 /// each, shared by every row.
 pub struct Columns<'py> {
-    codes: HashMap<&'static str, Bound<'py, PyString>>,
-    input: Vec<Bound<'py, PyAny>>,
-    valid: Vec<bool>,
-    error: Vec<Option<Bound<'py, PyString>>>,
-    message: Vec<Option<Bound<'py, PyAny>>>,
-    address: Vec<Option<Bound<'py, PyAny>>>,
-    address_ascii: Vec<Option<Bound<'py, PyAny>>>,
-    canonical: Vec<Option<Bound<'py, PyAny>>>,
-    suggestion: Vec<Option<Bound<'py, PyAny>>>,
-    role: Vec<bool>,
-    disposable: Vec<bool>,
-    relay: Vec<bool>,
-    free: Vec<bool>,
-    warnings: Vec<Bound<'py, PyList>>,
-    rules: Vec<Bound<'py, PyList>>,
+    /// Each code's string; a few dozen at most, found by the code's address.
+    codes: Vec<(&'static str, Bound<'py, PyString>)>,
+    /// One list per name in `FIELDS`.
+    lists: Vec<Bound<'py, PyList>>,
+    /// The next row to fill.
+    next: usize,
 }
 
 impl<'py> Columns<'py> {
-    fn with_capacity(n: usize) -> Self {
-        Columns {
-            codes: HashMap::new(),
-            input: Vec::with_capacity(n),
-            valid: Vec::with_capacity(n),
-            error: Vec::with_capacity(n),
-            message: Vec::with_capacity(n),
-            address: Vec::with_capacity(n),
-            address_ascii: Vec::with_capacity(n),
-            canonical: Vec::with_capacity(n),
-            suggestion: Vec::with_capacity(n),
-            role: Vec::with_capacity(n),
-            disposable: Vec::with_capacity(n),
-            relay: Vec::with_capacity(n),
-            free: Vec::with_capacity(n),
-            warnings: Vec::with_capacity(n),
-            rules: Vec::with_capacity(n),
-        }
+    fn new(py: Python<'py>, n: usize) -> PyResult<Self> {
+        let filled = |v: Bound<'py, PyAny>| -> PyResult<Bound<'py, PyList>> {
+            Ok(PyList::new(py, [v])?
+                .as_sequence()
+                .repeat(n)?
+                .cast_into::<PyList>()?)
+        };
+        let lists = FIELDS.iter().map(|(_, fill)| match fill {
+            Fill::Unset => new_list(py, n),
+            Fill::None => filled(py.None().into_bound(py)),
+            Fill::True => filled(PyBool::new(py, true).to_owned().into_any()),
+            Fill::False => filled(PyBool::new(py, false).to_owned().into_any()),
+        });
+        Ok(Columns {
+            codes: Vec::new(),
+            lists: lists.collect::<PyResult<_>>()?,
+            next: 0,
+        })
     }
 
     fn code(&mut self, py: Python<'py>, s: &'static str) -> Bound<'py, PyString> {
-        self.codes
-            .entry(s)
-            .or_insert_with(|| PyString::new(py, s))
-            .clone()
+        // The codes are `'static` strings of the core: the same code is the same address.
+        let found = self
+            .codes
+            .iter()
+            .find(|(c, _)| std::ptr::eq(c.as_ptr(), s.as_ptr()) && c.len() == s.len());
+        if let Some((_, obj)) = found {
+            return obj.clone();
+        }
+        let obj = PyString::new(py, s);
+        self.codes.push((s, obj.clone()));
+        obj
     }
 
     fn codes(
         &mut self,
         py: Python<'py>,
         codes: impl ExactSizeIterator<Item = &'static str>,
-    ) -> Bound<'py, PyList> {
-        let list = PyList::empty(py);
-        for c in codes {
-            // Appending a fresh string to a fresh list cannot fail.
-            let _ = list.append(self.code(py, c));
+    ) -> PyResult<Bound<'py, PyList>> {
+        let list = new_list(py, codes.len())?;
+        for (i, c) in codes.enumerate() {
+            set_item(&list, i, self.code(py, c).into_any());
         }
-        list
+        Ok(list)
     }
 
-    fn push(&mut self, py: Python<'py>, r: Row<'_>, original: Option<&Bound<'py, PyAny>>) {
+    fn push(
+        &mut self,
+        py: Python<'py>,
+        r: Row<'_>,
+        original: Option<Py<PyString>>,
+    ) -> PyResult<()> {
         let new = |s: &str| PyString::new(py, s).into_any();
+        let none = || py.None().into_bound(py);
         // `s` as a Python string: `obj` itself when its text is `same_as`.
         let reuse = |s: Option<&str>, same_as: &str, obj: &Bound<'py, PyAny>| match s {
-            None => None,
-            Some(s) if s == same_as => Some(obj.clone()),
-            Some(s) => Some(new(s)),
+            None => none(),
+            Some(s) if s == same_as => obj.clone(),
+            Some(s) => new(s),
         };
         let input = match original {
-            Some(obj) => obj.clone(),
+            Some(obj) => obj.into_bound(py).into_any(),
             None => new(r.input),
         };
         let address = reuse(r.address, r.input, &input);
-        let (ascii, canonical) = match (&address, r.address) {
-            (Some(a), Some(text)) => (reuse(r.address_ascii, text, a), reuse(r.canonical, text, a)),
-            _ => (r.address_ascii.map(new), r.canonical.map(new)),
+        let (ascii, canonical) = match r.address {
+            Some(text) => (
+                reuse(r.address_ascii, text, &address),
+                reuse(r.canonical, text, &address),
+            ),
+            None => (
+                r.address_ascii.map_or_else(none, new),
+                r.canonical.map_or_else(none, new),
+            ),
         };
+        let warnings = self.codes(py, r.warnings.iter().map(|w| w.code()))?;
+        let rules = self.codes(py, r.rules.iter().map(|c| c.code()))?;
         let error = r.error.map(|e| self.code(py, e));
-        let warnings = self.codes(py, r.warnings.iter().map(|w| w.code()));
-        let rules = self.codes(py, r.rules.iter().map(|c| c.code()));
-        self.input.push(input);
-        self.valid.push(r.valid);
-        self.error.push(error);
-        self.message.push(r.message.map(new));
-        self.address.push(address);
-        self.address_ascii.push(ascii);
-        self.canonical.push(canonical);
-        self.suggestion.push(r.suggestion.map(new));
-        self.role.push(r.role);
-        self.disposable.push(r.disposable);
-        self.relay.push(r.relay);
-        self.free.push(r.free);
-        self.warnings.push(warnings);
-        self.rules.push(rules);
+        let row = self.next;
+        let set = |column: Col, value: Bound<'py, PyAny>| {
+            set_item(&self.lists[column as usize], row, value)
+        };
+        set(Col::Input, input);
+        set(Col::Address, address);
+        set(Col::Ascii, ascii);
+        set(Col::Canonical, canonical);
+        set(Col::Warnings, warnings.into_any());
+        set(Col::Rules, rules.into_any());
+        // The filled columns: only where the row differs from the fill.
+        if !r.valid {
+            set(Col::Valid, PyBool::new(py, false).to_owned().into_any());
+        }
+        if let Some(e) = error {
+            set(Col::Error, e.into_any());
+        }
+        if let Some(m) = r.message {
+            set(Col::Message, new(m));
+        }
+        if let Some(s) = r.suggestion {
+            set(Col::Suggestion, new(s));
+        }
+        // role, disposable, relay, free: the four columns from `Col::Role` on.
+        let flag_true = PyBool::new(py, true).to_owned().into_any();
+        for (k, flag) in [r.role, r.disposable, r.relay, r.free].into_iter().enumerate() {
+            if flag {
+                set_item(&self.lists[Col::Role as usize + k], row, flag_true.clone());
+            }
+        }
+        self.next += 1;
+        Ok(())
     }
 
     fn finish(self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        d.set_item("input", PyList::new(py, self.input)?)?;
-        d.set_item("valid", PyList::new(py, self.valid)?)?;
-        d.set_item("error", PyList::new(py, self.error)?)?;
-        d.set_item("message", PyList::new(py, self.message)?)?;
-        d.set_item("address", PyList::new(py, self.address)?)?;
-        d.set_item("address_ascii", PyList::new(py, self.address_ascii)?)?;
-        d.set_item("canonical", PyList::new(py, self.canonical)?)?;
-        d.set_item("suggestion", PyList::new(py, self.suggestion)?)?;
-        d.set_item("role", PyList::new(py, self.role)?)?;
-        d.set_item("disposable", PyList::new(py, self.disposable)?)?;
-        d.set_item("relay", PyList::new(py, self.relay)?)?;
-        d.set_item("free", PyList::new(py, self.free)?)?;
-        d.set_item("warnings", PyList::new(py, self.warnings)?)?;
-        d.set_item("rules", PyList::new(py, self.rules)?)?;
+        for ((name, _), list) in FIELDS.iter().zip(self.lists) {
+            d.set_item(name, list)?;
+        }
         Ok(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_packed_row_fits_a_160_byte_object() {
+        // 16 bytes of GC header and 16 of object header around the row.
+        assert!(std::mem::size_of::<Packed>() <= 128, "{}", std::mem::size_of::<Packed>());
     }
 }

@@ -27,17 +27,30 @@ pub enum Text<'a> {
 
 /// Borrow the UTF-8 text of `s` for as long as `s` is borrowed.
 pub fn text<'a>(s: &'a Bound<'_, PyString>) -> Text<'a> {
+    // SAFETY: `s` is a live `str`, borrowed for `'a`.
+    match unsafe { utf8(s.as_ptr()) } {
+        Some(t) => Text::Utf8(t),
+        None => {
+            // A UnicodeEncodeError for lone surrogates: the address is invalid, not the call.
+            drop(PyErr::take(s.py()));
+            Text::Surrogates(lossy(s))
+        }
+    }
+}
+
+/// The UTF-8 text of a `str`, or None (with a Python exception set) for lone surrogates.
+///
+/// # Safety
+/// `s` must be a live `str` object that outlives `'a`, and the GIL must be held.
+unsafe fn utf8<'a>(s: *mut ffi::PyObject) -> Option<&'a str> {
     let mut size: ffi::Py_ssize_t = 0;
-    // SAFETY: `s` is a live `str`; the returned buffer is owned by it and immutable, so it
-    // lives as long as the borrow of `s`.
-    let data = unsafe { PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
+    // SAFETY: the returned buffer is owned by `s` and immutable, so it lives as long as `s`.
+    let data = unsafe { PyUnicode_AsUTF8AndSize(s, &mut size) };
     if data.is_null() {
-        // A UnicodeEncodeError for lone surrogates: the address is invalid, not the call.
-        drop(PyErr::take(s.py()));
-        return Text::Surrogates(lossy(s));
+        return None;
     }
     // SAFETY: CPython guarantees the buffer holds `size` bytes of valid UTF-8.
-    Text::Utf8(unsafe {
+    Some(unsafe {
         std::str::from_utf8_unchecked(std::slice::from_raw_parts(data.cast::<u8>(), size as usize))
     })
 }
@@ -59,24 +72,30 @@ fn lossy(s: &Bound<'_, PyString>) -> String {
     }
 }
 
-/// The cells of an input column, borrowed from `items`.
+/// The cells of some consecutive rows of an input column, borrowed from its items.
 pub struct Cells<'a> {
-    /// One per item: the text, or `None` for a missing cell (and, as a placeholder, for a
+    /// One per row: the text, or `None` for a missing cell (and, as a placeholder, for a
     /// cell with surrogates).
     pub cells: Vec<Option<&'a str>>,
-    /// Cells with lone surrogates: their index and lossy text.
+    /// Cells with lone surrogates: their index among these rows, and their lossy text.
     pub surrogates: Vec<(usize, String)>,
 }
 
-/// Turn any supported column into a list of Python objects (a strong reference each, so that
-/// another thread mutating the caller's list while the GIL is released cannot free a string
-/// we borrow from).
-pub fn items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    if let Ok(list) = obj.cast::<PyList>() {
-        return Ok(list.iter().collect());
-    }
-    if let Ok(tuple) = obj.cast::<PyTuple>() {
-        return Ok(tuple.iter().collect());
+/// Any supported column as a new list that only this call holds: nothing else can mutate it
+/// (another thread, while the GIL is released), so its items outlive every borrow of their
+/// text, and reading them needs no reference of our own.
+pub fn items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+    let py = obj.py();
+    let as_list = |obj: &Bound<'py, PyAny>| -> PyResult<Bound<'py, PyList>> {
+        // SAFETY: `PySequence_List` returns a new list (C-level copies for a list or a tuple,
+        // else `list(obj)`), or NULL with an exception set, e.g. for a non-iterable.
+        unsafe {
+            Ok(Bound::from_owned_ptr_or_err(py, ffi::PySequence_List(obj.as_ptr()))?
+                .cast_into_unchecked())
+        }
+    };
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return as_list(obj);
     }
     if obj.is_instance_of::<PyString>() || obj.hasattr("decode")? {
         return Err(PyTypeError::new_err(format!(
@@ -84,7 +103,6 @@ pub fn items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
             obj.get_type().name()?
         )));
     }
-    let py = obj.py();
     let module = obj.get_type().module()?;
     let module = module.to_cow()?;
     let converted = if obj.hasattr("to_pylist")? {
@@ -109,34 +127,57 @@ pub fn items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
         None
     };
     match converted {
-        Some(list) => match list.cast_into::<PyList>() {
-            Ok(list) => Ok(list.iter().collect()),
-            Err(e) => items(&e.into_inner()),
-        },
-        None => obj.try_iter()?.collect(),
+        // A plain list the library just made for us, that nothing else holds.
+        Some(list) if list.is_exact_instance_of::<PyList>() && unsafe { ffi::Py_REFCNT(list.as_ptr()) } == 1 => {
+            Ok(list.cast_into()?)
+        }
+        Some(other) => items(&other),
+        None => as_list(obj),
     }
 }
 
-/// The cells of `items`: `str` borrowed, `None` and float NaN missing; anything else is a
-/// `TypeError` naming the position.
-pub fn cells<'a>(items: &'a [Bound<'_, PyAny>]) -> PyResult<Cells<'a>> {
-    let mut cells = Vec::with_capacity(items.len());
+/// Item `i` of `list`, borrowed from it.
+fn item<'a, 'py>(list: &'a Bound<'py, PyList>, i: usize) -> Borrowed<'a, 'py, PyAny> {
+    // SAFETY: `i` is in range (callers iterate below `list.len()`); the list owns the item.
+    unsafe {
+        Borrowed::from_ptr(
+            list.py(),
+            ffi::PyList_GetItem(list.as_ptr(), i as ffi::Py_ssize_t),
+        )
+    }
+}
+
+/// Item `i` of a list from `items` whose cell is a `str`, as a new reference.
+pub fn item_str<'py>(list: &Bound<'py, PyList>, i: usize) -> Py<PyString> {
+    // SAFETY: the caller found a `str` at `i` (see `cells`).
+    unsafe { item(list, i).to_owned().cast_into_unchecked::<PyString>() }.unbind()
+}
+
+/// The cells of rows `start..start + n` of a list from `items`: `str` borrowed, `None` and
+/// float NaN missing; anything else is a `TypeError` naming the position.
+pub fn cells<'a>(list: &'a Bound<'_, PyList>, start: usize, n: usize) -> PyResult<Cells<'a>> {
+    let mut cells = Vec::with_capacity(n);
     let mut surrogates = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        if let Ok(s) = item.cast::<PyString>() {
-            match text(s) {
-                Text::Utf8(s) => cells.push(Some(s)),
-                Text::Surrogates(lossy) => {
-                    surrogates.push((i, lossy));
+    for i in start..start + n {
+        let obj = item(list, i);
+        if obj.is_instance_of::<PyString>() {
+            // SAFETY: a `str` held by `list`, which nothing else can change (see `items`).
+            match unsafe { utf8(obj.as_ptr()) } {
+                Some(s) => cells.push(Some(s)),
+                None => {
+                    drop(PyErr::take(list.py()));
+                    // SAFETY: checked just above.
+                    let s = unsafe { obj.cast_unchecked::<PyString>() };
+                    surrogates.push((i - start, lossy(&s)));
                     cells.push(None);
                 }
             }
-        } else if item.is_none() || item.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
+        } else if obj.is_none() || obj.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
             cells.push(None);
         } else {
             return Err(PyTypeError::new_err(format!(
                 "check_many(): item {i} is {}, expected str or None",
-                item.get_type().name()?
+                obj.get_type().name()?
             )));
         }
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+from typing import Any
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -135,3 +136,122 @@ def test_list_mutated_by_another_thread_is_safe() -> None:
     finally:
         stop.set()
         t.join()
+
+
+TRICKY = [
+    " a@example.com ",
+    "Jane <jane@gmail.com>",
+    "mailto:bob@example.com?subject=x",
+    "<x@example.com>",
+    "",
+    " ",
+    "a@b",
+    "jo\ud800hn@example.com",
+    "J.Doe+tag@GoogleMail.com",
+    "jürgen@bücher.example",
+    "x" * 70 + "@" + "long-domain-name." * 8 + "example",
+    "a" * 100_000 + "@example.com",
+]
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_exact_flag_matches_single_calls(exact: bool) -> None:
+    """``check_many(..., exact=...)`` is ``check(x, exact=...)`` per row, in both forms;
+    missing cells are the result of an empty input either way."""
+    inputs: list[str | float | None] = [*TRICKY, None, math.nan]
+    single = [mailhygiene.check(i, exact=exact) for i in TRICKY]
+    empty = mailhygiene.check("", exact=exact)
+    assert not empty.valid and empty.error == "empty"
+    want = [*single, empty, empty]
+    got = mailhygiene.check_many(inputs, exact=exact)
+    assert got == want
+    assert [r.to_dict() for r in got] == [r.to_dict() for r in want]
+    cols = mailhygiene.check_many(inputs, columns=True, exact=exact)
+    assert [dict(zip(cols, row)) for row in zip(*cols.values())] == [r.to_dict() for r in want]
+
+
+def test_exact_judges_the_input_as_given() -> None:
+    got = mailhygiene.check_many([" a@example.com", "Jane <jane@gmail.com>", "a@example.com"], exact=True)
+    assert [r.error for r in got] == ["whitespace", mailhygiene.check("Jane <jane@gmail.com>", exact=True).error, None]
+    assert [r.warnings for r in got] == [(), (), ()]
+    assert mailhygiene.check_many([" a@example.com"])[0].valid
+
+
+def test_checker_check_many_exact_uses_its_options() -> None:
+    checker = mailhygiene.Checker(allow_single_label=True)
+    assert [r.valid for r in checker.check_many(["root@localhost", " root@localhost"], exact=True)] == [
+        True,
+        False,
+    ]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [list, tuple, lambda xs: (x for x in xs)],
+    ids=["list", "tuple", "generator"],
+)
+def test_exact_for_python_iterables(make: object) -> None:
+    want = [mailhygiene.check(i, exact=True) for i in INPUTS]
+    assert mailhygiene.check_many(make(INPUTS), exact=True) == want  # type: ignore[operator]
+
+
+def test_exact_for_pandas_polars_pyarrow() -> None:
+    want = [mailhygiene.check(i, exact=True) for i in INPUTS] + [mailhygiene.check("", exact=True)]
+    kinds: list[Any] = []
+    pd = _maybe("pandas")
+    if pd is not None:
+        kinds += [pd.Series(INPUTS + [None]), pd.Series(INPUTS + [math.nan], dtype=object)]
+    pl = _maybe("polars")
+    if pl is not None:
+        kinds.append(pl.Series("email", INPUTS + [None]))
+    pa = _maybe("pyarrow")
+    if pa is not None:
+        kinds.append(pa.array(INPUTS + [None]))
+    if not kinds:
+        pytest.skip("none of pandas, polars, pyarrow is installed")
+    for column in kinds:
+        assert mailhygiene.check_many(column, exact=True) == want, type(column)
+        cols = mailhygiene.check_many(column, columns=True, exact=True)
+        assert [dict(zip(cols, row)) for row in zip(*cols.values())] == [r.to_dict() for r in want]
+
+
+def _maybe(module: str) -> Any:
+    try:
+        return __import__(module)
+    except ImportError:
+        return None
+
+
+@pytest.mark.parametrize("exact", [False, True])
+def test_large_batch_matches_single_calls(exact: bool) -> None:
+    """Over several chunks (the binding pipelines 4 096 rows at a time) rows stay in order."""
+    inputs = [
+        f" User.{i}+x@{['GoogleMail.com', 'yaho.com', 'example.org', 'bücher.example'][i % 4]}"
+        if i % 5
+        else None
+        for i in range(70_001)
+    ]
+    want = [mailhygiene.check(i if i is not None else "", exact=exact) for i in inputs]
+    got = mailhygiene.check_many(inputs, exact=exact)
+    assert got == want
+    assert [r.to_dict() for r in got[::997]] == [r.to_dict() for r in want[::997]]
+    cols = mailhygiene.check_many(inputs, columns=True, exact=exact)
+    assert cols["canonical"] == [r.canonical for r in want]
+    assert cols["error"] == [r.error for r in want]
+
+
+def test_bad_cells_in_a_later_chunk() -> None:
+    """Cells are read chunk by chunk: a late lone surrogate is still judged in place, and a
+    late non-``str`` item still raises, naming its position, with the module usable after."""
+    inputs: list[object] = [f"user{i}@example.com" for i in range(50_000)]
+    inputs[45_000] = "jo\ud800hn@example.com"
+    got = mailhygiene.check_many(inputs)
+    assert (got[45_000].error, got[45_000].input) == ("invalid_utf8", "jo\ufffdhn@example.com")
+    assert got[45_001] == mailhygiene.check("user45001@example.com")
+    cols = mailhygiene.check_many(inputs, columns=True)
+    assert cols["error"][45_000] == "invalid_utf8" and cols["valid"][45_001]
+    inputs[49_000] = 5
+    for columns in (False, True):
+        with pytest.raises(TypeError, match="item 49000 is int"):
+            mailhygiene.check_many(inputs, columns=columns)
+    assert mailhygiene.check_many(inputs[:3]) == [mailhygiene.check(i) for i in inputs[:3]]

@@ -82,6 +82,28 @@ def test_batch_matches_single(file: str) -> None:
     assert rows == [r.to_dict() for r in single]
 
 
+@pytest.mark.parametrize(
+    "file", ["syntax.tsv", "extraction.tsv", "canonical.tsv", "typos.tsv", "classify.tsv"]
+)
+def test_exact_batch_matches_single(file: str) -> None:
+    """``check_many(exact=True)`` (list and columns) gives exactly ``check(x, exact=True)``,
+    with each row's checker options."""
+    if not (VECTORS / file).exists():
+        pytest.skip(f"{file} does not exist yet")
+    by_options: dict[str, list[str]] = {}
+    for c in read(file):
+        by_options.setdefault(c.cells.get("options", ""), []).append(c.input)
+    for options, inputs in by_options.items():
+        checker = checker_with(options)
+        single = [checker.check(i, exact=True) for i in inputs]
+        got = checker.check_many(inputs, exact=True)
+        assert got == single
+        assert [r.to_dict() for r in got] == [r.to_dict() for r in single]
+        columns = checker.check_many(inputs, columns=True, exact=True)
+        rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
+        assert rows == [r.to_dict() for r in single]
+
+
 @pytest.mark.parametrize("case", cases("bounces.tsv"))
 def test_bounces(case: Case) -> None:
     reply = case.opt("smtp_reply")

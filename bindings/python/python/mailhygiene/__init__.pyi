@@ -206,11 +206,15 @@ class Checker:
     def check(self, address: str, *, exact: bool = False) -> Result: ...
     @overload
     def check_many(
-        self, inputs: Iterable[str | float | None] | Any, *, columns: Literal[False] = False
+        self,
+        inputs: Iterable[str | float | None] | Any,
+        *,
+        columns: Literal[False] = False,
+        exact: bool = False,
     ) -> list[Result]: ...
     @overload
     def check_many(
-        self, inputs: Iterable[str | float | None] | Any, *, columns: Literal[True]
+        self, inputs: Iterable[str | float | None] | Any, *, columns: Literal[True], exact: bool = False
     ) -> dict[str, list[Any]]: ...
     def parse(self, address: str) -> Address: ...
     def normalize(self, address: str) -> Address: ...
@@ -227,11 +231,14 @@ def check(address: str, *, exact: bool = False) -> Result:
 
 @overload
 def check_many(
-    inputs: Iterable[str | float | None] | Any, *, columns: Literal[False] = False
+    inputs: Iterable[str | float | None] | Any,
+    *,
+    columns: Literal[False] = False,
+    exact: bool = False,
 ) -> list[Result]: ...
 @overload
 def check_many(
-    inputs: Iterable[str | float | None] | Any, *, columns: Literal[True]
+    inputs: Iterable[str | float | None] | Any, *, columns: Literal[True], exact: bool = False
 ) -> dict[str, list[Any]]: ...
 def parse(address: str) -> Address:
     """Parse exactly as given; raises ``InvalidAddressError``."""
