@@ -952,13 +952,10 @@ impl SuppressionList {
                 .map(|c| {
                     let mut sc = Scratch::default();
                     let (lo, hi) = (c * CHUNK, ((c + 1) * CHUNK).min(nkeys));
-                    // About one restriction and one origin per record (fewer when records
-                    // agree): sized once, a chunk is not copied while it grows.
-                    let records = (starts[hi] - starts[lo]) as usize;
                     let mut chunk = Chunk {
                         starts: Vec::with_capacity(hi - lo + 1),
-                        actives: Vec::with_capacity(records),
-                        pool: Vec::with_capacity(records),
+                        actives: Vec::new(),
+                        pool: Vec::new(),
                     };
                     chunk.starts.push(0);
                     for k in lo..hi {
