@@ -263,7 +263,7 @@ impl CheckColumns {
                     None => self.address.push_concat(&[v.local, "@", &v.domain.unicode]),
                 }
                 self.address_ascii
-                    .push_concat(&[v.local, "@", v.domain_ascii()]);
+                    .push_concat(&[v.local, "@", v.domain.ascii()]);
                 self.canonical.push_concat(&[v.canonical.as_str()]);
                 match v.suggestion {
                     Some(domain) => self.suggestion.push_concat(&[v.local, "@", domain]),

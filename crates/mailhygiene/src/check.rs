@@ -271,13 +271,7 @@ impl Checker {
     fn suggest_cached(&self, input: &str, typos: &mut InvalidTypos) -> Option<String> {
         let value = extract(input).value;
         let (local, domain) = typo_parts(&value)?;
-        let fixed = typos.get_or_insert(domain, |d| {
-            let known = |d: &str| self.is_known_domain(d);
-            self.inner
-                .typos
-                .suggest_domain(d, &known)
-                .map(|s| s.domain.into())
-        })?;
+        let fixed = typos.get_or_insert(domain, |d| self.corrected_domain(d))?;
         Some(format!("{local}@{fixed}"))
     }
 
@@ -299,17 +293,21 @@ impl Checker {
 
     /// List flags and typo correction depend on the domain alone: the caches keep them.
     fn domain_verdict(&self, domain_ascii: &str) -> DomainVerdict {
-        let known = |d: &str| self.is_known_domain(d);
         DomainVerdict {
             flags: self.inner.lists.flags(domain_ascii),
-            // The corrector asks `known` itself, only once it has a candidate: the common
-            // no-suggestion path then costs no list lookups.
-            suggestion: self
-                .inner
-                .typos
-                .suggest_domain(domain_ascii, &known)
-                .map(|s| s.domain.into()),
+            suggestion: self.corrected_domain(domain_ascii),
         }
+    }
+
+    /// The typo corrector's domain for `domain`, if it is confident.
+    fn corrected_domain(&self, domain: &str) -> Option<Box<str>> {
+        // The corrector asks `known` itself, only once it has a candidate: the common
+        // no-suggestion path then costs no list lookups.
+        let known = |d: &str| self.is_known_domain(d);
+        self.inner
+            .typos
+            .suggest_domain(domain, &known)
+            .map(|s| s.domain.into())
     }
 
     /// Run `f` with the given cache, or with this thread's cache for this checker: single
@@ -460,13 +458,6 @@ pub(crate) struct Invalid {
     pub suggestion: Option<String>,
 }
 
-impl Valid<'_> {
-    /// The A-label domain.
-    pub(crate) fn domain_ascii(&self) -> &str {
-        self.domain.ascii.as_deref().unwrap_or(&self.domain.unicode)
-    }
-}
-
 impl Judged<'_> {
     #[inline(always)]
     fn into_check(self, input: &str) -> Check {
@@ -543,7 +534,7 @@ pub(crate) struct DomainEntry {
 impl DomainEntry {
     /// The lowercase A-label form.
     fn ascii(&self) -> &str {
-        self.forms.ascii.as_deref().unwrap_or(&self.forms.unicode)
+        self.forms.ascii()
     }
 }
 

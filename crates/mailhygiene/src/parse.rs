@@ -195,6 +195,13 @@ pub(crate) struct DomainForms {
     pub ascii: Option<Box<str>>,
 }
 
+impl DomainForms {
+    /// The A-label form (the Unicode one when they are the same).
+    pub(crate) fn ascii(&self) -> &str {
+        self.ascii.as_deref().unwrap_or(&self.unicode)
+    }
+}
+
 /// The second step of [`parse_with`]: validate the domain of `input`, which starts at byte `start`.
 pub(crate) fn parse_domain_forms(
     input: &str,

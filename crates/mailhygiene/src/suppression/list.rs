@@ -1311,7 +1311,7 @@ impl SuppressionList {
             let render = &render;
             s.spawn(move || {
                 for batch in parts.chunks(rayon::current_num_threads() * 2) {
-                    let rendered: Vec<T> = batch.par_iter().map(|keys| render(keys)).collect();
+                    let rendered: Vec<T> = batch.par_iter().map(render).collect();
                     if tx.send(rendered).is_err() {
                         break; // the sink failed
                     }
