@@ -196,12 +196,16 @@ def main():
         # The master list format that `mailhygiene merge` writes.
         w.writerow(["canonical", "address", "reason", "scope", "since", "expires", "sources"])
         others = FREE + [company_domain(c) for c in COMPANIES]
+        records = []
         for j in range(n_supp):
             e = picked[j] if j < len(picked) else f"former.customer{j}@{rng.choice(others)}"
             reason, source = rng.choice(REASONS)
             scope = "marketing" if reason == "unsubscribe" else "all"
             since = f"2025-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}T{rng.randrange(24):02d}:00:00Z"
-            w.writerow([canonical(e), e, reason, scope, since, "", f"{source}:newsletter"])
+            records.append([canonical(e), e, reason, scope, since, "", f"{source}:newsletter"])
+        # `merge` writes its rows in canonical-key order (byte order, as Rust compares text).
+        records.sort(key=lambda r: r[0].encode("utf-8"))
+        w.writerows(records)
     print(f"wrote {contacts} ({args.rows} rows) and {path} ({n_supp} records)")
 
 

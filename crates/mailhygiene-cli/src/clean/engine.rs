@@ -32,6 +32,21 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// Look up the suppression that applies to a valid row.
+    ///
+    /// Apart from [`CellJudge::verdict`] so that callers can look up a whole chunk in one loop:
+    /// a lookup in a million-key table is a cache miss, and with no checking in between the
+    /// processor overlaps several of them.
+    pub fn suppress(&mut self, suppressions: &dyn SuppressionSource) {
+        let Some(canonical) = self.canonical.as_deref() else {
+            return;
+        };
+        self.suppression = suppressions.status(canonical);
+        if self.suppression.is_some() {
+            self.categories.insert(Category::Suppressed);
+        }
+    }
+
     /// The domain of the deliverable address.
     pub fn domain(&self) -> Option<&str> {
         let a = self.address.as_deref()?;
@@ -58,13 +73,9 @@ impl<'a> CellJudge<'a> {
         self.inner.check(input)
     }
 
-    /// Judge one email cell: check, fix the typo when asked, look up suppression.
-    pub fn verdict(
-        &mut self,
-        cell: Option<&str>,
-        fix_typos: bool,
-        suppressions: &dyn SuppressionSource,
-    ) -> Verdict {
+    /// Judge one email cell: check, and fix the typo when asked. Suppression is looked up
+    /// afterwards, by [`Verdict::suppress`].
+    pub fn verdict(&mut self, cell: Option<&str>, fix_typos: bool) -> Verdict {
         let mut v = Verdict::default();
         let Some(cell) = cell else {
             v.categories.insert(Category::Invalid);
@@ -109,10 +120,6 @@ impl<'a> CellJudge<'a> {
             }
         }
         let (canonical, address) = (c.canonical.unwrap(), c.address.unwrap());
-        v.suppression = suppressions.status(&canonical);
-        if v.suppression.is_some() {
-            v.categories.insert(Category::Suppressed);
-        }
         v.key_hash = super::key_hash(canonical.as_bytes());
         v.canonical = Some(canonical);
         v.address = Some(address);

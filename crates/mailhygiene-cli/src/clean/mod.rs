@@ -648,13 +648,12 @@ pub fn clean<S: SuppressionSource + Send>(
             .par_chunks(CHUNK)
             .map(|chunk| {
                 let mut cached = CellJudge::new(checker);
-                chunk
+                let mut vs: Vec<Verdict> = chunk
                     .iter()
-                    .map(|r| {
-                        let cell = cell_text(r, column);
-                        cached.verdict(cell.as_deref(), args.fix_typos, suppressions)
-                    })
-                    .collect()
+                    .map(|r| cached.verdict(cell_text(r, column).as_deref(), args.fix_typos))
+                    .collect();
+                vs.iter_mut().for_each(|v| v.suppress(suppressions));
+                vs
             })
             .collect();
         seen.mark(&mut verdicts, batch);
