@@ -635,49 +635,76 @@ pub fn clean<S: SuppressionSource + Send>(
         fix_typos: args.fix_typos,
         header_term,
     };
-    let mut collector = Collector::default();
-    let mut written = (0u64, 0u64);
     let mut seen = SeenKeys::new(rows.len(), data.len());
     // Rows go through in batches: judged in parallel chunks, duplicates marked in row
     // order (one thread per key shard), formatted in parallel into reused buffers, then
-    // written in order. Memory stays bounded by a batch, plus the keys seen.
+    // written in order by a thread of their own while the next batch is judged. Memory stays
+    // bounded by two batches, plus the keys seen.
     let threads = rayon::current_num_threads().max(1);
-    let mut buffers: Vec<ChunkOut> = (0..threads * 4).map(|_| ChunkOut::default()).collect();
-    for batch in rows.chunks(CHUNK * threads * 4) {
-        let mut verdicts: Vec<Vec<Verdict>> = batch
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut cached = CellJudge::new(checker);
-                let mut vs: Vec<Verdict> = chunk
-                    .iter()
-                    .map(|r| cached.verdict(cell_text(r, column).as_deref(), args.fix_typos))
-                    .collect();
-                vs.iter_mut().for_each(|v| v.suppress(suppressions));
-                vs
-            })
-            .collect();
-        seen.mark(&mut verdicts, batch);
-        buffers[..verdicts.len()]
-            .par_iter_mut()
-            .zip(batch.par_chunks(CHUNK))
-            .zip(&verdicts)
-            .for_each(|((o, records), vs)| {
-                o.clear();
-                for (r, v) in records.iter().zip(vs) {
-                    row_ctx.write_row(o, r, v);
-                }
-            });
-        for o in &mut buffers[..verdicts.len()] {
-            kept_out.write_all(&o.kept).context("writing kept rows")?;
-            rejects_out
-                .write_all(&o.rejected)
-                .context("writing rejected rows")?;
-            written.0 += o.kept_rows;
-            written.1 += o.rejected_rows;
-            collector.merge(std::mem::take(&mut o.collector));
-        }
-        progress.inc(batch.len() as u64);
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<ChunkOut>>(1);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<ChunkOut>>();
+    for _ in 0..2 {
+        let buffers = (0..threads * 4).map(|_| ChunkOut::default()).collect();
+        empty_tx.send(buffers).expect("the receiver is alive");
     }
+    let writing = move |kept_out: &mut Output, rejects_out: &mut Output| -> Result<_> {
+        let mut collector = Collector::default();
+        let mut written = (0u64, 0u64);
+        for mut buffers in full_rx {
+            for o in &mut buffers {
+                kept_out.write_all(&o.kept).context("writing kept rows")?;
+                rejects_out
+                    .write_all(&o.rejected)
+                    .context("writing rejected rows")?;
+                written.0 += o.kept_rows;
+                written.1 += o.rejected_rows;
+                collector.merge(std::mem::take(&mut o.collector));
+                o.clear();
+            }
+            // Fails only once judging has stopped; the buffers are then not needed.
+            let _ = empty_tx.send(buffers);
+        }
+        Ok((collector, written))
+    };
+    let (collector, written) = std::thread::scope(|s| -> Result<_> {
+        let writer = s.spawn(|| writing(&mut kept_out, &mut rejects_out));
+        for batch in rows.chunks(CHUNK * threads * 4) {
+            // Fails only when the writer stopped on an error, which `join` returns below.
+            let Ok(mut buffers) = empty_rx.recv() else {
+                break;
+            };
+            let mut verdicts: Vec<Vec<Verdict>> = batch
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let mut cached = CellJudge::new(checker);
+                    let mut vs: Vec<Verdict> = chunk
+                        .iter()
+                        .map(|r| cached.verdict(cell_text(r, column).as_deref(), args.fix_typos))
+                        .collect();
+                    vs.iter_mut().for_each(|v| v.suppress(suppressions));
+                    vs
+                })
+                .collect();
+            seen.mark(&mut verdicts, batch);
+            buffers[..verdicts.len()]
+                .par_iter_mut()
+                .zip(batch.par_chunks(CHUNK))
+                .zip(&verdicts)
+                .for_each(|((o, records), vs)| {
+                    for (r, v) in records.iter().zip(vs) {
+                        row_ctx.write_row(o, r, v);
+                    }
+                });
+            if full_tx.send(buffers).is_err() {
+                break;
+            }
+            progress.inc(batch.len() as u64);
+        }
+        drop(full_tx);
+        writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("internal error: the writing thread panicked"))?
+    })?;
     progress.finish_and_clear();
     timer.lap("write");
 
