@@ -174,7 +174,6 @@ impl ChunkOut {
 /// What writing a row needs.
 struct RowContext<'a> {
     data: &'a [u8],
-    table: &'a scan::Table,
     writer: RowWriter,
     policy: &'a Policy,
     column: usize,
@@ -183,8 +182,8 @@ struct RowContext<'a> {
 }
 
 impl RowContext<'_> {
-    fn write_row(&self, o: &mut ChunkOut, r: &scan::Record, v: &Verdict) {
-        let (data, table) = (self.data, self.table);
+    fn write_row(&self, o: &mut ChunkOut, table: &scan::Table, r: &scan::Record, v: &Verdict) {
+        let data = self.data;
         let verdict = self.policy.verdict(v.categories);
         let neutralize = self.writer.neutralize
             && (0..r.fields as usize).any(|i| {
@@ -294,9 +293,43 @@ struct SeenKeys {
 
 #[derive(Default)]
 struct Shard {
-    /// (key start in arena, key length, line of the first row, whether repeated yet)
-    table: hashbrown::HashTable<(usize, u32, u64, bool)>,
+    table: hashbrown::HashTable<Seen>,
     arena: String,
+}
+
+/// A key seen, packed into 16 bytes: a million-row file's table is written all over, so each
+/// byte of an entry is a byte of fresh memory.
+#[derive(Clone, Copy)]
+struct Seen {
+    /// The key's start in the shard's arena (low 40 bits) and its length (high 24 bits: a
+    /// canonical key is at most a few hundred bytes).
+    text: u64,
+    /// The line of the first row with the key, shifted left one; the low bit: whether the key
+    /// has been repeated yet.
+    line: u64,
+}
+
+impl Seen {
+    fn new(start: usize, len: usize, line: u64) -> Self {
+        debug_assert!(start < 1 << 40 && len < 1 << 24);
+        Seen {
+            text: start as u64 | (len as u64) << 40,
+            line: line << 1,
+        }
+    }
+    fn text<'a>(&self, arena: &'a str) -> &'a str {
+        let start = (self.text & ((1 << 40) - 1)) as usize;
+        &arena[start..start + (self.text >> 40) as usize]
+    }
+    fn first_line(&self) -> u64 {
+        self.line >> 1
+    }
+    /// Note a repeat; whether it is the first.
+    fn repeat(&mut self) -> bool {
+        let first = self.line & 1 == 0;
+        self.line |= 1;
+        first
+    }
 }
 
 /// The hash of a canonical key, as [`Verdict::key_hash`] holds it.
@@ -348,19 +381,14 @@ impl SeenKeys {
                         }
                         let h = v.key_hash;
                         let arena = &s.arena;
-                        let text = |e: &(usize, u32, u64, bool)| &arena[e.0..e.0 + e.1 as usize];
-                        match s.table.find_mut(h, |e| text(e) == key) {
-                            Some(e) => {
-                                out.push((row, e.2, !e.3));
-                                e.3 = true;
-                            }
+                        match s.table.find_mut(h, |e| e.text(arena) == key) {
+                            Some(e) => out.push((row, e.first_line(), e.repeat())),
                             None => {
-                                let start = s.arena.len();
+                                let entry = Seen::new(s.arena.len(), key.len(), rows[row].line);
                                 s.arena.push_str(key);
-                                let entry = (start, key.len() as u32, rows[row].line, false);
                                 let arena = &s.arena;
                                 s.table.insert_unique(h, entry, |e| {
-                                    key_hash(&arena.as_bytes()[e.0..e.0 + e.1 as usize])
+                                    key_hash(e.text(arena).as_bytes())
                                 });
                             }
                         }
@@ -501,10 +529,10 @@ impl Outcome {
     }
 }
 
-/// Read, decode and scan the contacts file.
-/// The contacts: decoded text, the length of an Excel `sep=` line before the header (kept as
-/// it is on output), the delimiter, and the records after that line.
-fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, usize, u8, scan::Table)> {
+/// Read and decode the contacts file: the decoded text, the length of an Excel `sep=` line
+/// before the header (kept as it is on output), the delimiter, and the number of line feeds
+/// (at least the number of records less one: the size of what is reserved for them).
+fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, usize, u8, usize)> {
     let mut timer = Timer::new();
     let path = &args.contacts;
     let bytes = input::read_file(path)?;
@@ -522,10 +550,9 @@ fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, usize, u8, scan::T
         Some(d) if d.len() == 1 && d.is_ascii() => d.as_bytes()[0],
         Some(d) => bail!("--delimiter must be one ASCII character or 'tab', not '{d}'"),
     };
-    let table = scan::scan_from_line(data, delimiter, usize::MAX, 1 + u64::from(pre > 0))
-        .with_context(|| path.display().to_string())?;
-    timer.lap("read+scan");
-    Ok((decoded, pre, delimiter, table))
+    let line_feeds = memchr::memchr_iter(b'\n', data).count();
+    timer.lap("read");
+    Ok((decoded, pre, delimiter, line_feeds))
 }
 
 /// Clean, loading the suppression source with `load` while the contacts are read.
@@ -537,15 +564,22 @@ pub fn clean<S: SuppressionSource + Send>(
 ) -> Result<Outcome> {
     let path = &args.contacts;
     let (loaded, read) = rayon::join(load, || read_contacts(args));
-    let (decoded, pre, delimiter, table) = read?;
+    let (decoded, pre, delimiter, line_feeds) = read?;
     let (suppressions, suppression_lists) = loaded?;
     let suppressions = &suppressions;
     let mut timer = Timer::new();
     let data = &decoded.text()[pre..];
-    let Some(header) = table.records.first().copied() else {
+    // The rows are scanned a batch at a time, each batch while the one before is judged: a
+    // million rows' field positions would be ~90 MB of fresh memory.
+    let mut scanner = scan::Scanner::new(data, delimiter, 1 + u64::from(pre > 0));
+    let scan_error = |e: scan::ScanError| anyhow::Error::new(e).context(path.display().to_string());
+    let mut head = scan::Table::default();
+    scanner.next_into(1, &mut head).map_err(scan_error)?;
+    let mut blank_lines = head.blank_lines.len() as u64;
+    let Some(header) = head.records.first().copied() else {
         bail!("{}: the file is empty", path.display());
     };
-    let cell_text = |r: &scan::Record, i: usize| -> Option<Cow<'_, str>> {
+    let cell_text = |table: &scan::Table, r: &scan::Record, i: usize| -> Option<Cow<'_, str>> {
         let raw = table.raw_field(data, r, i)?;
         // `data` is valid UTF-8 and fields split at ASCII bytes, so each field is too.
         Some(match scan::unescape(raw) {
@@ -554,7 +588,7 @@ pub fn clean<S: SuppressionSource + Send>(
         })
     };
     let headers: Vec<Cow<'_, str>> = (0..header.fields as usize)
-        .map(|i| cell_text(&header, i).unwrap_or_default())
+        .map(|i| cell_text(&head, &header, i).unwrap_or_default())
         .collect();
     let column = input::find_column(&headers, args.column.as_deref())
         .with_context(|| path.display().to_string())?;
@@ -568,12 +602,13 @@ pub fn clean<S: SuppressionSource + Send>(
         );
     }
 
-    let rows = &table.records[1..];
+    // Rows are records, and records end at line feeds (or the end).
+    let rows_expected = line_feeds.saturating_sub(1).max(1);
     let progress = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
         let pb = ProgressBar::with_draw_target(
-            Some(rows.len() as u64),
+            Some(rows_expected as u64),
             ProgressDrawTarget::stderr_with_hz(8),
         );
         pb.set_style(
@@ -622,20 +657,19 @@ pub fn clean<S: SuppressionSource + Send>(
         if rejects {
             names.push("mh_line");
         }
-        writer.write(&mut buf, data, &table, &header, None, &names, header_term);
+        writer.write(&mut buf, data, &head, &header, None, &names, header_term);
         out.write_all(&buf).context("writing output")?;
     }
 
     let row_ctx = RowContext {
         data,
-        table: &table,
         writer,
         policy,
         column,
         fix_typos: args.fix_typos,
         header_term,
     };
-    let mut seen = SeenKeys::new(rows.len(), data.len());
+    let mut seen = SeenKeys::new(rows_expected, data.len());
     // Rows go through in batches: judged in parallel chunks, duplicates marked in row
     // order (one thread per key shard), formatted in parallel into reused buffers, then
     // written in order by a thread of their own while the next batch is judged. Memory stays
@@ -666,25 +700,43 @@ pub fn clean<S: SuppressionSource + Send>(
         }
         Ok((collector, written))
     };
-    let (collector, written) = std::thread::scope(|s| -> Result<_> {
+    let ((collector, written), rows_in) = std::thread::scope(|s| -> Result<_> {
         let writer = s.spawn(|| writing(&mut kept_out, &mut rejects_out));
-        for batch in rows.chunks(CHUNK * threads * 4) {
+        let batch_rows = CHUNK * threads * 4;
+        let (mut table, mut ahead) = (scan::Table::default(), scan::Table::default());
+        let mut scanned = scanner.next_into(batch_rows, &mut table);
+        let mut rows_in = 0u64;
+        while scanned.is_ok() {
+            blank_lines += table.blank_lines.len() as u64;
+            let batch = &table.records[..];
+            if batch.is_empty() {
+                break;
+            }
+            rows_in += batch.len() as u64;
             // Fails only when the writer stopped on an error, which `join` returns below.
             let Ok(mut buffers) = empty_rx.recv() else {
                 break;
             };
-            let mut verdicts: Vec<Vec<Verdict>> = batch
-                .par_chunks(CHUNK)
-                .map(|chunk| {
-                    let mut cached = CellJudge::new(checker);
-                    let mut vs: Vec<Verdict> = chunk
-                        .iter()
-                        .map(|r| cached.verdict(cell_text(r, column).as_deref(), args.fix_typos))
-                        .collect();
-                    vs.iter_mut().for_each(|v| v.suppress(suppressions));
-                    vs
-                })
-                .collect();
+            let (next, mut verdicts) = rayon::join(
+                || scanner.next_into(batch_rows, &mut ahead),
+                || {
+                    batch
+                        .par_chunks(CHUNK)
+                        .map(|chunk| {
+                            let mut cached = CellJudge::new(checker);
+                            let mut vs: Vec<Verdict> = chunk
+                                .iter()
+                                .map(|r| {
+                                    let cell = cell_text(&table, r, column);
+                                    cached.verdict(cell.as_deref(), args.fix_typos)
+                                })
+                                .collect();
+                            vs.iter_mut().for_each(|v| v.suppress(suppressions));
+                            vs
+                        })
+                        .collect::<Vec<Vec<Verdict>>>()
+                },
+            );
             seen.mark(&mut verdicts, batch);
             buffers[..verdicts.len()]
                 .par_iter_mut()
@@ -692,24 +744,27 @@ pub fn clean<S: SuppressionSource + Send>(
                 .zip(&verdicts)
                 .for_each(|((o, records), vs)| {
                     for (r, v) in records.iter().zip(vs) {
-                        row_ctx.write_row(o, r, v);
+                        row_ctx.write_row(o, &table, r, v);
                     }
                 });
             if full_tx.send(buffers).is_err() {
                 break;
             }
             progress.inc(batch.len() as u64);
+            scanned = next;
+            std::mem::swap(&mut table, &mut ahead);
         }
         drop(full_tx);
-        writer
+        let written = writer
             .join()
-            .map_err(|_| anyhow::anyhow!("internal error: the writing thread panicked"))?
+            .map_err(|_| anyhow::anyhow!("internal error: the writing thread panicked"))??;
+        scanned.map_err(scan_error)?;
+        Ok((written, rows_in))
     })?;
     progress.finish_and_clear();
     timer.lap("write");
 
     // Nothing is lost: every data row is in exactly one of the two outputs.
-    let rows_in = rows.len() as u64;
     let (counted, kept, rejected) = collector.totals();
     if written.0 + written.1 != rows_in || counted != rows_in || (kept, rejected) != written {
         bail!(
@@ -728,7 +783,7 @@ pub fn clean<S: SuppressionSource + Send>(
                 d => (d as char).to_string(),
             },
             encoding: decoded.encoding.to_owned(),
-            blank_lines: table.blank_lines.len() as u64,
+            blank_lines,
             suppression_lists,
         },
         policy,

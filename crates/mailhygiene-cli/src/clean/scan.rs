@@ -117,84 +117,118 @@ pub fn scan_from_line(
             .spans
             .reserve(lines + memchr_iter(delimiter, data).count());
     }
-    let len = data.len();
-    let mut pos = 0usize;
-    let mut line = first_line;
-    while pos < len && table.records.len() < limit {
-        // A line with nothing on it is not a record (the csv crate skips them too); we
-        // remember it so the summary can say so.
-        if data[pos] == b'\n' || data[pos] == b'\r' {
-            table.blank_lines.push(line);
-            pos += if data[pos] == b'\r' && data.get(pos + 1) == Some(&b'\n') {
-                2
-            } else {
-                1
-            };
-            line += 1;
-            continue;
+    Scanner::new(data, delimiter, first_line).next_into(limit, &mut table)?;
+    Ok(table)
+}
+
+/// Scans an input a batch of records at a time, so that a big file's field positions need
+/// not all be held at once: a batch's [`Table`] indexes the whole `data`, as [`scan`]'s does.
+pub struct Scanner<'a> {
+    data: &'a [u8],
+    delimiter: u8,
+    /// Where the next record (or blank line) starts.
+    pos: usize,
+    /// The physical line at `pos`.
+    line: u64,
+}
+
+impl<'a> Scanner<'a> {
+    /// Scan `data` (already UTF-8, BOM removed) whose first byte is on line `first_line`.
+    pub fn new(data: &'a [u8], delimiter: u8, first_line: u64) -> Self {
+        Scanner {
+            data,
+            delimiter,
+            pos: 0,
+            line: first_line,
         }
-        let start = pos;
-        let record_line = line;
-        let first_field = table.spans.len() as u32;
-        let rel = |p: usize| -> Result<u32, ScanError> {
-            u32::try_from(p - start).map_err(|_| ScanError::RecordTooLong { line: record_line })
-        };
-        loop {
-            let field_start = pos;
-            if pos < len && data[pos] == b'"' {
-                let quote_line = line;
-                pos += 1;
-                loop {
-                    match memchr(b'"', &data[pos..]) {
-                        None => return Err(ScanError::UnterminatedQuote { line: quote_line }),
-                        Some(i) => {
-                            line += memchr_iter(b'\n', &data[pos..pos + i]).count() as u64;
-                            pos += i + 1;
-                            if pos < len && data[pos] == b'"' {
-                                pos += 1;
-                            } else {
-                                break;
+    }
+
+    /// Clear `table` and scan at most `limit` more records into it, with the blank lines
+    /// before and among them. Past the end, `table` stays empty.
+    pub fn next_into(&mut self, limit: usize, table: &mut Table) -> Result<(), ScanError> {
+        table.records.clear();
+        table.spans.clear();
+        table.blank_lines.clear();
+        let (data, delimiter) = (self.data, self.delimiter);
+        let len = data.len();
+        let (mut pos, mut line) = (self.pos, self.line);
+        while pos < len && table.records.len() < limit {
+            // A line with nothing on it is not a record (the csv crate skips them too); we
+            // remember it so the summary can say so.
+            if data[pos] == b'\n' || data[pos] == b'\r' {
+                table.blank_lines.push(line);
+                pos += if data[pos] == b'\r' && data.get(pos + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                line += 1;
+                continue;
+            }
+            let start = pos;
+            let record_line = line;
+            let first_field = table.spans.len() as u32;
+            let rel = |p: usize| -> Result<u32, ScanError> {
+                u32::try_from(p - start).map_err(|_| ScanError::RecordTooLong { line: record_line })
+            };
+            loop {
+                let field_start = pos;
+                if pos < len && data[pos] == b'"' {
+                    let quote_line = line;
+                    pos += 1;
+                    loop {
+                        match memchr(b'"', &data[pos..]) {
+                            None => return Err(ScanError::UnterminatedQuote { line: quote_line }),
+                            Some(i) => {
+                                line += memchr_iter(b'\n', &data[pos..pos + i]).count() as u64;
+                                pos += i + 1;
+                                if pos < len && data[pos] == b'"' {
+                                    pos += 1;
+                                } else {
+                                    break;
+                                }
                             }
                         }
                     }
                 }
-            }
-            // Unquoted field, or the tail after a closing quote.
-            pos = match memchr3(delimiter, b'\n', b'\r', &data[pos..]) {
-                Some(i) => pos + i,
-                None => len,
-            };
-            table.spans.push((rel(field_start)?, rel(pos)?));
-            if pos < len && data[pos] == delimiter {
-                pos += 1;
-                if pos == len {
-                    // "a,b," at end of input: the last field is empty.
-                    table.spans.push((rel(pos)?, rel(pos)?));
-                    break;
+                // Unquoted field, or the tail after a closing quote.
+                pos = match memchr3(delimiter, b'\n', b'\r', &data[pos..]) {
+                    Some(i) => pos + i,
+                    None => len,
+                };
+                table.spans.push((rel(field_start)?, rel(pos)?));
+                if pos < len && data[pos] == delimiter {
+                    pos += 1;
+                    if pos == len {
+                        // "a,b," at end of input: the last field is empty.
+                        table.spans.push((rel(pos)?, rel(pos)?));
+                        break;
+                    }
+                    continue;
                 }
-                continue;
+                break;
             }
-            break;
+            let end = pos;
+            if pos < len {
+                pos += if data[pos] == b'\r' && data.get(pos + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                line += 1;
+            }
+            table.records.push(Record {
+                start,
+                end,
+                next: pos,
+                line: record_line,
+                first_field,
+                fields: table.spans.len() as u32 - first_field,
+            });
         }
-        let end = pos;
-        if pos < len {
-            pos += if data[pos] == b'\r' && data.get(pos + 1) == Some(&b'\n') {
-                2
-            } else {
-                1
-            };
-            line += 1;
-        }
-        table.records.push(Record {
-            start,
-            end,
-            next: pos,
-            line: record_line,
-            first_field,
-            fields: table.spans.len() as u32 - first_field,
-        });
+        (self.pos, self.line) = (pos, line);
+        Ok(())
     }
-    Ok(table)
 }
 
 /// The value of a raw field: quotes removed and `""` unescaped.
@@ -334,6 +368,43 @@ mod tests {
             scan(b"h\nok\n\"open\nmore", b',', usize::MAX).unwrap_err(),
             ScanError::UnterminatedQuote { line: 3 }
         );
+    }
+
+    #[test]
+    fn batches_scan_like_one_pass() {
+        let data = b"h,x\n\"a\nb\",1\r\n\r\nc,2\nd,\"3\"\"\"\n\ne,5";
+        let whole = scan(data, b',', usize::MAX).unwrap();
+        for limit in 1..4 {
+            let mut scanner = Scanner::new(data, b',', 1);
+            let (mut records, mut blank) = (Vec::new(), Vec::new());
+            let mut batch = Table::default();
+            loop {
+                scanner.next_into(limit, &mut batch).unwrap();
+                if batch.records.is_empty() && batch.blank_lines.is_empty() {
+                    break;
+                }
+                assert!(batch.records.len() <= limit);
+                for r in &batch.records {
+                    let fields: Vec<&[u8]> = (0..r.fields as usize)
+                        .map(|i| batch.raw_field(data, r, i).unwrap())
+                        .collect();
+                    records.push((r.start, r.next, r.line, fields));
+                }
+                blank.extend_from_slice(&batch.blank_lines);
+            }
+            let expected: Vec<_> = whole
+                .records
+                .iter()
+                .map(|r| {
+                    let fields: Vec<&[u8]> = (0..r.fields as usize)
+                        .map(|i| whole.raw_field(data, r, i).unwrap())
+                        .collect();
+                    (r.start, r.next, r.line, fields)
+                })
+                .collect();
+            assert_eq!(records, expected, "batches of {limit}");
+            assert_eq!(blank, whole.blank_lines, "batches of {limit}");
+        }
     }
 
     #[test]
