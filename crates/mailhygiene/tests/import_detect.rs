@@ -132,6 +132,31 @@ c@example.com\n";
 }
 
 #[test]
+fn rejects_keep_line_numbers_after_blank_lines_and_crlf() {
+    // Lines: 1 header, 2 a, 3 blank, 4 blank, 5 bad, 6 c. Windows exports end lines in
+    // `\r\n`; the line and the raw text must not depend on that.
+    let lf = "email,created,reason,status\n\
+a@example.com,1443651125,x,5.1.1\n\n\n\
+bad@@example.com,1443651125,x,5.1.1\n\
+c@example.com,1443651125,x,5.1.1\n";
+    for csv in [lf.to_owned(), lf.replace('\n', "\r\n")] {
+        let out = import_bytes("bounces.csv", csv.as_bytes(), &ImportOptions::new("s")).unwrap();
+        let rejects: Vec<(u64, &str)> = out
+            .rejects
+            .iter()
+            .map(|r| (r.line, r.raw.as_str()))
+            .collect();
+        assert_eq!(
+            rejects,
+            [(5, "bad@@example.com,1443651125,x,5.1.1")],
+            "{csv:?}"
+        );
+        let lines: Vec<u64> = out.records.iter().map(|r| r.provenance.line).collect();
+        assert_eq!(lines, [2, 6], "{csv:?}");
+    }
+}
+
+#[test]
 fn json_rejects_point_at_the_object_line() {
     let json = "[\n  {\"created\": 1, \"email\": \"ok@example.com\", \"ip\": \"x\"},\n\n  {\"created\": \"soon\",\n   \"email\": \"b@example.com\", \"ip\": \"x\"}\n]";
     let out = import_bytes(

@@ -89,9 +89,11 @@ impl RowWriter {
     /// Write one cell of ours: neutralised when needed, quoted only when it must be.
     pub fn cell(&self, out: &mut Vec<u8>, value: &[u8]) {
         let prefix = self.neutralize && is_formula_trigger(value);
-        let quote = value
-            .iter()
-            .any(|&b| b == self.delimiter || b == b'"' || b == b'\n' || b == b'\r');
+        // Folded without an early exit, so that the compiler can compare many bytes at once.
+        let d = self.delimiter;
+        let quote = value.iter().fold(false, |q, &b| {
+            q | (b == d) | (b == b'"') | (b == b'\n') | (b == b'\r')
+        });
         if quote {
             out.push(b'"');
         }

@@ -47,28 +47,10 @@ pub(crate) struct Part<'a> {
     pub hashed: bool,
 }
 
-/// The record before a part: its physical line (0-based) and whether it ended in `\r\n`.
-/// The CSV reader numbers a record one past the line where the previous record's terminator
-/// ended, and a `\r\n` terminator ends at its `\r`: blank lines before a record do not count,
-/// and the lines of a `\r\n` file are numbered from 1 for the first data row. This reproduces
-/// that numbering, so both paths give every row the same line.
-#[derive(Clone, Copy)]
-pub(crate) struct Before {
-    line: u64,
-    crlf: bool,
-}
-
-impl Before {
-    /// The line the CSV reader reports for the next record.
-    fn next_line(self) -> u64 {
-        self.line + if self.crlf { 1 } else { 2 }
-    }
-}
-
 /// A master list cut into parts, each checked and ready to parse on its own thread.
 pub(crate) struct Plan<'a> {
-    /// The parts, each with where it starts: its first line (0-based) and the record before.
-    parts: Vec<(&'a str, u64, Before)>,
+    /// The parts, each with its first line (0-based).
+    parts: Vec<(&'a str, u64)>,
     /// Lines after the header: at least the number of rows.
     pub lines: u64,
     /// Bytes after the header: at least the length of all keys.
@@ -77,7 +59,7 @@ pub(crate) struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     /// The parts in order, in groups of `n` (parse one group while the previous one is added).
-    pub fn waves(&self, n: usize) -> impl Iterator<Item = &[(&'a str, u64, Before)]> {
+    pub fn waves(&self, n: usize) -> impl Iterator<Item = &[(&'a str, u64)]> {
         self.parts.chunks(n.max(1))
     }
 }
@@ -87,27 +69,17 @@ impl<'a> Plan<'a> {
 pub(crate) fn plan(data: &[u8], part_bytes: usize) -> Option<Plan<'_>> {
     let data = data.strip_prefix("\u{feff}".as_bytes()).unwrap_or(data);
     let header_end = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
-    let first = Before {
-        line: 0,
-        crlf: data[..header_end].ends_with(b"\r\n"),
-    };
     let spans = split(data, header_end, part_bytes);
-    let scans: Vec<Option<(&str, u64, Option<Before>)>> = spans
+    let scans: Vec<Option<(&str, u64)>> = spans
         .par_iter()
         .map(|&(start, end)| scan(&data[start..end]))
         .collect();
     let mut parts = Vec::with_capacity(scans.len());
     // The header is line 0.
-    let (mut lines, mut last) = (1u64, first);
+    let mut lines = 1u64;
     for scanned in scans {
-        let (text, n, record) = scanned?;
-        parts.push((text, lines, last));
-        if let Some(b) = record {
-            last = Before {
-                line: lines + b.line,
-                crlf: b.crlf,
-            };
-        }
+        let (text, n) = scanned?;
+        parts.push((text, lines));
         lines += n;
     }
     Some(Plan {
@@ -120,11 +92,11 @@ pub(crate) fn plan(data: &[u8], part_bytes: usize) -> Option<Plan<'_>> {
 /// Parse parts of a [`Plan`] on all threads.
 pub(crate) fn parse_wave<'a>(
     file: &str,
-    wave: &[(&'a str, u64, Before)],
+    wave: &[(&'a str, u64)],
     policy: &Policy,
 ) -> Vec<Part<'a>> {
     wave.par_iter()
-        .map(|&(text, first_line, last)| parse_part(file, text, first_line, last, policy))
+        .map(|&(text, first_line)| parse_part(file, text, first_line, policy))
         .collect()
 }
 
@@ -142,52 +114,27 @@ fn split(data: &[u8], from: usize, part_bytes: usize) -> Vec<(usize, usize)> {
     parts
 }
 
-/// `part` as text, its `\n`s and its last non-blank line (its index within the part); `None`
-/// when it is not UTF-8, holds a `"`, or a `\r` that does not end a line.
-fn scan(part: &[u8]) -> Option<(&str, u64, Option<Before>)> {
+/// `part` as text and its `\n`s; `None` when it is not UTF-8, holds a `"`, or a `\r` that does
+/// not end a line.
+fn scan(part: &[u8]) -> Option<(&str, u64)> {
     let text = std::str::from_utf8(part).ok()?;
     if memchr::memchr(b'"', part).is_some()
         || memchr::memchr_iter(b'\r', part).any(|i| part.get(i + 1) != Some(&b'\n'))
     {
         return None;
     }
-    let newlines = memchr::memchr_iter(b'\n', part).count();
-    let unterminated = !part.is_empty() && !part.ends_with(b"\n");
-    let mut index = newlines + usize::from(unterminated);
-    let mut end = part.len();
-    while end > 0 {
-        let start = memchr::memrchr(b'\n', &part[..end - 1]).map_or(0, |i| i + 1);
-        index -= 1;
-        let (line, crlf) = line_text(&part[start..end]);
-        if !line.is_empty() {
-            let line = index as u64;
-            return Some((text, newlines as u64, Some(Before { line, crlf })));
-        }
-        end = start;
-    }
-    Some((text, newlines as u64, None))
+    Some((text, memchr::memchr_iter(b'\n', part).count() as u64))
 }
 
-/// A line without its terminator, and whether that was `\r\n`.
-fn line_text(line: &[u8]) -> (&[u8], bool) {
-    let Some(text) = line.strip_suffix(b"\n") else {
-        return (line, false);
-    };
-    match text.strip_suffix(b"\r") {
-        Some(t) => (t, true),
-        None => (text, false),
-    }
+/// A line without its terminator (`\n` or `\r\n`).
+fn line_text(line: &[u8]) -> &[u8] {
+    let text = line.strip_suffix(b"\n").unwrap_or(line);
+    text.strip_suffix(b"\r").unwrap_or(text)
 }
 
 /// Parse one part (checked by [`scan`]) whose first line is line `first_line` (0-based) of
-/// the file, after the record `last`.
-fn parse_part<'a>(
-    file: &str,
-    text: &'a str,
-    first_line: u64,
-    mut last: Before,
-    policy: &Policy,
-) -> Part<'a> {
+/// the file.
+fn parse_part<'a>(file: &str, text: &'a str, first_line: u64, policy: &Policy) -> Part<'a> {
     // About 100 bytes a row: grow once or twice, not by doubling from nothing.
     let rows = text.len() / 100 + 16;
     let mut p = Part {
@@ -210,16 +157,14 @@ fn parse_part<'a>(
     while start < text.len() {
         let end =
             memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i + 1);
-        let (row, crlf) = line_text(&text.as_bytes()[start..end]);
-        let row = &text[start..start + row.len()];
+        let row = &text[start..start + line_text(&text.as_bytes()[start..end]).len()];
         start = end;
-        let here = physical;
+        // 1-based, like the general reader's (`output::parse_master`).
+        let line = physical + 1;
         physical += 1;
         if row.is_empty() {
             continue;
         }
-        let line = last.next_line();
-        last = Before { line: here, crlf };
         p.rows_read += 1;
         let mut cells = [""; 7];
         let ends = memchr::memchr_iter(b',', row.as_bytes()).chain([row.len()]);
@@ -552,8 +497,7 @@ mod tests {
         }
     }
 
-    /// Rejected rows keep their line as the CSV reader numbers it (blank lines and `\r\n`
-    /// included).
+    /// Rejected rows keep their physical line, after blank lines and with `\r\n` endings too.
     #[test]
     fn rejects_keep_their_lines() {
         let data = "canonical,address,reason,scope,since,expires,sources\n\n\
@@ -563,12 +507,12 @@ mod tests {
             .load_master_in_parts("m.csv", data.as_bytes(), "", 1)
             .unwrap();
         let lines: Vec<u64> = summary.rejects.iter().map(|r| r.line).collect();
-        assert_eq!(lines, [4]);
+        assert_eq!(lines, [6]);
         let crlf = data.replace('\n', "\r\n");
         let summary = list
             .load_master_in_parts("m.csv", crlf.as_bytes(), "", 1)
             .unwrap();
         let lines: Vec<u64> = summary.rejects.iter().map(|r| r.line).collect();
-        assert_eq!(lines, [3]);
+        assert_eq!(lines, [6]);
     }
 }

@@ -937,7 +937,9 @@ pub(crate) fn parse_rows(
             Ok(false) => break,
             Ok(true) => {
                 parsed.rows_read += 1;
-                let line = row.position().map_or(line, |p| p.line());
+                let line = row
+                    .position()
+                    .map_or(line, |p| super::import::table::record_start(data, p).1);
                 match each(&row, line, &mut parsed.records) {
                     Ok(()) => parsed.rows_used += 1,
                     Err((code, message)) => parsed.rejects.push(Reject {
@@ -953,7 +955,9 @@ pub(crate) fn parse_rows(
                 parsed.rows_read += 1;
                 parsed.rejects.push(Reject {
                     file: file.into(),
-                    line: e.position().map_or(line, |p| p.line()),
+                    line: e
+                        .position()
+                        .map_or(line, |p| super::import::table::record_start(data, p).1),
                     code: "unreadable_row".into(),
                     message: e.to_string(),
                     raw: String::new(),

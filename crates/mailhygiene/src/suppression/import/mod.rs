@@ -28,7 +28,7 @@ mod postmark;
 mod sendgrid;
 mod ses;
 mod sfmc;
-mod table;
+pub(crate) mod table;
 
 use table::{Row, Table};
 

@@ -153,24 +153,46 @@ impl Table<'_> {
                 Ok(false) => break,
                 Ok(true) if header => header = false,
                 Ok(true) => {
-                    let start = record.position().map_or(0, |p| p.byte() as usize);
+                    let (start, line) = record
+                        .position()
+                        .map_or((0, 0), |p| record_start(body.text.as_bytes(), p));
                     // The raw text runs to where the reader stopped: the record, its line end
                     // and any blank lines after it.
                     let end = reader.position().byte() as usize;
                     f(&Row {
-                        line: record.position().map_or(0, |p| p.line()),
+                        line,
                         raw: body.text[start..end].trim_end_matches(['\r', '\n']),
                         cells: Cells::Csv(&self.columns, &record),
                     });
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = e
+                        .position()
+                        .map_or(0, |p| record_start(body.text.as_bytes(), p).1);
                     unreadable.push((line, e.to_string(), String::new()));
                 }
             }
         }
         unreadable
     }
+}
+
+/// Where a record that the csv crate read really starts in `data`, and its 1-based line.
+///
+/// The reader places a record right after the previous record's terminator, and it ends a
+/// `\r\n` terminator at the `\r`: its position is then on the `\n`, a line early, and blank
+/// lines before the record are counted in neither. The record starts after those bytes.
+pub(crate) fn record_start(data: &[u8], p: &csv::Position) -> (usize, u64) {
+    let from = (p.byte() as usize).min(data.len());
+    let ends = data[from..]
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count();
+    let line_feeds = data[from..from + ends]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    (from + ends, p.line() + line_feeds as u64)
 }
 
 /// The text of a file: UTF-8 with an optional BOM removed.
