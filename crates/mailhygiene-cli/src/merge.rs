@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use crate::atomic::{commit_all, AtomicFile};
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use mailhygiene::suppression::import::{GenericColumns, ImportOptions};
 use mailhygiene::suppression::{
-    expand, format_time, parse_time, KeyHash, Policy, StreamInfo, StreamKind, SuppressionList,
-    System,
+    expand, format_time, parse_time, KeyHash, Policy, Reason, Scope, StreamInfo, StreamKind,
+    SuppressionList, System,
 };
 use serde_json::json;
 
@@ -30,6 +31,18 @@ pub struct MergeArgs {
     /// command is recognised too). Repeat for every stream.
     #[arg(long = "stream", value_name = "NAME=[SYSTEM:]PATH", required = true)]
     streams: Vec<String>,
+    /// An import option of one stream's files, for what an export does not say itself.
+    /// Repeatable. KEY is one of:
+    /// email, reason, date: a generic CSV's column headers (setting `email` reads the stream's
+    /// files as generic CSV, e.g. a CRM's do-not-contact export);
+    /// default-reason: the reason of rows without one (e.g. `manual`);
+    /// date-format: a strftime layout of the date column (e.g. `%d/%m/%Y %H:%M`);
+    /// date-zone: the zone of dates written without one (`UTC`, `-05:00`, `Europe/Paris`);
+    /// scope: the scope of every generic record (`all`, `marketing`, `list:ID` …);
+    /// list-id: the Mailchimp audience or SendGrid group the files belong to;
+    /// account: the account inside the system (Mailgun domain, SES region, Postmark stream).
+    #[arg(long = "set", value_name = "STREAM.KEY=VALUE")]
+    settings: Vec<String>,
     /// A stream that sends transactional mail (streams are marketing otherwise). Repeatable.
     #[arg(long, value_name = "NAME")]
     transactional: Vec<String>,
@@ -71,6 +84,49 @@ struct StreamArg {
     name: String,
     system: Option<System>,
     path: PathBuf,
+}
+
+/// Apply one `--set STREAM.KEY=VALUE` to the import options of the streams by name.
+fn apply_setting(arg: &str, options: &mut BTreeMap<String, ImportOptions>) -> Result<()> {
+    let parsed = arg
+        .split_once('=')
+        .and_then(|(target, value)| Some((target.rsplit_once('.')?, value)));
+    let Some(((stream, key), value)) = parsed else {
+        bail!("--set {arg:?}: expected STREAM.KEY=VALUE");
+    };
+    let Some(opts) = options.get_mut(stream) else {
+        bail!("--set {arg:?}: no --stream named {stream:?}");
+    };
+    fn generic(opts: &mut ImportOptions) -> &mut GenericColumns {
+        opts.generic.get_or_insert_with(GenericColumns::default)
+    }
+    let value = value.trim();
+    match key {
+        "email" => generic(opts).email = value.into(),
+        "reason" => generic(opts).reason = Some(value.into()),
+        "date" => generic(opts).date = Some(value.into()),
+        "date-format" => generic(opts).date_format = Some(value.into()),
+        "date-zone" => generic(opts).date_zone = Some(value.into()),
+        "default-reason" => {
+            let reason = value
+                .parse::<Reason>()
+                .map_err(|e| anyhow::anyhow!("--set {arg:?}: {e}"))?;
+            generic(opts).default_reason = Some(reason);
+        }
+        "scope" => {
+            let scope = value
+                .parse::<Scope>()
+                .map_err(|e| anyhow::anyhow!("--set {arg:?}: {e}"))?;
+            generic(opts).scope = Some(scope);
+        }
+        "list-id" => opts.list_id = Some(value.into()),
+        "account" => opts.account = Some(value.into()),
+        _ => bail!(
+            "--set {arg:?}: unknown key {key:?} (email, reason, date, date-format, date-zone, \
+             default-reason, scope, list-id, account)"
+        ),
+    }
+    Ok(())
 }
 
 fn parse_stream(arg: &str) -> Result<StreamArg> {
@@ -127,6 +183,22 @@ pub fn run(args: MergeArgs) -> Result<()> {
             bail!("--transactional {t}: no --stream of that name");
         }
     }
+    let mut options: BTreeMap<String, ImportOptions> = streams
+        .iter()
+        .map(|s| {
+            let mut opts = ImportOptions::new(&s.name);
+            opts.system = s.system;
+            (s.name.clone(), opts)
+        })
+        .collect();
+    for arg in &args.settings {
+        apply_setting(arg, &mut options)?;
+    }
+    for (name, opts) in &options {
+        if opts.generic.as_ref().is_some_and(|g| g.email.is_empty()) {
+            bail!("--set {name}.email=COLUMN is needed to read {name}'s files as generic CSV");
+        }
+    }
     let mut jobs = Vec::new();
     for s in &streams {
         let kind = if args.transactional.contains(&s.name) {
@@ -142,13 +214,13 @@ pub fn run(args: MergeArgs) -> Result<()> {
             },
         );
         for f in expand(&s.path)? {
-            jobs.push((f, s.system, s.name.clone()));
+            jobs.push((f, options[&s.name].clone()));
         }
     }
     for f in args.master.iter().chain(&args.engagement) {
-        jobs.push((f.clone(), None, String::new()));
+        jobs.push((f.clone(), ImportOptions::new("")));
     }
-    let summary = list.load_many(&jobs)?;
+    let summary = list.load_with_options(&jobs)?;
     phase("loaded");
     list.finalize();
     phase("merged");

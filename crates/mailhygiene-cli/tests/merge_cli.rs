@@ -261,3 +261,130 @@ fn a_failed_run_leaves_previous_outputs_untouched() {
     }
     assert_eq!(read(&out.join("suppressions.csv")), "previous\n");
 }
+
+/// Run `merge` with these arguments, writing to `out`.
+fn merge_args(out: &Path, args: &[String]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mailhygiene"))
+        .arg("merge")
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn set_reads_a_crm_export_with_its_own_columns_and_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    // A CRM's do-not-contact export: its own headers, day-first local times, an empty reason.
+    let crm = dir.path().join("dnc.csv");
+    std::fs::write(
+        &crm,
+        "Contact Email,Opt-out Reason,Opted Out On\n\
+         Jane.Doe@Example.com,unsubscribed,03/02/2024 14:00\n\
+         bob@example.com,spam,25/12/2023 09:30\n\
+         carol@example.com,,01/01/2024 00:00\n",
+    )
+    .unwrap();
+    let mailchimp = exports().join("mailchimp/unsubscribed_members_export_4f1a2b9c.csv");
+    let out = dir.path().join("out");
+    let args: Vec<String> = [
+        format!("crm={}", crm.display()),
+        format!("news=mailchimp:{}", mailchimp.display()),
+    ]
+    .into_iter()
+    .flat_map(|s| ["--stream".to_string(), s])
+    .chain(
+        [
+            "crm.email=Contact Email",
+            "crm.reason=Opt-out Reason",
+            "crm.date=Opted Out On",
+            "crm.date-format=%d/%m/%Y %H:%M",
+            "crm.date-zone=Europe/Paris",
+            "crm.default-reason=manual",
+            "news.list-id=4f1a2b9c",
+        ]
+        .into_iter()
+        .flat_map(|s| ["--set".to_string(), s.to_string()]),
+    )
+    .chain(["--now".to_string(), "2024-09-01T00:00:00Z".to_string()])
+    .collect();
+    let o = merge_args(&out, &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut r = csv::Reader::from_path(out.join("suppressions.csv")).unwrap();
+    let rows: Vec<(String, String, String, String)> = r
+        .records()
+        .map(|x| {
+            let x = x.unwrap();
+            (x[0].into(), x[2].into(), x[3].into(), x[4].into())
+        })
+        .collect();
+    let crm_rows: Vec<_> = rows
+        .iter()
+        .filter(|r| r.0.ends_with("@example.com"))
+        .collect();
+    // 14:00 in Paris in February is 13:00 UTC; 09:30 in December is 08:30 UTC.
+    assert_eq!(
+        crm_rows,
+        [
+            &(
+                "bob@example.com".into(),
+                "complaint".into(),
+                "all".into(),
+                "2023-12-25T08:30:00Z".into()
+            ),
+            &(
+                "carol@example.com".into(),
+                "manual".into(),
+                "all".into(),
+                "2023-12-31T23:00:00Z".into()
+            ),
+            &(
+                "jane.doe@example.com".into(),
+                "unsubscribe".into(),
+                "marketing".into(),
+                "2024-02-03T13:00:00Z".into()
+            ),
+        ]
+    );
+    // The Mailchimp audience named on the command line scopes its unsubscribes.
+    let news: Vec<_> = rows
+        .iter()
+        .filter(|r| !r.0.ends_with("@example.com"))
+        .collect();
+    assert!(!news.is_empty());
+    assert!(
+        news.iter()
+            .all(|r| r.1 != "unsubscribe" || r.2 == "list:4f1a2b9c"),
+        "{news:?}"
+    );
+    assert!(news.iter().any(|r| r.2 == "list:4f1a2b9c"), "{news:?}");
+
+    // Mistakes are named.
+    for (set, expected) in [
+        ("crm.colour=red", "unknown key \"colour\""),
+        ("nobody.email=x", "no --stream named \"nobody\""),
+        ("crm.default-reason=maybe", "crm.default-reason=maybe"),
+        ("crm-email=x", "expected STREAM.KEY=VALUE"),
+    ] {
+        let args = vec![
+            "--stream".to_string(),
+            format!("crm={}", crm.display()),
+            "--set".to_string(),
+            set.to_string(),
+        ];
+        let o = merge_args(&dir.path().join("bad"), &args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{set}: {err}");
+        assert!(err.contains(expected), "{set}: {err}");
+    }
+    // Generic columns without the address column cannot be read.
+    let args = vec![
+        "--stream".to_string(),
+        format!("crm={}", crm.display()),
+        "--set".to_string(),
+        "crm.reason=Opt-out Reason".to_string(),
+    ];
+    let o = merge_args(&dir.path().join("bad"), &args);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--set crm.email=COLUMN is needed"));
+}

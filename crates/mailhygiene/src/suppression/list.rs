@@ -1554,6 +1554,43 @@ impl SuppressionList {
         &mut self,
         jobs: &[(PathBuf, Option<System>, String)],
     ) -> Result<ImportSummary, LoadError> {
+        let jobs: Vec<(PathBuf, ImportOptions)> = jobs
+            .iter()
+            .map(|(path, system, stream)| {
+                let mut opts = ImportOptions::new(stream);
+                opts.system = *system;
+                (path.clone(), opts)
+            })
+            .collect();
+        self.load_with_options(&jobs)
+    }
+
+    /// [`load_many`](Self::load_many) with all of an export's [`ImportOptions`] per file: a
+    /// generic CSV's columns, the list or account a file belongs to. Canonical keys always come
+    /// from this list's checker, whatever the options' checker. Without a system or generic
+    /// columns, a master list, hashed list or engagement file is recognised by its header.
+    ///
+    /// ```
+    /// use mailhygiene::suppression::import::{GenericColumns, ImportOptions};
+    /// use mailhygiene::suppression::{MailKind, Reason, SuppressionList};
+    /// let dir = std::env::temp_dir().join(format!("mh-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("crm.csv");
+    /// std::fs::write(&path, "Contact Email,Why\njane@example.com,spam\n").unwrap();
+    /// let columns = GenericColumns {
+    ///     email: "Contact Email".into(),
+    ///     reason: Some("Why".into()),
+    ///     ..Default::default()
+    /// };
+    /// let mut list = SuppressionList::default();
+    /// list.load_with_options(&[(path, ImportOptions::new("crm").generic(columns))]).unwrap();
+    /// assert_eq!(list.blocked_key("jane@example.com", MailKind::Marketing), Some(Reason::Complaint));
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn load_with_options(
+        &mut self,
+        jobs: &[(PathBuf, ImportOptions)],
+    ) -> Result<ImportSummary, LoadError> {
         let mut summary = ImportSummary::default();
         // No data row is shorter than about 16 bytes, so the input size bounds the record count.
         // Reserving that much address space up front (pages are only committed when written)
@@ -1561,7 +1598,7 @@ impl SuppressionList {
         // loading.
         let bytes: u64 = jobs
             .iter()
-            .filter_map(|(p, _, _)| std::fs::metadata(p).ok())
+            .filter_map(|(p, _)| std::fs::metadata(p).ok())
             .map(|m| m.len())
             .sum();
         let rows = usize::try_from(bytes / 16).unwrap_or(usize::MAX);
@@ -1586,9 +1623,9 @@ impl SuppressionList {
             s.spawn(move || {
                 jobs.par_iter()
                     .with_max_len(1)
-                    .for_each_with(tx, |tx, (path, system, stream)| {
-                        let p = Prepared::reuse(take_spent(), "", stream);
-                        let _ = tx.send(parse_file(p, path, *system, &checker, &policy, now));
+                    .for_each_with(tx, |tx, (path, opts)| {
+                        let p = Prepared::reuse(take_spent(), "", &opts.stream);
+                        let _ = tx.send(parse_file(p, path, opts, &checker, &policy, now));
                     });
             });
             let mut first_err = None;
@@ -1732,7 +1769,7 @@ fn part_bytes(data: &[u8]) -> usize {
 fn parse_file(
     mut p: Prepared,
     path: &Path,
-    system: Option<System>,
+    opts: &ImportOptions,
     checker: &Checker,
     policy: &Policy,
     now: i64,
@@ -1751,7 +1788,7 @@ fn parse_file(
             source,
         })?;
     let stream = std::mem::take(&mut p.stream);
-    if system.is_none() {
+    if opts.system.is_none() && opts.generic.is_none() {
         let first = data.split(|&b| b == b'\n').next().unwrap_or(&[]);
         let first = String::from_utf8_lossy(first);
         let header = first.trim_start_matches('\u{feff}').trim();
@@ -1772,8 +1809,7 @@ fn parse_file(
             return Ok(p);
         }
     }
-    let mut opts = ImportOptions::new(&stream).checker(checker.clone());
-    opts.system = system;
+    let opts = opts.clone().checker(checker.clone());
     let mut p = Prepared::reuse(Some(p), &file, &stream);
     p.reserve_for(&data);
     let counts = import_each(&file, &data, &opts, &mut |r| p.push(&r, checker))?;
