@@ -700,6 +700,24 @@ pub fn clean<S: SuppressionSource + Send>(
         }
         Ok((collector, written))
     };
+    // A batch's verdicts, judged on all threads in chunks (duplicates are marked after).
+    let judge = |table: &scan::Table, batch: &[scan::Record]| -> Vec<Vec<Verdict>> {
+        batch
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut cached = CellJudge::new(checker);
+                let mut verdicts: Vec<Verdict> = chunk
+                    .iter()
+                    .map(|r| {
+                        let cell = cell_text(table, r, column);
+                        cached.verdict(cell.as_deref(), args.fix_typos)
+                    })
+                    .collect();
+                verdicts.iter_mut().for_each(|v| v.suppress(suppressions));
+                verdicts
+            })
+            .collect()
+    };
     let ((collector, written), rows_in) = std::thread::scope(|s| -> Result<_> {
         let writer = s.spawn(|| writing(&mut kept_out, &mut rejects_out));
         let batch_rows = CHUNK * threads * 4;
@@ -719,23 +737,7 @@ pub fn clean<S: SuppressionSource + Send>(
             };
             let (next, mut verdicts) = rayon::join(
                 || scanner.next_into(batch_rows, &mut ahead),
-                || {
-                    batch
-                        .par_chunks(CHUNK)
-                        .map(|chunk| {
-                            let mut cached = CellJudge::new(checker);
-                            let mut vs: Vec<Verdict> = chunk
-                                .iter()
-                                .map(|r| {
-                                    let cell = cell_text(&table, r, column);
-                                    cached.verdict(cell.as_deref(), args.fix_typos)
-                                })
-                                .collect();
-                            vs.iter_mut().for_each(|v| v.suppress(suppressions));
-                            vs
-                        })
-                        .collect::<Vec<Vec<Verdict>>>()
-                },
+                || judge(&table, batch),
             );
             seen.mark(&mut verdicts, batch);
             buffers[..verdicts.len()]
