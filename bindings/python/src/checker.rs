@@ -35,16 +35,11 @@ fn py_bool(b: bool) -> &'static str {
 fn do_check(checker: &Checker, address: &Bound<'_, PyString>, exact: bool) -> Packed {
     match text(address) {
         Text::Utf8(s) => {
-            let check = if exact {
-                checker.check_exact(s)
-            } else {
-                checker.check(s)
-            };
-            let mut row = Packed::new(check, false);
+            let mut row = checker.check_with(s, exact, |v| Packed::new(v, false));
             row.set_input(address.clone().unbind());
             row
         }
-        Text::Surrogates(lossy) => Packed::new(checker.check_invalid_utf8(&lossy), true),
+        Text::Surrogates(lossy) => Packed::full(checker.check_invalid_utf8(&lossy)),
     }
 }
 
@@ -72,33 +67,28 @@ fn do_check_many<'py>(
     // The core's answer for some rows, with lone-surrogate cells judged as such.
     let check = |cells: &Cells<'_>| {
         let rows = &cells.cells;
-        let surrogates = (cells.surrogates.iter())
-            .map(|(i, lossy)| (*i, checker.check_invalid_utf8(lossy)));
+        let surrogates =
+            (cells.surrogates.iter()).map(|(i, lossy)| (*i, checker.check_invalid_utf8(lossy)));
         if columns {
             Chunk::Columns(
                 Box::new(checker.check_columns(rows, exact)),
                 surrogates.collect(),
             )
         } else {
-            // `Checker::check` per row on the core's thread pool (each worker keeps the
-            // core's per-thread domain cache), packed right there: the strings are then
-            // copied and freed on the thread that made them, not on the one holding the GIL.
-            // A missing cell is checked as an empty input, as `check_many_optional` does.
+            // The core's check per row on its thread pool (each worker keeps the core's
+            // per-thread domain cache), packed right there from the borrowed result: no
+            // per-row strings to allocate and free. A missing cell is checked as an empty
+            // input, as `check_many_optional` does.
             let mut packed: Vec<Packed> = rows
                 .par_iter()
                 .with_min_len(MIN_SPLIT)
                 .map(|cell| {
                     let s = cell.unwrap_or("");
-                    let check = if exact {
-                        checker.check_exact(s)
-                    } else {
-                        checker.check(s)
-                    };
-                    Packed::new(check, cell.is_none())
+                    checker.check_with(s, exact, |v| Packed::new(v, cell.is_none()))
                 })
                 .collect();
             for (i, c) in surrogates {
-                packed[i] = Packed::new(c, true);
+                packed[i] = Packed::full(c);
             }
             Chunk::Rows(packed)
         }

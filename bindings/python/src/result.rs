@@ -3,7 +3,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyModule, PyString, PyTuple};
 
-use mailhygiene::{CanonicalRule, Check, CheckColumns, Warning};
+use mailhygiene::{CanonicalRule, Check, CheckColumns, CheckView, JoinedStr, Warning};
 
 use crate::text::{item_str, text, Text};
 
@@ -83,48 +83,64 @@ fn unnibble<T: Copy>(bits: u32, table: &[T]) -> impl ExactSizeIterator<Item = T>
 }
 
 impl Inline {
-    fn pack(c: &Check, input_text: bool) -> Option<Inline> {
+    fn pack(v: &CheckView<'_>, input_text: bool) -> Option<Inline> {
         let mut row = Inline {
             input: None,
-            error: c.error,
+            error: v.error(),
             spans: [(0, 0); 6],
             present: 0,
-            valid: c.valid,
-            role: c.role,
-            disposable: c.disposable,
-            relay: c.relay,
-            free: c.free,
-            warnings: nibbles(&c.warnings, &WARNINGS, 8)?,
-            rules: nibbles(&c.rules, &RULES, 4)? as u16,
+            valid: v.valid(),
+            role: v.role(),
+            disposable: v.disposable(),
+            relay: v.relay(),
+            free: v.free(),
+            warnings: nibbles(v.warnings(), &WARNINGS, 8)?,
+            rules: nibbles(v.rules(), &RULES, 4)? as u16,
             text: [0; INLINE],
         };
+        // Only invalid rows have a message, which formats into a `String` of its own.
+        let message = v.parse_error().map(|e| e.to_string());
         let mut len = 0;
-        row.put(&mut len, MESSAGE, c.message.as_deref())?;
-        row.put(&mut len, ADDRESS, c.address.as_deref())?;
-        row.put(&mut len, ASCII, c.address_ascii.as_deref())?;
-        row.put(&mut len, CANONICAL, c.canonical.as_deref())?;
-        row.put(&mut len, SUGGESTION, c.suggestion.as_deref())?;
+        row.put(&mut len, MESSAGE, message.as_deref().map(JoinedStr::from))?;
+        row.put(&mut len, ADDRESS, v.address())?;
+        row.put(&mut len, ASCII, v.address_ascii())?;
+        row.put(&mut len, CANONICAL, v.canonical().map(JoinedStr::from))?;
+        row.put(&mut len, SUGGESTION, v.suggestion())?;
         if input_text {
-            row.put(&mut len, INPUT, Some(&c.input))?;
+            row.put(&mut len, INPUT, Some(v.input().into()))?;
         }
         Some(row)
     }
 
     /// Store `s` as span `i` after the `len` bytes used so far, sharing an equal earlier span.
-    fn put(&mut self, len: &mut usize, i: usize, s: Option<&str>) -> Option<()> {
+    fn put(&mut self, len: &mut usize, i: usize, s: Option<JoinedStr<'_>>) -> Option<()> {
         let Some(s) = s else { return Some(()) };
         self.present |= 1 << i;
-        if let Some(j) = (0..i).find(|&j| self.span(j) == Some(s)) {
-            self.spans[i] = self.spans[j];
-            return Some(());
-        }
-        let end = *len + s.len();
+        let start = *len;
+        let end = start + s.len();
         if end > INLINE {
             return None;
         }
-        self.text[*len..end].copy_from_slice(s.as_bytes());
-        self.spans[i] = (*len as u8, s.len() as u8);
-        *len = end;
+        // Written first, then compared as one slice: cheaper than comparing piece by piece.
+        let mut at = start;
+        for part in s.parts() {
+            self.text[at..at + part.len()].copy_from_slice(part.as_bytes());
+            at += part.len();
+        }
+        let new = &self.text[start..end];
+        let same = (0..i).find(|&j| {
+            let (from, n) = self.spans[j];
+            self.present & (1 << j) != 0
+                && n as usize == new.len()
+                && self.text[from as usize..][..n as usize] == *new
+        });
+        match same {
+            Some(j) => self.spans[i] = self.spans[j],
+            None => {
+                self.spans[i] = (start as u8, s.len() as u8);
+                *len = end;
+            }
+        }
         Some(())
     }
 
@@ -146,13 +162,19 @@ pub enum Packed {
 }
 
 impl Packed {
-    /// Pack `c`. Without `input_text` the input is left out: the caller then gives its `str`
-    /// with `set_input` (the core's `input` is that text, copied).
-    pub fn new(c: Check, input_text: bool) -> Packed {
-        match Inline::pack(&c, input_text) {
+    /// Pack the result `v` straight from the core's borrowed view. Without `input_text` the
+    /// input is left out: the caller then gives its `str` with `set_input` (the view's input
+    /// is that text).
+    pub fn new(v: &CheckView<'_>, input_text: bool) -> Packed {
+        match Inline::pack(v, input_text) {
             Some(row) => Packed::Inline(row),
-            None => Packed::Full(Box::new(c)),
+            None => Packed::Full(Box::new(v.to_check())),
         }
+    }
+
+    /// A result the core made as a `Check` (a cell with lone surrogates): rare, kept whole.
+    pub fn full(c: Check) -> Packed {
+        Packed::Full(Box::new(c))
     }
 
     /// Use the caller's `str` (whose text the row was checked from) as the input.
@@ -179,9 +201,7 @@ impl Packed {
     /// The input as a Python `str`: the caller's own object when there is one.
     fn input<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
         match self {
-            Packed::Inline(Inline {
-                input: Some(s), ..
-            }) => s.bind(py).clone().into_any(),
+            Packed::Inline(Inline { input: Some(s), .. }) => s.bind(py).clone().into_any(),
             _ => PyString::new(py, self.str_field(INPUT).unwrap_or("")).into_any(),
         }
     }
@@ -189,9 +209,7 @@ impl Packed {
     /// The input's text.
     fn input_text<'a>(&'a self, py: Python<'a>) -> std::borrow::Cow<'a, str> {
         match self {
-            Packed::Inline(Inline {
-                input: Some(s), ..
-            }) => match text(s.bind(py)) {
+            Packed::Inline(Inline { input: Some(s), .. }) => match text(s.bind(py)) {
                 Text::Utf8(t) => t.into(),
                 Text::Surrogates(lossy) => lossy.into(), // not stored: checked as invalid UTF-8
             },
@@ -424,16 +442,63 @@ impl Drop for GcPause<'_> {
     }
 }
 
+/// The byte offset of the `PyResult_` inside a `Result` object, when the object holds nothing
+/// else (PyO3's other per-object slots are empty for a frozen class without `__dict__`):
+/// then `into_object` can make objects itself. Found once from an object PyO3 made.
+static VALUE_OFFSET: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+
+fn value_offset(py: Python<'_>) -> Option<usize> {
+    *VALUE_OFFSET.get_or_init(|| {
+        let probe = Bound::new(
+            py,
+            PyResult_(Packed::full(
+                mailhygiene::Checker::default().check_invalid_utf8(""),
+            )),
+        )
+        .ok()?;
+        let offset =
+            (probe.get() as *const PyResult_ as usize).checked_sub(probe.as_ptr() as usize)?;
+        let basicsize: usize = probe
+            .get_type()
+            .getattr("__basicsize__")
+            .ok()?
+            .extract()
+            .ok()?;
+        (basicsize == offset + std::mem::size_of::<PyResult_>()).then_some(offset)
+    })
+}
+
 impl PyResult_ {
     /// A new `Result` object, not tracked by the cyclic garbage collector: its one Python
     /// reference is a `str`, which refers to nothing, so it can never be part of a cycle, and
     /// a million tracked results make every collection traverse them all.
+    ///
+    /// Made with `PyObject_GC_New` and the value written in place, where the layout allows
+    /// (see `value_offset`): PyO3's path calls `object.__new__` with an empty argument tuple,
+    /// zeroes the object, tracks it and copies the value in, a third of the cost of a batch's
+    /// object creation.
     pub fn into_object(self, py: Python<'_>) -> PyResult<Bound<'_, PyResult_>> {
-        let obj = Bound::new(py, self)?;
-        // SAFETY: `obj` is a live GC object; untracking one that can hold no cycle is what
-        // CPython itself does for tuples of atoms. Deallocation untracks only if tracked.
-        unsafe { pyo3::ffi::PyObject_GC_UnTrack(obj.as_ptr().cast()) };
-        Ok(obj)
+        let Some(offset) = value_offset(py) else {
+            let obj = Bound::new(py, self)?;
+            // SAFETY: `obj` is a live GC object; untracking one that can hold no cycle is what
+            // CPython itself does for tuples of atoms. Deallocation untracks only if tracked.
+            unsafe { ffi::PyObject_GC_UnTrack(obj.as_ptr().cast()) };
+            return Ok(obj);
+        };
+        // SAFETY: `PyObject_GC_New` returns an untracked object of the type's basic size with
+        // its header set (type referenced, one reference), or NULL with an exception set. The
+        // rest of the object is the `PyResult_` at `offset` (checked against the basic size
+        // by `value_offset`), written here before anything can read it; the type's dealloc
+        // (PyO3's) drops it and frees the object with `PyObject_GC_Del`, as for its own.
+        unsafe {
+            let tp = <PyResult_ as pyo3::PyTypeInfo>::type_object_raw(py);
+            let obj = ffi::PyObject_GC_New::<ffi::PyObject>(tp);
+            if obj.is_null() {
+                return Err(PyErr::fetch(py));
+            }
+            obj.cast::<u8>().add(offset).cast::<PyResult_>().write(self);
+            Ok(Bound::from_owned_ptr(py, obj).cast_into_unchecked())
+        }
     }
 }
 
@@ -517,8 +582,10 @@ pub fn new_list(py: Python<'_>, n: usize) -> PyResult<Bound<'_, PyList>> {
     // SAFETY: `PyList_New` returns a new reference or NULL with an exception set. Its slots
     // are NULL until set, which the list tolerates (even when freed half-filled).
     unsafe {
-        Ok(Bound::from_owned_ptr_or_err(py, ffi::PyList_New(n as ffi::Py_ssize_t))?
-            .cast_into_unchecked())
+        Ok(
+            Bound::from_owned_ptr_or_err(py, ffi::PyList_New(n as ffi::Py_ssize_t))?
+                .cast_into_unchecked(),
+        )
     }
 }
 
@@ -755,7 +822,10 @@ impl<'py> Columns<'py> {
         }
         // role, disposable, relay, free: the four columns from `Col::Role` on.
         let flag_true = PyBool::new(py, true).to_owned().into_any();
-        for (k, flag) in [r.role, r.disposable, r.relay, r.free].into_iter().enumerate() {
+        for (k, flag) in [r.role, r.disposable, r.relay, r.free]
+            .into_iter()
+            .enumerate()
+        {
             if flag {
                 set_item(&self.lists[Col::Role as usize + k], row, flag_true.clone());
             }
@@ -780,6 +850,10 @@ mod tests {
     #[test]
     fn a_packed_row_fits_a_160_byte_object() {
         // 16 bytes of GC header and 16 of object header around the row.
-        assert!(std::mem::size_of::<Packed>() <= 128, "{}", std::mem::size_of::<Packed>());
+        assert!(
+            std::mem::size_of::<Packed>() <= 128,
+            "{}",
+            std::mem::size_of::<Packed>()
+        );
     }
 }

@@ -90,8 +90,10 @@ pub fn items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
         // SAFETY: `PySequence_List` returns a new list (C-level copies for a list or a tuple,
         // else `list(obj)`), or NULL with an exception set, e.g. for a non-iterable.
         unsafe {
-            Ok(Bound::from_owned_ptr_or_err(py, ffi::PySequence_List(obj.as_ptr()))?
-                .cast_into_unchecked())
+            Ok(
+                Bound::from_owned_ptr_or_err(py, ffi::PySequence_List(obj.as_ptr()))?
+                    .cast_into_unchecked(),
+            )
         }
     };
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
@@ -128,7 +130,10 @@ pub fn items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
     };
     match converted {
         // A plain list the library just made for us, that nothing else holds.
-        Some(list) if list.is_exact_instance_of::<PyList>() && unsafe { ffi::Py_REFCNT(list.as_ptr()) } == 1 => {
+        Some(list)
+            if list.is_exact_instance_of::<PyList>()
+                && unsafe { ffi::Py_REFCNT(list.as_ptr()) } == 1 =>
+        {
             Ok(list.cast_into()?)
         }
         Some(other) => items(&other),
