@@ -14,8 +14,13 @@ use crate::text::{item_str, text, Text};
 // ~380 MB that the kernel must fault in, and in a batch the strings come from the worker
 // threads, so freeing them on the calling thread takes the allocator's slow cross-thread path.
 // A packed row keeps the strings inline in the Python object (160 bytes in all for a typical
-// row), the input as a reference to the caller's own `str`, and the codes as 4-bit indices;
-// whatever does not fit keeps the whole `Check`. Both forms read back identically.
+// row), the input too when it fits (usually it is the address: no extra bytes), else as a
+// reference to the caller's own `str`, and the codes as 4-bit indices; whatever does not fit
+// keeps the whole `Check`. Both forms read back identically.
+//
+// Holding the input's text rather than its `str` saves an increment and a decrement of the
+// `str`'s reference count per row, the decrement when the results are freed being a cache
+// miss per row on a batch's thread that holds the GIL.
 
 /// Bytes of text held inline: with the fields, a `Result` object fills a 160-byte block.
 const INLINE: usize = 80;
@@ -26,7 +31,7 @@ const ADDRESS: usize = 1;
 const ASCII: usize = 2;
 const CANONICAL: usize = 3;
 const SUGGESTION: usize = 4;
-/// The input's text, held only when there is no caller `str` (a missing or surrogate cell).
+/// The input's text, when it fits; else the row holds the caller's `str`.
 const INPUT: usize = 5;
 
 /// The warnings and rules an inline row can name; a kind a newer core adds keeps the `Check`.
@@ -45,7 +50,7 @@ const RULES: [CanonicalRule; 3] = [
 
 /// A `Check` whose strings fit in `INLINE` bytes.
 pub struct Inline {
-    /// The caller's `str`; `None`: the input is the `INPUT` span.
+    /// The caller's `str` when its text did not fit; `None`: the input is the `INPUT` span.
     input: Option<Py<PyString>>,
     error: Option<&'static str>,
     /// (start, length) in `text` per span index; equal strings share one span.
@@ -83,7 +88,7 @@ fn unnibble<T: Copy>(bits: u32, table: &[T]) -> impl ExactSizeIterator<Item = T>
 }
 
 impl Inline {
-    fn pack(v: &CheckView<'_>, input_text: bool) -> Option<Inline> {
+    fn pack(v: &CheckView<'_>) -> Option<Inline> {
         let mut row = Inline {
             input: None,
             error: v.error(),
@@ -106,8 +111,10 @@ impl Inline {
         row.put(&mut len, ASCII, v.address_ascii())?;
         row.put(&mut len, CANONICAL, v.canonical().map(JoinedStr::from))?;
         row.put(&mut len, SUGGESTION, v.suggestion())?;
-        if input_text {
-            row.put(&mut len, INPUT, Some(v.input().into()))?;
+        // Last, and optional: without it the caller gives its `str` (see `Packed::set_input`).
+        let present = row.present;
+        if row.put(&mut len, INPUT, Some(v.input().into())).is_none() {
+            row.present = present;
         }
         Some(row)
     }
@@ -162,11 +169,10 @@ pub enum Packed {
 }
 
 impl Packed {
-    /// Pack the result `v` straight from the core's borrowed view. Without `input_text` the
-    /// input is left out: the caller then gives its `str` with `set_input` (the view's input
-    /// is that text).
-    pub fn new(v: &CheckView<'_>, input_text: bool) -> Packed {
-        match Inline::pack(v, input_text) {
+    /// Pack the result `v` straight from the core's borrowed view. When the input's text
+    /// does not fit, the caller must give its `str` with `set_input` (see `needs_input`).
+    pub fn new(v: &CheckView<'_>) -> Packed {
+        match Inline::pack(v) {
             Some(row) => Packed::Inline(row),
             None => Packed::Full(Box::new(v.to_check())),
         }
@@ -175,6 +181,11 @@ impl Packed {
     /// A result the core made as a `Check` (a cell with lone surrogates): rare, kept whole.
     pub fn full(c: Check) -> Packed {
         Packed::Full(Box::new(c))
+    }
+
+    /// Whether the row holds no input text: `set_input` must then give the caller's `str`.
+    pub fn needs_input(&self) -> bool {
+        matches!(self, Packed::Inline(row) if row.present & (1 << INPUT) == 0)
     }
 
     /// Use the caller's `str` (whose text the row was checked from) as the input.
@@ -620,7 +631,7 @@ impl<'py> Batch<'py> {
         match (self, chunk) {
             (Batch::Results(list, next), Chunk::Rows(rows)) => {
                 for (i, (mut row, text)) in rows.into_iter().zip(texts).enumerate() {
-                    if text.is_some() {
+                    if text.is_some() && row.needs_input() {
                         row.set_input(item_str(inputs, start + i));
                     }
                     set_item(list, *next, PyResult_(row).into_object(py)?.into_any());
