@@ -55,11 +55,11 @@ const CHUNK: usize = 4 * 1024;
 const AHEAD_PER_WORKER: usize = 2;
 
 /// The chunks of one `check_many` call, shared between the calling thread and the workers.
-struct Board<'a> {
+struct Board {
     /// By chunk: its cells, read by the calling thread, until a worker takes them.
-    cells: Vec<Option<Cells<'a>>>,
+    cells: Vec<Option<Cells>>,
     /// By chunk: the checked chunk, until the calling thread takes it.
-    done: Vec<Option<(Cells<'a>, Chunk)>>,
+    done: Vec<Option<(Cells, Chunk)>>,
     /// Chunks whose cells are published, and chunks claimed by a worker.
     published: usize,
     claimed: usize,
@@ -71,14 +71,14 @@ struct Board<'a> {
 
 /// A `Mutex` and two `Condvar`s around a `Board`: workers wait for cells, the calling thread
 /// for checked chunks. No one spins: an idle worker sleeps, leaving its core to the others.
-struct Shared<'a> {
-    board: std::sync::Mutex<Board<'a>>,
+struct Shared {
+    board: std::sync::Mutex<Board>,
     work: std::sync::Condvar,
     ready: std::sync::Condvar,
 }
 
-impl<'a> Shared<'a> {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Board<'a>> {
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Board> {
         // A panicking worker never holds the lock while checking; the board stays consistent.
         self.board.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -90,11 +90,11 @@ impl<'a> Shared<'a> {
     }
 
     /// A worker: check chunks as their cells arrive, until all are claimed or it must stop.
-    fn work(&self, check: &(impl Fn(&Cells<'a>) -> Chunk + Sync)) {
+    fn work(&self, check: &(impl Fn(&Cells) -> Chunk + Sync)) {
         // Stops everyone if `check` panics, so that the calling thread does not wait for this
         // worker's chunk forever; the scope then re-raises the panic.
-        struct StopOnPanic<'s, 'a>(&'s Shared<'a>);
-        impl Drop for StopOnPanic<'_, '_> {
+        struct StopOnPanic<'s>(&'s Shared);
+        impl Drop for StopOnPanic<'_> {
             fn drop(&mut self) {
                 if std::thread::panicking() {
                     self.0.stop();
@@ -123,7 +123,7 @@ impl<'a> Shared<'a> {
     }
 
     /// Publish the cells of chunk `k`.
-    fn publish(&self, k: usize, cells: Cells<'a>) {
+    fn publish(&self, k: usize, cells: Cells) {
         let mut b = self.lock();
         b.cells[k] = Some(cells);
         b.published = k + 1;
@@ -132,7 +132,7 @@ impl<'a> Shared<'a> {
     }
 
     /// Wait for chunk `k`; `None` when a worker panicked.
-    fn take(&self, k: usize) -> Option<(Cells<'a>, Chunk)> {
+    fn take(&self, k: usize) -> Option<(Cells, Chunk)> {
         let mut b = self.lock();
         loop {
             if let Some(done) = b.done[k].take() {
@@ -153,25 +153,26 @@ fn do_check_many<'py>(
     exact: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = inputs.py();
-    let list = items(inputs)?;
+    // Columns reuse the caller's `str` objects, from a copy of the list that no one else can
+    // change; rows need a `str` only for inputs too long to keep inline.
+    let list = items(inputs, columns)?;
     let n = list.len();
     let _gc = GcPause::new(py)?;
     let mut batch = Batch::new(py, columns, n)?;
 
     // The core's answer for some rows, with lone-surrogate cells judged as such.
-    let check = |cells: &Cells<'_>| {
-        let rows = &cells.cells;
+    let check = |cells: &Cells| {
         let surrogates =
             (cells.surrogates.iter()).map(|(i, lossy)| (*i, checker.check_invalid_utf8(lossy)));
         if columns {
             Chunk::Columns(
-                Box::new(checker.check_columns(rows, exact)),
+                Box::new(checker.check_columns(&cells.iter().collect::<Vec<_>>(), exact)),
                 surrogates.collect(),
             )
         } else {
             // Packed straight from the core's borrowed result: no per-row strings. A missing
             // cell is checked as an empty input, as `check_many_optional` does.
-            let mut packed: Vec<Packed> = (rows.iter())
+            let mut packed: Vec<Packed> = (cells.iter())
                 .map(|cell| {
                     let s = cell.unwrap_or("");
                     checker.check_with(s, exact, Packed::new)
@@ -186,7 +187,7 @@ fn do_check_many<'py>(
     if n <= CHUNK {
         let cells = cells(&list, 0, n)?;
         let chunk = py.detach(|| check(&cells));
-        batch.push(py, chunk, &cells.cells, &list, 0)?;
+        batch.push(py, chunk, &cells, &list, 0)?;
         return batch.finish(py);
     }
 
@@ -225,7 +226,7 @@ fn do_check_many<'py>(
                 let Some((cells, chunk)) = py.detach(|| shared.take(k)) else {
                     break;
                 };
-                if let Some(spent) = batch.push(py, chunk, &cells.cells, &list, k * CHUNK)? {
+                if let Some(spent) = batch.push(py, chunk, &cells, &list, k * CHUNK)? {
                     shared.lock().spent.push(spent);
                 }
             }

@@ -5,7 +5,7 @@ use pyo3::types::{PyBool, PyDict, PyList, PyModule, PyString, PyTuple};
 
 use mailhygiene::{CanonicalRule, Check, CheckColumns, CheckView, JoinedStr, Warning};
 
-use crate::text::{item_str, text, Text};
+use crate::text::{input_str, item_str, text, Cells, Text};
 
 // ---------------------------------------------------------------------------------------------
 // Packed rows.
@@ -617,22 +617,21 @@ impl<'py> Batch<'py> {
         })
     }
 
-    /// Add the results of consecutive rows, from row `start` of `inputs` (a list from
-    /// `items`); `texts[i]` is the text of row `start + i` when it was a valid `str`. Returns
-    /// what is left to free.
+    /// Add the results of the rows `cells`, from row `start` of `inputs` (a list from
+    /// `items`, copied for columns). Returns what is left to free.
     pub fn push(
         &mut self,
         py: Python<'py>,
         chunk: Chunk,
-        texts: &[Option<&str>],
+        cells: &Cells,
         inputs: &Bound<'py, PyList>,
         start: usize,
     ) -> PyResult<Option<Chunk>> {
         match (self, chunk) {
             (Batch::Results(list, next), Chunk::Rows(rows)) => {
-                for (i, (mut row, text)) in rows.into_iter().zip(texts).enumerate() {
-                    if text.is_some() && row.needs_input() {
-                        row.set_input(item_str(inputs, start + i));
+                for (i, (mut row, text)) in rows.into_iter().zip(cells.iter()).enumerate() {
+                    if let Some(text) = text.filter(|_| row.needs_input()) {
+                        row.set_input(input_str(inputs, start + i, text).unbind());
                     }
                     set_item(list, *next, PyResult_(row).into_object(py)?.into_any());
                     *next += 1;
@@ -641,14 +640,17 @@ impl<'py> Batch<'py> {
             }
             (Batch::Columns(cols), Chunk::Columns(columns, surrogates)) => {
                 let mut special = surrogates.iter().peekable();
-                for (i, text) in texts.iter().enumerate() {
+                for (i, text) in cells.iter().enumerate() {
                     match special.peek() {
                         Some((at, c)) if *at == i => {
                             cols.push(py, Row::of_check(c), None)?;
                             special.next();
                         }
                         _ => {
-                            let original = text.map(|_| item_str(inputs, start + i));
+                            let original = match text {
+                                Some(_) => Some(item_str(inputs, start + i)?.unbind()),
+                                None => None,
+                            };
                             let row = Row::of_columns(&columns, i, text.unwrap_or(""));
                             cols.push(py, row, original)?
                         }
