@@ -87,6 +87,33 @@ fn unnibble<T: Copy>(bits: u32, table: &[T]) -> impl ExactSizeIterator<Item = T>
     (0..n).map(move |k| table[((bits >> (4 * k)) & 15) as usize - 1])
 }
 
+/// Whether two strings are the same bytes, compared eight at a time: the strings here are
+/// short, where a call to `memcmp` costs more than the comparison.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tails_equal = a8
+        .remainder()
+        .iter()
+        .zip(b8.remainder())
+        .all(|(x, y)| x == y);
+    let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().expect("8 bytes"));
+    tails_equal && a8.zip(b8).all(|(x, y)| word(x) == word(y))
+}
+
+/// Whether two joined strings are made of the very same pieces of memory (then equal).
+fn same_pieces(a: &JoinedStr<'_>, b: &JoinedStr<'_>) -> bool {
+    (a.parts().iter().zip(b.parts())).all(|(x, y)| x.len() == y.len() && x.as_ptr() == y.as_ptr())
+}
+
+/// An `Inline` row's text being filled: the bytes used so far and where each span came from.
+struct Filling<'s> {
+    len: usize,
+    sources: [Option<JoinedStr<'s>>; 6],
+}
+
 impl Inline {
     fn pack(v: &CheckView<'_>) -> Option<Inline> {
         let mut row = Inline {
@@ -105,47 +132,54 @@ impl Inline {
         };
         // Only invalid rows have a message, which formats into a `String` of its own.
         let message = v.parse_error().map(|e| e.to_string());
-        let mut len = 0;
-        row.put(&mut len, MESSAGE, message.as_deref().map(JoinedStr::from))?;
-        row.put(&mut len, ADDRESS, v.address())?;
-        row.put(&mut len, ASCII, v.address_ascii())?;
-        row.put(&mut len, CANONICAL, v.canonical().map(JoinedStr::from))?;
-        row.put(&mut len, SUGGESTION, v.suggestion())?;
+        let mut f = Filling {
+            len: 0,
+            sources: [None; 6],
+        };
+        row.put(&mut f, MESSAGE, message.as_deref().map(JoinedStr::from))?;
+        row.put(&mut f, ADDRESS, v.address())?;
+        row.put(&mut f, ASCII, v.address_ascii())?;
+        row.put(&mut f, CANONICAL, v.canonical().map(JoinedStr::from))?;
+        row.put(&mut f, SUGGESTION, v.suggestion())?;
         // Last, and optional: without it the caller gives its `str` (see `Packed::set_input`).
-        let present = row.present;
-        if row.put(&mut len, INPUT, Some(v.input().into())).is_none() {
-            row.present = present;
+        if row.put(&mut f, INPUT, Some(v.input().into())).is_none() {
+            row.present &= !(1 << INPUT);
         }
         Some(row)
     }
 
-    /// Store `s` as span `i` after the `len` bytes used so far, sharing an equal earlier span.
-    fn put(&mut self, len: &mut usize, i: usize, s: Option<JoinedStr<'_>>) -> Option<()> {
+    /// Store `s` as span `i`, sharing an equal earlier span: one made of the same pieces of
+    /// memory (the address and its A-label form of an ASCII domain, the input and the address
+    /// of a clean input), else one with equal bytes.
+    fn put<'s>(&mut self, f: &mut Filling<'s>, i: usize, s: Option<JoinedStr<'s>>) -> Option<()> {
         let Some(s) = s else { return Some(()) };
         self.present |= 1 << i;
-        let start = *len;
-        let end = start + s.len();
+        f.sources[i] = Some(s);
+        let n = s.len();
+        let earlier = |j: usize| f.sources[j].filter(|t| t.len() == n);
+        if let Some(j) = (0..i).find(|&j| earlier(j).is_some_and(|t| same_pieces(&t, &s))) {
+            self.spans[i] = self.spans[j];
+            return Some(());
+        }
+        let (start, end) = (f.len, f.len + n);
         if end > INLINE {
             return None;
         }
-        // Written first, then compared as one slice: cheaper than comparing piece by piece.
         let mut at = start;
         for part in s.parts() {
             self.text[at..at + part.len()].copy_from_slice(part.as_bytes());
             at += part.len();
         }
         let new = &self.text[start..end];
-        let same = (0..i).find(|&j| {
-            let (from, n) = self.spans[j];
-            self.present & (1 << j) != 0
-                && n as usize == new.len()
-                && self.text[from as usize..][..n as usize] == *new
-        });
-        match same {
+        let equal = |j: usize| {
+            let (from, _) = self.spans[j];
+            earlier(j).is_some() && same_bytes(&self.text[from as usize..][..n], new)
+        };
+        match (0..i).find(|&j| equal(j)) {
             Some(j) => self.spans[i] = self.spans[j],
             None => {
-                self.spans[i] = (start as u8, s.len() as u8);
-                *len = end;
+                self.spans[i] = (start as u8, n as u8);
+                f.len = end;
             }
         }
         Some(())
