@@ -1,21 +1,8 @@
 //! Python `str` → Rust `&str`, without copying, and Python iterables → columns of cells.
-use std::os::raw::c_char;
-
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyFloat, PyList, PyString, PyTuple};
-
-// `PyUnicode_AsUTF8AndSize` joined the limited API in 3.10, so pyo3 hides it from an
-// `abi3-py39` build, but every CPython 3 exports it. It returns the UTF-8 form that the `str`
-// object caches in itself: borrowing it avoids one allocation and copy per address, which is
-// most of the binding's cost in `check_many`.
-extern "C" {
-    fn PyUnicode_AsUTF8AndSize(
-        unicode: *mut ffi::PyObject,
-        size: *mut ffi::Py_ssize_t,
-    ) -> *const c_char;
-}
 
 /// The text of a Python `str`.
 pub enum Text<'a> {
@@ -44,8 +31,10 @@ pub fn text<'a>(s: &'a Bound<'_, PyString>) -> Text<'a> {
 /// `s` must be a live `str` object that outlives `'a`, and the GIL must be held.
 unsafe fn utf8<'a>(s: *mut ffi::PyObject) -> Option<&'a str> {
     let mut size: ffi::Py_ssize_t = 0;
+    // `PyUnicode_AsUTF8AndSize` returns the UTF-8 form that the `str` caches in itself:
+    // borrowing it saves an allocation and a copy per address.
     // SAFETY: the returned buffer is owned by `s` and immutable, so it lives as long as `s`.
-    let data = unsafe { PyUnicode_AsUTF8AndSize(s, &mut size) };
+    let data = unsafe { ffi::PyUnicode_AsUTF8AndSize(s, &mut size) };
     if data.is_null() {
         return None;
     }
