@@ -67,6 +67,8 @@ struct Board {
     spent: Vec<Chunk>,
     /// The calling thread stopped (an error), or a worker panicked: everyone stops.
     stop: bool,
+    /// Workers that have returned.
+    exited: usize,
 }
 
 /// A `Mutex` and two `Condvar`s around a `Board`: workers wait for cells, the calling thread
@@ -91,17 +93,21 @@ impl Shared {
 
     /// A worker: check chunks as their cells arrive, until all are claimed or it must stop.
     fn work(&self, check: &(impl Fn(&Cells) -> Chunk + Sync)) {
-        // Stops everyone if `check` panics, so that the calling thread does not wait for this
-        // worker's chunk forever; the scope then re-raises the panic.
-        struct StopOnPanic<'s>(&'s Shared);
-        impl Drop for StopOnPanic<'_> {
+        // Counts this worker out, and stops everyone if `check` panics, so that the calling
+        // thread does not wait for this worker's chunk forever; the scope then re-raises the
+        // panic.
+        struct Exit<'s>(&'s Shared);
+        impl Drop for Exit<'_> {
             fn drop(&mut self) {
-                if std::thread::panicking() {
-                    self.0.stop();
-                }
+                let mut b = self.0.lock();
+                b.exited += 1;
+                b.stop |= std::thread::panicking();
+                drop(b);
+                self.0.work.notify_all();
+                self.0.ready.notify_all();
             }
         }
-        let _guard = StopOnPanic(self);
+        let _exit = Exit(self);
         loop {
             let mut b = self.lock();
             while !b.stop && b.claimed == b.published && b.claimed < b.cells.len() {
@@ -119,6 +125,14 @@ impl Shared {
             let chunk = check(&cells);
             self.lock().done[k] = Some((cells, chunk));
             self.ready.notify_one();
+        }
+    }
+
+    /// Wait until all `workers` have returned.
+    fn wait_exited(&self, workers: usize) {
+        let mut b = self.lock();
+        while b.exited < workers {
+            b = self.ready.wait(b).unwrap_or_else(|e| e.into_inner());
         }
     }
 
@@ -206,6 +220,7 @@ fn do_check_many<'py>(
             claimed: 0,
             spent: Vec::new(),
             stop: false,
+            exited: 0,
         }),
         work: std::sync::Condvar::new(),
         ready: std::sync::Condvar::new(),
@@ -232,9 +247,11 @@ fn do_check_many<'py>(
             }
             Ok(())
         })();
-        // Lets the workers end (they may wait for cells that will not come after an error);
-        // the scope then waits for them, each finishing at most the chunk it is checking.
+        // Lets the workers end (they may wait for cells that will not come after an error),
+        // and waits for them with the GIL released: a worker not yet started may be queued
+        // behind another call's workers, which wait for their caller, which needs the GIL.
         shared.stop();
+        py.detach(|| shared.wait_exited(workers));
         converted
     });
     converted?;
