@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build and test the Python binding from source. Needs only python3 (3.9+), pip and cargo.
+# Build and test the Python binding from source. Needs only python3 (3.10+), pip and cargo.
 #
 #   bash bindings/python/scripts/test.sh [pytest args...]
 #

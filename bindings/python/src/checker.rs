@@ -10,7 +10,6 @@ use pyo3::types::PyString;
 use mailhygiene::{Checker, DomainList, ParseError, ParseOptions, ProviderRule};
 
 use crate::errors::{parse_error, surrogates_error};
-use rayon::prelude::*;
 
 use crate::result::{Batch, Chunk, GcPause, Packed, PyResult_};
 use crate::text::{cells, items, text, Cells, Text};
@@ -35,27 +34,131 @@ fn py_bool(b: bool) -> &'static str {
 fn do_check(checker: &Checker, address: &Bound<'_, PyString>, exact: bool) -> Packed {
     match text(address) {
         Text::Utf8(s) => {
-            let check = if exact {
-                checker.check_exact(s)
-            } else {
-                checker.check(s)
-            };
-            let mut row = Packed::new(check, false);
-            row.set_input(address.clone().unbind());
+            let mut row = checker.check_with(s, exact, Packed::new);
+            if row.needs_input() {
+                row.set_input(address.clone().unbind());
+            }
             row
         }
-        Text::Surrogates(lossy) => Packed::new(checker.check_invalid_utf8(&lossy), true),
+        Text::Surrogates(lossy) => Packed::full(checker.check_invalid_utf8(&lossy)),
     }
 }
 
-/// Rows per chunk: the core checks one chunk (on all cores, the GIL released) while this
-/// thread turns the previous one into Python objects, so the two overlap. Small enough that a
-/// chunk's packed rows (~0.5 MB) are still in cache when this thread reads them: 4 Ki rows
-/// took ~20 % less CPU than 32 Ki on the 1 M benchmark corpus.
+/// Rows per chunk: workers check chunks while this thread turns earlier ones into Python
+/// objects, so the two overlap. Small enough that a chunk's packed rows (~0.5 MB) are still in
+/// cache when this thread reads them: 4 Ki rows took ~20 % less CPU than 32 Ki on the 1 M
+/// benchmark corpus.
 const CHUNK: usize = 4 * 1024;
 
-/// Rows per parallel work unit within a chunk, as in the core's own batch calls.
-const MIN_SPLIT: usize = 1024;
+/// Chunks read ahead of the one being converted, per worker: enough that no worker waits
+/// while this thread converts, few enough that their rows are still in cache.
+const AHEAD_PER_WORKER: usize = 2;
+
+/// The chunks of one `check_many` call, shared between the calling thread and the workers.
+struct Board {
+    /// By chunk: its cells, read by the calling thread, until a worker takes them.
+    cells: Vec<Option<Cells>>,
+    /// By chunk: the checked chunk, until the calling thread takes it.
+    done: Vec<Option<(Cells, Chunk)>>,
+    /// Chunks whose cells are published, and chunks claimed by a worker.
+    published: usize,
+    claimed: usize,
+    /// Converted chunks, for a worker to free off the calling thread.
+    spent: Vec<Chunk>,
+    /// The calling thread stopped (an error), or a worker panicked: everyone stops.
+    stop: bool,
+    /// Workers that have returned.
+    exited: usize,
+}
+
+/// A `Mutex` and two `Condvar`s around a `Board`: workers wait for cells, the calling thread
+/// for checked chunks. No one spins: an idle worker sleeps, leaving its core to the others.
+struct Shared {
+    board: std::sync::Mutex<Board>,
+    work: std::sync::Condvar,
+    ready: std::sync::Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Board> {
+        // A panicking worker never holds the lock while checking; the board stays consistent.
+        self.board.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn stop(&self) {
+        self.lock().stop = true;
+        self.work.notify_all();
+        self.ready.notify_all();
+    }
+
+    /// A worker: check chunks as their cells arrive, until all are claimed or it must stop.
+    fn work(&self, check: &(impl Fn(&Cells) -> Chunk + Sync)) {
+        // Counts this worker out, and stops everyone if `check` panics, so that the calling
+        // thread does not wait for this worker's chunk forever; the scope then re-raises the
+        // panic.
+        struct Exit<'s>(&'s Shared);
+        impl Drop for Exit<'_> {
+            fn drop(&mut self) {
+                let mut b = self.0.lock();
+                b.exited += 1;
+                b.stop |= std::thread::panicking();
+                drop(b);
+                self.0.work.notify_all();
+                self.0.ready.notify_all();
+            }
+        }
+        let _exit = Exit(self);
+        loop {
+            let mut b = self.lock();
+            while !b.stop && b.claimed == b.published && b.claimed < b.cells.len() {
+                b = self.work.wait(b).unwrap_or_else(|e| e.into_inner());
+            }
+            if b.stop || b.claimed == b.cells.len() {
+                return;
+            }
+            let k = b.claimed;
+            b.claimed += 1;
+            let cells = b.cells[k].take().expect("published cells");
+            let spent = std::mem::take(&mut b.spent);
+            drop(b);
+            drop(spent);
+            let chunk = check(&cells);
+            self.lock().done[k] = Some((cells, chunk));
+            self.ready.notify_one();
+        }
+    }
+
+    /// Wait until all `workers` have returned.
+    fn wait_exited(&self, workers: usize) {
+        let mut b = self.lock();
+        while b.exited < workers {
+            b = self.ready.wait(b).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Publish the cells of chunk `k`.
+    fn publish(&self, k: usize, cells: Cells) {
+        let mut b = self.lock();
+        b.cells[k] = Some(cells);
+        b.published = k + 1;
+        drop(b);
+        self.work.notify_one();
+    }
+
+    /// Wait for chunk `k`; `None` when a worker panicked.
+    fn take(&self, k: usize) -> Option<(Cells, Chunk)> {
+        let mut b = self.lock();
+        loop {
+            if let Some(done) = b.done[k].take() {
+                return Some(done);
+            }
+            if b.stop {
+                return None;
+            }
+            b = self.ready.wait(b).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
 
 fn do_check_many<'py>(
     checker: &Checker,
@@ -64,41 +167,33 @@ fn do_check_many<'py>(
     exact: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = inputs.py();
-    let list = items(inputs)?;
+    // Columns reuse the caller's `str` objects, from a copy of the list that no one else can
+    // change; rows need a `str` only for inputs too long to keep inline.
+    let list = items(inputs, columns)?;
     let n = list.len();
     let _gc = GcPause::new(py)?;
     let mut batch = Batch::new(py, columns, n)?;
 
     // The core's answer for some rows, with lone-surrogate cells judged as such.
-    let check = |cells: &Cells<'_>| {
-        let rows = &cells.cells;
-        let surrogates = (cells.surrogates.iter())
-            .map(|(i, lossy)| (*i, checker.check_invalid_utf8(lossy)));
+    let check = |cells: &Cells| {
+        let surrogates =
+            (cells.surrogates.iter()).map(|(i, lossy)| (*i, checker.check_invalid_utf8(lossy)));
         if columns {
             Chunk::Columns(
-                Box::new(checker.check_columns(rows, exact)),
+                Box::new(checker.check_columns(&cells.iter().collect::<Vec<_>>(), exact)),
                 surrogates.collect(),
             )
         } else {
-            // `Checker::check` per row on the core's thread pool (each worker keeps the
-            // core's per-thread domain cache), packed right there: the strings are then
-            // copied and freed on the thread that made them, not on the one holding the GIL.
-            // A missing cell is checked as an empty input, as `check_many_optional` does.
-            let mut packed: Vec<Packed> = rows
-                .par_iter()
-                .with_min_len(MIN_SPLIT)
+            // Packed straight from the core's borrowed result: no per-row strings. A missing
+            // cell is checked as an empty input, as `check_many_optional` does.
+            let mut packed: Vec<Packed> = (cells.iter())
                 .map(|cell| {
                     let s = cell.unwrap_or("");
-                    let check = if exact {
-                        checker.check_exact(s)
-                    } else {
-                        checker.check(s)
-                    };
-                    Packed::new(check, cell.is_none())
+                    checker.check_with(s, exact, Packed::new)
                 })
                 .collect();
             for (i, c) in surrogates {
-                packed[i] = Packed::new(c, true);
+                packed[i] = Packed::full(c);
             }
             Chunk::Rows(packed)
         }
@@ -106,58 +201,60 @@ fn do_check_many<'py>(
     if n <= CHUNK {
         let cells = cells(&list, 0, n)?;
         let chunk = py.detach(|| check(&cells));
-        batch.push(py, chunk, &cells.cells, &list, 0)?;
+        batch.push(py, chunk, &cells, &list, 0)?;
         return batch.finish(py);
     }
 
-    // A pipeline: this thread reads the cells of chunk k + 1 and hands them to a worker, then
-    // turns chunk k's results into Python objects while the core checks chunk k + 1.
-    std::thread::scope(|s| -> PyResult<()> {
-        // Two jobs in flight at most, so sending never waits (with the GIL held).
-        let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<Cells<'_>>(2);
-        let (result_tx, result_rx) = std::sync::mpsc::sync_channel::<(Cells<'_>, Chunk)>(1);
-        // Converted chunks go back to the worker to be freed off this thread.
-        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Chunk>();
-        s.spawn(move || {
-            for cells in job_rx {
-                spent_rx.try_iter().for_each(drop);
-                let chunk = check(&cells);
-                if result_tx.send((cells, chunk)).is_err() {
-                    break; // the caller stopped (an error in a chunk)
+    // A pipeline: the workers (one per core of the core's thread pool, whose threads keep
+    // the core's per-thread domain caches across calls) check chunks in any order while this
+    // thread reads the cells of chunks ahead and turns checked chunks, in order, into Python
+    // objects.
+    let chunks = n.div_ceil(CHUNK);
+    let workers = rayon::current_num_threads().min(chunks);
+    let ahead = workers * AHEAD_PER_WORKER;
+    let shared = Shared {
+        board: std::sync::Mutex::new(Board {
+            cells: (0..chunks).map(|_| None).collect(),
+            done: (0..chunks).map(|_| None).collect(),
+            published: 0,
+            claimed: 0,
+            spent: Vec::new(),
+            stop: false,
+            exited: 0,
+        }),
+        work: std::sync::Condvar::new(),
+        ready: std::sync::Condvar::new(),
+    };
+    let converted = rayon::in_place_scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|_| shared.work(&check));
+        }
+        let converted = (|| -> PyResult<()> {
+            let mut published = 0;
+            for k in 0..chunks {
+                while published < chunks.min(k + ahead) {
+                    let start = published * CHUNK;
+                    shared.publish(published, cells(&list, start, CHUNK.min(n - start))?);
+                    published += 1;
+                }
+                // `None`: a worker panicked; the scope re-raises its panic.
+                let Some((cells, chunk)) = py.detach(|| shared.take(k)) else {
+                    break;
+                };
+                if let Some(spent) = batch.push(py, chunk, &cells, &list, k * CHUNK)? {
+                    shared.lock().spent.push(spent);
                 }
             }
-            drop(result_tx); // ends the caller's loop, which then lets `spent_rx` end
-            spent_rx.iter().for_each(drop);
-        });
-        // A `Receiver` is not `Sync`; waiting with the GIL released needs a shared reference.
-        let result_rx = std::sync::Mutex::new(result_rx);
-        let mut sent = 0;
-        let send_next = |sent: &mut usize| -> PyResult<()> {
-            if *sent < n {
-                let len = CHUNK.min(n - *sent);
-                // A failed send means the worker is gone (a panic): the receive below ends.
-                let _ = job_tx.send(cells(&list, *sent, len)?);
-                *sent += len;
-            }
             Ok(())
-        };
-        send_next(&mut sent)?;
-        let mut start = 0;
-        while start < n {
-            send_next(&mut sent)?;
-            // Fails only when the worker panicked: the scope then re-raises its panic.
-            let Ok((cells, chunk)) =
-                py.detach(|| result_rx.lock().map_err(drop)?.recv().map_err(drop))
-            else {
-                break;
-            };
-            if let Some(spent) = batch.push(py, chunk, &cells.cells, &list, start)? {
-                let _ = spent_tx.send(spent);
-            }
-            start += cells.cells.len();
-        }
-        Ok(())
-    })?;
+        })();
+        // Lets the workers end (they may wait for cells that will not come after an error),
+        // and waits for them with the GIL released: a worker not yet started may be queued
+        // behind another call's workers, which wait for their caller, which needs the GIL.
+        shared.stop();
+        py.detach(|| shared.wait_exited(workers));
+        converted
+    });
+    converted?;
     batch.finish(py)
 }
 

@@ -3,9 +3,9 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyModule, PyString, PyTuple};
 
-use mailhygiene::{CanonicalRule, Check, CheckColumns, Warning};
+use mailhygiene::{CanonicalRule, Check, CheckColumns, CheckView, JoinedStr, Warning};
 
-use crate::text::{item_str, text, Text};
+use crate::text::{input_str, item_str, text, Cells, Text};
 
 // ---------------------------------------------------------------------------------------------
 // Packed rows.
@@ -14,8 +14,13 @@ use crate::text::{item_str, text, Text};
 // ~380 MB that the kernel must fault in, and in a batch the strings come from the worker
 // threads, so freeing them on the calling thread takes the allocator's slow cross-thread path.
 // A packed row keeps the strings inline in the Python object (160 bytes in all for a typical
-// row), the input as a reference to the caller's own `str`, and the codes as 4-bit indices;
-// whatever does not fit keeps the whole `Check`. Both forms read back identically.
+// row), the input too when it fits (usually it is the address: no extra bytes), else as a
+// reference to the caller's own `str`, and the codes as 4-bit indices; whatever does not fit
+// keeps the whole `Check`. Both forms read back identically.
+//
+// Holding the input's text rather than its `str` saves an increment and a decrement of the
+// `str`'s reference count per row, the decrement when the results are freed being a cache
+// miss per row on a batch's thread that holds the GIL.
 
 /// Bytes of text held inline: with the fields, a `Result` object fills a 160-byte block.
 const INLINE: usize = 80;
@@ -26,7 +31,7 @@ const ADDRESS: usize = 1;
 const ASCII: usize = 2;
 const CANONICAL: usize = 3;
 const SUGGESTION: usize = 4;
-/// The input's text, held only when there is no caller `str` (a missing or surrogate cell).
+/// The input's text, when it fits; else the row holds the caller's `str`.
 const INPUT: usize = 5;
 
 /// The warnings and rules an inline row can name; a kind a newer core adds keeps the `Check`.
@@ -45,7 +50,7 @@ const RULES: [CanonicalRule; 3] = [
 
 /// A `Check` whose strings fit in `INLINE` bytes.
 pub struct Inline {
-    /// The caller's `str`; `None`: the input is the `INPUT` span.
+    /// The caller's `str` when its text did not fit; `None`: the input is the `INPUT` span.
     input: Option<Py<PyString>>,
     error: Option<&'static str>,
     /// (start, length) in `text` per span index; equal strings share one span.
@@ -82,49 +87,101 @@ fn unnibble<T: Copy>(bits: u32, table: &[T]) -> impl ExactSizeIterator<Item = T>
     (0..n).map(move |k| table[((bits >> (4 * k)) & 15) as usize - 1])
 }
 
+/// Whether two strings are the same bytes, compared eight at a time: the strings here are
+/// short, where a call to `memcmp` costs more than the comparison.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tails_equal = a8
+        .remainder()
+        .iter()
+        .zip(b8.remainder())
+        .all(|(x, y)| x == y);
+    let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().expect("8 bytes"));
+    tails_equal && a8.zip(b8).all(|(x, y)| word(x) == word(y))
+}
+
+/// Whether two joined strings are made of the very same pieces of memory (then equal).
+fn same_pieces(a: &JoinedStr<'_>, b: &JoinedStr<'_>) -> bool {
+    (a.parts().iter().zip(b.parts())).all(|(x, y)| x.len() == y.len() && x.as_ptr() == y.as_ptr())
+}
+
+/// An `Inline` row's text being filled: the bytes used so far and where each span came from.
+struct Filling<'s> {
+    len: usize,
+    sources: [Option<JoinedStr<'s>>; 6],
+}
+
 impl Inline {
-    fn pack(c: &Check, input_text: bool) -> Option<Inline> {
+    fn pack(v: &CheckView<'_>) -> Option<Inline> {
         let mut row = Inline {
             input: None,
-            error: c.error,
+            error: v.error(),
             spans: [(0, 0); 6],
             present: 0,
-            valid: c.valid,
-            role: c.role,
-            disposable: c.disposable,
-            relay: c.relay,
-            free: c.free,
-            warnings: nibbles(&c.warnings, &WARNINGS, 8)?,
-            rules: nibbles(&c.rules, &RULES, 4)? as u16,
+            valid: v.valid(),
+            role: v.role(),
+            disposable: v.disposable(),
+            relay: v.relay(),
+            free: v.free(),
+            warnings: nibbles(v.warnings(), &WARNINGS, 8)?,
+            rules: nibbles(v.rules(), &RULES, 4)? as u16,
             text: [0; INLINE],
         };
-        let mut len = 0;
-        row.put(&mut len, MESSAGE, c.message.as_deref())?;
-        row.put(&mut len, ADDRESS, c.address.as_deref())?;
-        row.put(&mut len, ASCII, c.address_ascii.as_deref())?;
-        row.put(&mut len, CANONICAL, c.canonical.as_deref())?;
-        row.put(&mut len, SUGGESTION, c.suggestion.as_deref())?;
-        if input_text {
-            row.put(&mut len, INPUT, Some(&c.input))?;
+        // Only invalid rows have a message, which formats into a `String` of its own.
+        let message = v.parse_error().map(|e| e.to_string());
+        let mut f = Filling {
+            len: 0,
+            sources: [None; 6],
+        };
+        row.put(&mut f, MESSAGE, message.as_deref().map(JoinedStr::from))?;
+        row.put(&mut f, ADDRESS, v.address())?;
+        row.put(&mut f, ASCII, v.address_ascii())?;
+        row.put(&mut f, CANONICAL, v.canonical().map(JoinedStr::from))?;
+        row.put(&mut f, SUGGESTION, v.suggestion())?;
+        // Last, and optional: without it the caller gives its `str` (see `Packed::set_input`).
+        if row.put(&mut f, INPUT, Some(v.input().into())).is_none() {
+            row.present &= !(1 << INPUT);
         }
         Some(row)
     }
 
-    /// Store `s` as span `i` after the `len` bytes used so far, sharing an equal earlier span.
-    fn put(&mut self, len: &mut usize, i: usize, s: Option<&str>) -> Option<()> {
+    /// Store `s` as span `i`, sharing an equal earlier span: one made of the same pieces of
+    /// memory (the address and its A-label form of an ASCII domain, the input and the address
+    /// of a clean input), else one with equal bytes.
+    fn put<'s>(&mut self, f: &mut Filling<'s>, i: usize, s: Option<JoinedStr<'s>>) -> Option<()> {
         let Some(s) = s else { return Some(()) };
         self.present |= 1 << i;
-        if let Some(j) = (0..i).find(|&j| self.span(j) == Some(s)) {
+        f.sources[i] = Some(s);
+        let n = s.len();
+        let earlier = |j: usize| f.sources[j].filter(|t| t.len() == n);
+        if let Some(j) = (0..i).find(|&j| earlier(j).is_some_and(|t| same_pieces(&t, &s))) {
             self.spans[i] = self.spans[j];
             return Some(());
         }
-        let end = *len + s.len();
+        let (start, end) = (f.len, f.len + n);
         if end > INLINE {
             return None;
         }
-        self.text[*len..end].copy_from_slice(s.as_bytes());
-        self.spans[i] = (*len as u8, s.len() as u8);
-        *len = end;
+        let mut at = start;
+        for part in s.parts() {
+            self.text[at..at + part.len()].copy_from_slice(part.as_bytes());
+            at += part.len();
+        }
+        let new = &self.text[start..end];
+        let equal = |j: usize| {
+            let (from, _) = self.spans[j];
+            earlier(j).is_some() && same_bytes(&self.text[from as usize..][..n], new)
+        };
+        match (0..i).find(|&j| equal(j)) {
+            Some(j) => self.spans[i] = self.spans[j],
+            None => {
+                self.spans[i] = (start as u8, n as u8);
+                f.len = end;
+            }
+        }
         Some(())
     }
 
@@ -146,13 +203,23 @@ pub enum Packed {
 }
 
 impl Packed {
-    /// Pack `c`. Without `input_text` the input is left out: the caller then gives its `str`
-    /// with `set_input` (the core's `input` is that text, copied).
-    pub fn new(c: Check, input_text: bool) -> Packed {
-        match Inline::pack(&c, input_text) {
+    /// Pack the result `v` straight from the core's borrowed view. When the input's text
+    /// does not fit, the caller must give its `str` with `set_input` (see `needs_input`).
+    pub fn new(v: &CheckView<'_>) -> Packed {
+        match Inline::pack(v) {
             Some(row) => Packed::Inline(row),
-            None => Packed::Full(Box::new(c)),
+            None => Packed::Full(Box::new(v.to_check())),
         }
+    }
+
+    /// A result the core made as a `Check` (a cell with lone surrogates): rare, kept whole.
+    pub fn full(c: Check) -> Packed {
+        Packed::Full(Box::new(c))
+    }
+
+    /// Whether the row holds no input text: `set_input` must then give the caller's `str`.
+    pub fn needs_input(&self) -> bool {
+        matches!(self, Packed::Inline(row) if row.present & (1 << INPUT) == 0)
     }
 
     /// Use the caller's `str` (whose text the row was checked from) as the input.
@@ -179,9 +246,7 @@ impl Packed {
     /// The input as a Python `str`: the caller's own object when there is one.
     fn input<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
         match self {
-            Packed::Inline(Inline {
-                input: Some(s), ..
-            }) => s.bind(py).clone().into_any(),
+            Packed::Inline(Inline { input: Some(s), .. }) => s.bind(py).clone().into_any(),
             _ => PyString::new(py, self.str_field(INPUT).unwrap_or("")).into_any(),
         }
     }
@@ -189,9 +254,7 @@ impl Packed {
     /// The input's text.
     fn input_text<'a>(&'a self, py: Python<'a>) -> std::borrow::Cow<'a, str> {
         match self {
-            Packed::Inline(Inline {
-                input: Some(s), ..
-            }) => match text(s.bind(py)) {
+            Packed::Inline(Inline { input: Some(s), .. }) => match text(s.bind(py)) {
                 Text::Utf8(t) => t.into(),
                 Text::Surrogates(lossy) => lossy.into(), // not stored: checked as invalid UTF-8
             },
@@ -424,16 +487,63 @@ impl Drop for GcPause<'_> {
     }
 }
 
+/// The byte offset of the `PyResult_` inside a `Result` object, when the object holds nothing
+/// else (PyO3's other per-object slots are empty for a frozen class without `__dict__`):
+/// then `into_object` can make objects itself. Found once from an object PyO3 made.
+static VALUE_OFFSET: std::sync::OnceLock<Option<usize>> = std::sync::OnceLock::new();
+
+fn value_offset(py: Python<'_>) -> Option<usize> {
+    *VALUE_OFFSET.get_or_init(|| {
+        let probe = Bound::new(
+            py,
+            PyResult_(Packed::full(
+                mailhygiene::Checker::default().check_invalid_utf8(""),
+            )),
+        )
+        .ok()?;
+        let offset =
+            (probe.get() as *const PyResult_ as usize).checked_sub(probe.as_ptr() as usize)?;
+        let basicsize: usize = probe
+            .get_type()
+            .getattr("__basicsize__")
+            .ok()?
+            .extract()
+            .ok()?;
+        (basicsize == offset + std::mem::size_of::<PyResult_>()).then_some(offset)
+    })
+}
+
 impl PyResult_ {
     /// A new `Result` object, not tracked by the cyclic garbage collector: its one Python
     /// reference is a `str`, which refers to nothing, so it can never be part of a cycle, and
     /// a million tracked results make every collection traverse them all.
+    ///
+    /// Made with `PyObject_GC_New` and the value written in place, where the layout allows
+    /// (see `value_offset`): PyO3's path calls `object.__new__` with an empty argument tuple,
+    /// zeroes the object, tracks it and copies the value in, a third of the cost of a batch's
+    /// object creation.
     pub fn into_object(self, py: Python<'_>) -> PyResult<Bound<'_, PyResult_>> {
-        let obj = Bound::new(py, self)?;
-        // SAFETY: `obj` is a live GC object; untracking one that can hold no cycle is what
-        // CPython itself does for tuples of atoms. Deallocation untracks only if tracked.
-        unsafe { pyo3::ffi::PyObject_GC_UnTrack(obj.as_ptr().cast()) };
-        Ok(obj)
+        let Some(offset) = value_offset(py) else {
+            let obj = Bound::new(py, self)?;
+            // SAFETY: `obj` is a live GC object; untracking one that can hold no cycle is what
+            // CPython itself does for tuples of atoms. Deallocation untracks only if tracked.
+            unsafe { ffi::PyObject_GC_UnTrack(obj.as_ptr().cast()) };
+            return Ok(obj);
+        };
+        // SAFETY: `PyObject_GC_New` returns an untracked object of the type's basic size with
+        // its header set (type referenced, one reference), or NULL with an exception set. The
+        // rest of the object is the `PyResult_` at `offset` (checked against the basic size
+        // by `value_offset`), written here before anything can read it; the type's dealloc
+        // (PyO3's) drops it and frees the object with `PyObject_GC_Del`, as for its own.
+        unsafe {
+            let tp = <PyResult_ as pyo3::PyTypeInfo>::type_object_raw(py);
+            let obj = ffi::PyObject_GC_New::<ffi::PyObject>(tp);
+            if obj.is_null() {
+                return Err(PyErr::fetch(py));
+            }
+            obj.cast::<u8>().add(offset).cast::<PyResult_>().write(self);
+            Ok(Bound::from_owned_ptr(py, obj).cast_into_unchecked())
+        }
     }
 }
 
@@ -517,8 +627,10 @@ pub fn new_list(py: Python<'_>, n: usize) -> PyResult<Bound<'_, PyList>> {
     // SAFETY: `PyList_New` returns a new reference or NULL with an exception set. Its slots
     // are NULL until set, which the list tolerates (even when freed half-filled).
     unsafe {
-        Ok(Bound::from_owned_ptr_or_err(py, ffi::PyList_New(n as ffi::Py_ssize_t))?
-            .cast_into_unchecked())
+        Ok(
+            Bound::from_owned_ptr_or_err(py, ffi::PyList_New(n as ffi::Py_ssize_t))?
+                .cast_into_unchecked(),
+        )
     }
 }
 
@@ -539,22 +651,21 @@ impl<'py> Batch<'py> {
         })
     }
 
-    /// Add the results of consecutive rows, from row `start` of `inputs` (a list from
-    /// `items`); `texts[i]` is the text of row `start + i` when it was a valid `str`. Returns
-    /// what is left to free.
+    /// Add the results of the rows `cells`, from row `start` of `inputs` (a list from
+    /// `items`, copied for columns). Returns what is left to free.
     pub fn push(
         &mut self,
         py: Python<'py>,
         chunk: Chunk,
-        texts: &[Option<&str>],
+        cells: &Cells,
         inputs: &Bound<'py, PyList>,
         start: usize,
     ) -> PyResult<Option<Chunk>> {
         match (self, chunk) {
             (Batch::Results(list, next), Chunk::Rows(rows)) => {
-                for (i, (mut row, text)) in rows.into_iter().zip(texts).enumerate() {
-                    if text.is_some() {
-                        row.set_input(item_str(inputs, start + i));
+                for (i, (mut row, text)) in rows.into_iter().zip(cells.iter()).enumerate() {
+                    if let Some(text) = text.filter(|_| row.needs_input()) {
+                        row.set_input(input_str(inputs, start + i, text).unbind());
                     }
                     set_item(list, *next, PyResult_(row).into_object(py)?.into_any());
                     *next += 1;
@@ -563,14 +674,17 @@ impl<'py> Batch<'py> {
             }
             (Batch::Columns(cols), Chunk::Columns(columns, surrogates)) => {
                 let mut special = surrogates.iter().peekable();
-                for (i, text) in texts.iter().enumerate() {
+                for (i, text) in cells.iter().enumerate() {
                     match special.peek() {
                         Some((at, c)) if *at == i => {
                             cols.push(py, Row::of_check(c), None)?;
                             special.next();
                         }
                         _ => {
-                            let original = text.map(|_| item_str(inputs, start + i));
+                            let original = match text {
+                                Some(_) => Some(item_str(inputs, start + i)?.unbind()),
+                                None => None,
+                            };
                             let row = Row::of_columns(&columns, i, text.unwrap_or(""));
                             cols.push(py, row, original)?
                         }
@@ -755,7 +869,10 @@ impl<'py> Columns<'py> {
         }
         // role, disposable, relay, free: the four columns from `Col::Role` on.
         let flag_true = PyBool::new(py, true).to_owned().into_any();
-        for (k, flag) in [r.role, r.disposable, r.relay, r.free].into_iter().enumerate() {
+        for (k, flag) in [r.role, r.disposable, r.relay, r.free]
+            .into_iter()
+            .enumerate()
+        {
             if flag {
                 set_item(&self.lists[Col::Role as usize + k], row, flag_true.clone());
             }
@@ -780,6 +897,10 @@ mod tests {
     #[test]
     fn a_packed_row_fits_a_160_byte_object() {
         // 16 bytes of GC header and 16 of object header around the row.
-        assert!(std::mem::size_of::<Packed>() <= 128, "{}", std::mem::size_of::<Packed>());
+        assert!(
+            std::mem::size_of::<Packed>() <= 128,
+            "{}",
+            std::mem::size_of::<Packed>()
+        );
     }
 }

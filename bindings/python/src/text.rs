@@ -1,21 +1,8 @@
 //! Python `str` → Rust `&str`, without copying, and Python iterables → columns of cells.
-use std::os::raw::c_char;
-
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyFloat, PyList, PyString, PyTuple};
-
-// `PyUnicode_AsUTF8AndSize` joined the limited API in 3.10, so pyo3 hides it from an
-// `abi3-py39` build, but every CPython 3 exports it. It returns the UTF-8 form that the `str`
-// object caches in itself: borrowing it avoids one allocation and copy per address, which is
-// most of the binding's cost in `check_many`.
-extern "C" {
-    fn PyUnicode_AsUTF8AndSize(
-        unicode: *mut ffi::PyObject,
-        size: *mut ffi::Py_ssize_t,
-    ) -> *const c_char;
-}
 
 /// The text of a Python `str`.
 pub enum Text<'a> {
@@ -44,8 +31,10 @@ pub fn text<'a>(s: &'a Bound<'_, PyString>) -> Text<'a> {
 /// `s` must be a live `str` object that outlives `'a`, and the GIL must be held.
 unsafe fn utf8<'a>(s: *mut ffi::PyObject) -> Option<&'a str> {
     let mut size: ffi::Py_ssize_t = 0;
+    // `PyUnicode_AsUTF8AndSize` returns the UTF-8 form that the `str` caches in itself:
+    // borrowing it saves an allocation and a copy per address.
     // SAFETY: the returned buffer is owned by `s` and immutable, so it lives as long as `s`.
-    let data = unsafe { PyUnicode_AsUTF8AndSize(s, &mut size) };
+    let data = unsafe { ffi::PyUnicode_AsUTF8AndSize(s, &mut size) };
     if data.is_null() {
         return None;
     }
@@ -72,28 +61,51 @@ fn lossy(s: &Bound<'_, PyString>) -> String {
     }
 }
 
-/// The cells of some consecutive rows of an input column, borrowed from its items.
-pub struct Cells<'a> {
-    /// One per row: the text, or `None` for a missing cell (and, as a placeholder, for a
-    /// cell with surrogates).
-    pub cells: Vec<Option<&'a str>>,
+/// The cells of some consecutive rows of an input column, their text copied out of the
+/// `str` objects: the workers then read no Python object, which another thread may change or
+/// free while the GIL is released.
+pub struct Cells {
+    /// The rows' text, one after another.
+    text: String,
+    /// One per row: the end of its text in `text` (it starts where the previous row's ends),
+    /// or `None` for a missing cell (and, as a placeholder, for a cell with surrogates).
+    ends: Vec<Option<usize>>,
     /// Cells with lone surrogates: their index among these rows, and their lossy text.
     pub surrogates: Vec<(usize, String)>,
 }
 
-/// Any supported column as a new list that only this call holds: nothing else can mutate it
-/// (another thread, while the GIL is released), so its items outlive every borrow of their
-/// text, and reading them needs no reference of our own.
-pub fn items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
+impl Cells {
+    /// The rows' texts in order.
+    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> {
+        let mut start = 0;
+        self.ends.iter().map(move |end| {
+            let end = (*end)?;
+            let s = &self.text[start..end];
+            start = end;
+            Some(s)
+        })
+    }
+}
+
+/// Any supported column as a list: anything else than a `list` is converted to a new one; a
+/// `list` is used as it is unless `copy` (`cells` copies the text out chunk by chunk, with the
+/// GIL held, so the workers never read the caller's objects). A copy is a list that only this
+/// call holds: no other thread can change it, so `item_str` may take its items as they are.
+pub fn items<'py>(obj: &Bound<'py, PyAny>, copy: bool) -> PyResult<Bound<'py, PyList>> {
     let py = obj.py();
     let as_list = |obj: &Bound<'py, PyAny>| -> PyResult<Bound<'py, PyList>> {
         // SAFETY: `PySequence_List` returns a new list (C-level copies for a list or a tuple,
         // else `list(obj)`), or NULL with an exception set, e.g. for a non-iterable.
         unsafe {
-            Ok(Bound::from_owned_ptr_or_err(py, ffi::PySequence_List(obj.as_ptr()))?
-                .cast_into_unchecked())
+            Ok(
+                Bound::from_owned_ptr_or_err(py, ffi::PySequence_List(obj.as_ptr()))?
+                    .cast_into_unchecked(),
+            )
         }
     };
+    if obj.is_exact_instance_of::<PyList>() && !copy {
+        return Ok(obj.clone().cast_into()?);
+    }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         return as_list(obj);
     }
@@ -128,52 +140,81 @@ pub fn items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
     };
     match converted {
         // A plain list the library just made for us, that nothing else holds.
-        Some(list) if list.is_exact_instance_of::<PyList>() && unsafe { ffi::Py_REFCNT(list.as_ptr()) } == 1 => {
+        Some(list)
+            if list.is_exact_instance_of::<PyList>()
+                && unsafe { ffi::Py_REFCNT(list.as_ptr()) } == 1 =>
+        {
             Ok(list.cast_into()?)
         }
-        Some(other) => items(&other),
+        Some(other) => items(&other, copy),
         None => as_list(obj),
     }
 }
 
-/// Item `i` of `list`, borrowed from it.
-fn item<'a, 'py>(list: &'a Bound<'py, PyList>, i: usize) -> Borrowed<'a, 'py, PyAny> {
-    // SAFETY: `i` is in range (callers iterate below `list.len()`); the list owns the item.
+/// Item `i` of `list`, borrowed from it; an `IndexError` if the list has shrunk below `i`.
+fn item<'a, 'py>(list: &'a Bound<'py, PyList>, i: usize) -> PyResult<Borrowed<'a, 'py, PyAny>> {
+    // SAFETY: `PyList_GetItem` returns a borrowed reference owned by the list, or NULL with
+    // an `IndexError` set.
     unsafe {
-        Borrowed::from_ptr(
+        Borrowed::from_ptr_or_err(
             list.py(),
             ffi::PyList_GetItem(list.as_ptr(), i as ffi::Py_ssize_t),
         )
     }
 }
 
-/// Item `i` of a list from `items` whose cell is a `str`, as a new reference.
-pub fn item_str<'py>(list: &Bound<'py, PyList>, i: usize) -> Py<PyString> {
-    // SAFETY: the caller found a `str` at `i` (see `cells`).
-    unsafe { item(list, i).to_owned().cast_into_unchecked::<PyString>() }.unbind()
+/// Item `i` of a list copied by `items`, whose cell was a `str`, as a new reference.
+pub fn item_str<'py>(list: &Bound<'py, PyList>, i: usize) -> PyResult<Bound<'py, PyString>> {
+    // SAFETY: `cells` found a `str` at `i`, and nothing else can change a copied list.
+    Ok(unsafe { item(list, i)?.to_owned().cast_into_unchecked() })
 }
 
-/// The cells of rows `start..start + n` of a list from `items`: `str` borrowed, `None` and
-/// float NaN missing; anything else is a `TypeError` naming the position.
-pub fn cells<'a>(list: &'a Bound<'_, PyList>, start: usize, n: usize) -> PyResult<Cells<'a>> {
-    let mut cells = Vec::with_capacity(n);
+/// The input `str` of row `i`, whose text was `text`: the caller's own object when the list
+/// still holds an equal one there (another thread may have changed it while the GIL was
+/// released), else a new `str`.
+pub fn input_str<'py>(list: &Bound<'py, PyList>, i: usize, text: &str) -> Bound<'py, PyString> {
+    if let Ok(obj) = item(list, i) {
+        if obj.is_instance_of::<PyString>() {
+            // SAFETY: a `str` held by `list`, read with the GIL held.
+            match unsafe { utf8(obj.as_ptr()) } {
+                // SAFETY: checked to be a `str` just above.
+                Some(t) if t == text => return unsafe { obj.to_owned().cast_into_unchecked() },
+                Some(_) => {}
+                None => drop(PyErr::take(list.py())),
+            }
+        }
+    }
+    PyString::new(list.py(), text)
+}
+
+/// The cells of rows `start..start + n` of a list from `items`: `str` copied, `None` and float
+/// NaN missing; anything else is a `TypeError` naming the position.
+pub fn cells(list: &Bound<'_, PyList>, start: usize, n: usize) -> PyResult<Cells> {
+    let mut text = String::with_capacity(32 * n);
+    let mut ends = Vec::with_capacity(n);
     let mut surrogates = Vec::new();
     for i in start..start + n {
-        let obj = item(list, i);
+        let obj = item(list, i).map_err(|_| {
+            PyRuntimeError::new_err("check_many(): the input list changed size during the call")
+        })?;
         if obj.is_instance_of::<PyString>() {
-            // SAFETY: a `str` held by `list`, which nothing else can change (see `items`).
+            // SAFETY: a `str` held by `list`, read with the GIL held.
             match unsafe { utf8(obj.as_ptr()) } {
-                Some(s) => cells.push(Some(s)),
+                Some(s) => {
+                    text.push_str(s);
+                    ends.push(Some(text.len()));
+                }
                 None => {
                     drop(PyErr::take(list.py()));
-                    // SAFETY: checked just above.
-                    let s = unsafe { obj.cast_unchecked::<PyString>() };
+                    // Owned: `lossy` calls `encode`, which a `str` subclass may override to
+                    // change the list. SAFETY: checked to be a `str` just above.
+                    let s = unsafe { obj.to_owned().cast_into_unchecked::<PyString>() };
                     surrogates.push((i - start, lossy(&s)));
-                    cells.push(None);
+                    ends.push(None);
                 }
             }
         } else if obj.is_none() || obj.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
-            cells.push(None);
+            ends.push(None);
         } else {
             return Err(PyTypeError::new_err(format!(
                 "check_many(): item {i} is {}, expected str or None",
@@ -181,5 +222,9 @@ pub fn cells<'a>(list: &'a Bound<'_, PyList>, start: usize, n: usize) -> PyResul
             )));
         }
     }
-    Ok(Cells { cells, surrogates })
+    Ok(Cells {
+        text,
+        ends,
+        surrogates,
+    })
 }

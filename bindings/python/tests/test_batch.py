@@ -118,14 +118,20 @@ def test_threads_calling_check_many_concurrently() -> None:
 
 
 def test_list_mutated_by_another_thread_is_safe() -> None:
-    """The binding holds its own references: mutating the list meanwhile cannot free a string."""
+    """The binding copies the text out (or the list, for columns) with the GIL held: mutating
+    the list meanwhile cannot free a string that a worker reads. Rows are read from the list
+    chunk by chunk: a list found shorter than at the start raises ``RuntimeError``."""
     inputs = [f"user{i}@example.com" for i in range(50_000)]
     stop = threading.Event()
 
     def mutate() -> None:
+        k = 0
         while not stop.is_set():
             inputs.append(f"late{len(inputs)}@example.com")
             del inputs[-1]
+            k = (k + 7919) % 50_000
+            # Padded and long: the result keeps the input as a `str`, not inline.
+            inputs[k] = f" swapped{k}{'x' * 40}@example.com "
 
     t = threading.Thread(target=mutate)
     t.start()
@@ -133,9 +139,39 @@ def test_list_mutated_by_another_thread_is_safe() -> None:
         for _ in range(2):
             got = mailhygiene.check_many(inputs, columns=True)
             assert all(got["valid"])
+            try:
+                rows = mailhygiene.check_many(inputs)
+            except RuntimeError as e:
+                assert "changed size" in str(e)
+                continue
+            assert all(r.valid for r in rows) and len(rows) in (50_000, 50_001)
+            assert all(r.input.strip().endswith("@example.com") for r in rows)
     finally:
         stop.set()
         t.join()
+
+
+def test_list_shrunk_while_read() -> None:
+    """A ``str`` subclass's ``encode`` (called for a cell with lone surrogates) that empties
+    the list: reading the next cell raises instead of reading freed memory. Columns read a
+    copy of the list, which no one else can change."""
+    inputs: list[str] = []
+
+    class Shrinking(str):
+        def encode(self, *args: Any, **kwargs: Any) -> bytes:
+            inputs.clear()
+            return str.encode(self, *args, **kwargs)
+
+    def make() -> list[str]:
+        inputs[:] = [f"user{i}@example.com" for i in range(10_000)]
+        inputs.append(Shrinking("jo\ud800hn@example.com"))
+        inputs.extend(f"user{i}@example.com" for i in range(10_000))
+        return inputs
+
+    with pytest.raises(RuntimeError, match="changed size"):
+        mailhygiene.check_many(make())
+    cols = mailhygiene.check_many(make(), columns=True)
+    assert len(cols["valid"]) == 20_001 and cols["error"][10_000] == "invalid_utf8"
 
 
 TRICKY = [

@@ -423,8 +423,250 @@ impl Checker {
         cache: Option<&mut DomainCache>,
     ) -> Check {
         self.with_cache(cache, |cache| {
-            self.judge(input, exact, cache, |j| j.into_check(input))
+            self.judge(input, exact, cache, |j| {
+                CheckView::new(input, &j).to_check()
+            })
         })
+    }
+
+    /// [`check`](Self::check) (or with `exact`, [`check_exact`](Self::check_exact)) without
+    /// building the [`Check`]: `f` gets the result borrowed from the input and this thread's
+    /// domain cache, and returns what the caller keeps. For bindings and bulk writers that copy
+    /// the fields into their own storage: it skips allocating and freeing the result's four or
+    /// five strings per input.
+    ///
+    /// The view reads exactly as the [`Check`] of the same input; [`CheckView::to_check`]
+    /// makes that `Check`.
+    ///
+    /// ```
+    /// let checker = mailhygiene::Checker::default();
+    /// let key_len = checker.check_with(" J.Doe+news@gmail.com", false, |view| {
+    ///     assert!(view.valid());
+    ///     assert_eq!(view.address().unwrap(), "J.Doe+news@gmail.com");
+    ///     assert_eq!(view.warnings()[0].code(), "trimmed_whitespace");
+    ///     view.canonical().map(str::len)
+    /// });
+    /// assert_eq!(key_len, Some("jdoe@gmail.com".len()));
+    /// let error = checker.check_with("a..b@example.com", false, |view| view.error());
+    /// assert_eq!(error, Some("consecutive_dots"));
+    /// ```
+    pub fn check_with<R>(
+        &self,
+        input: &str,
+        exact: bool,
+        f: impl FnOnce(&CheckView<'_>) -> R,
+    ) -> R {
+        self.with_cache(None, |cache| {
+            self.judge(input, exact, cache, |j| f(&CheckView::new(input, &j)))
+        })
+    }
+}
+
+/// The result of one input, borrowed: what a [`Check`] holds, without owning its strings.
+/// Given to the closure of [`Checker::check_with`]; each accessor returns the [`Check`] field
+/// of the same name.
+pub struct CheckView<'a> {
+    input: &'a str,
+    judged: &'a Judged<'a>,
+}
+
+impl<'a> CheckView<'a> {
+    fn new(input: &'a str, judged: &'a Judged<'a>) -> Self {
+        CheckView { input, judged }
+    }
+
+    fn valid_parts(&self) -> Option<&'a Valid<'a>> {
+        self.judged.outcome.as_ref().ok()
+    }
+
+    fn invalid_parts(&self) -> Option<&'a Invalid> {
+        self.judged.outcome.as_ref().err()
+    }
+
+    /// `local@domain`, borrowed.
+    fn join(local: &'a str, domain: &'a str) -> JoinedStr<'a> {
+        JoinedStr([local, "@", domain])
+    }
+
+    /// The input as given.
+    pub fn input(&self) -> &'a str {
+        self.input
+    }
+
+    /// Whether the (extracted) input is a valid address.
+    pub fn valid(&self) -> bool {
+        self.judged.outcome.is_ok()
+    }
+
+    /// The error code when invalid (see [`ErrorKind::code`]).
+    pub fn error(&self) -> Option<&'static str> {
+        self.invalid_parts().map(|i| i.error.code())
+    }
+
+    /// The error when invalid; its `Display` is [`Check::message`].
+    pub fn parse_error(&self) -> Option<&'a ParseError> {
+        self.invalid_parts().map(|i| &i.error)
+    }
+
+    /// The deliverable address: local part NFC, domain lowercased Unicode.
+    pub fn address(&self) -> Option<JoinedStr<'a>> {
+        let v = self.valid_parts()?;
+        Some(match v.written {
+            Some(text) => text.into(),
+            None => Self::join(v.local, &v.domain.unicode),
+        })
+    }
+
+    /// The same with the domain in A-labels.
+    pub fn address_ascii(&self) -> Option<JoinedStr<'a>> {
+        let v = self.valid_parts()?;
+        match &v.domain.ascii {
+            Some(ascii) => Some(Self::join(v.local, ascii)),
+            None => self.address(),
+        }
+    }
+
+    /// The canonical key for de-duplication and suppression matching.
+    pub fn canonical(&self) -> Option<&'a str> {
+        self.valid_parts().map(|v| v.canonical.as_str())
+    }
+
+    /// A corrected full address when the domain looks mistyped (also for invalid input).
+    pub fn suggestion(&self) -> Option<JoinedStr<'a>> {
+        match &self.judged.outcome {
+            Ok(v) => v.suggestion.map(|domain| Self::join(v.local, domain)),
+            Err(i) => i.suggestion.as_deref().map(JoinedStr::from),
+        }
+    }
+
+    /// A role account (`info@`, `noreply@`).
+    pub fn role(&self) -> bool {
+        self.valid_parts().is_some_and(|v| v.role)
+    }
+
+    /// A disposable domain.
+    pub fn disposable(&self) -> bool {
+        self.valid_parts().is_some_and(|v| v.flags.disposable)
+    }
+
+    /// A privacy relay or forwarder.
+    pub fn relay(&self) -> bool {
+        self.valid_parts().is_some_and(|v| v.flags.relay)
+    }
+
+    /// A free consumer provider.
+    pub fn free(&self) -> bool {
+        self.valid_parts().is_some_and(|v| v.flags.free)
+    }
+
+    /// What extraction changed.
+    pub fn warnings(&self) -> &'a [Warning] {
+        &self.judged.warnings
+    }
+
+    /// The provider rules that shaped the canonical key.
+    pub fn rules(&self) -> &'a [CanonicalRule] {
+        self.valid_parts().map_or(&[], |v| &v.rules)
+    }
+
+    /// The owned [`Check`], as [`Checker::check`] returns it.
+    pub fn to_check(&self) -> Check {
+        let address = self.address().map(String::from);
+        // The A-label form is usually the address itself: one copy, not a second join.
+        let address_ascii = match (self.address_ascii(), &address) {
+            (Some(ascii), Some(address)) if ascii == address.as_str() => Some(address.clone()),
+            (ascii, _) => ascii.map(String::from),
+        };
+        Check {
+            input: self.input.to_owned(),
+            valid: self.valid(),
+            error: self.error(),
+            message: self.parse_error().map(ParseError::to_string),
+            address,
+            address_ascii,
+            canonical: self.canonical().map(str::to_owned),
+            suggestion: self.suggestion().map(String::from),
+            role: self.role(),
+            disposable: self.disposable(),
+            relay: self.relay(),
+            free: self.free(),
+            warnings: self.warnings().to_vec(),
+            rules: self.rules().to_vec(),
+        }
+    }
+}
+
+/// A string borrowed in pieces (such as local part, `@` and domain), joined only on request:
+/// [`CheckView`] hands out addresses this way so that reading one allocates nothing.
+///
+/// ```
+/// let checker = mailhygiene::Checker::default();
+/// checker.check_with("Jane@Example.COM", false, |view| {
+///     let address = view.address().unwrap();
+///     assert_eq!(address, "Jane@example.com");
+///     assert_eq!(address.len(), 16);
+///     assert_eq!(address.to_string(), "Jane@example.com");
+///     assert_eq!(address.parts().concat(), "Jane@example.com");
+/// });
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct JoinedStr<'a>([&'a str; 3]);
+
+impl<'a> JoinedStr<'a> {
+    /// The pieces, in order (some may be empty).
+    pub fn parts(&self) -> [&'a str; 3] {
+        self.0
+    }
+
+    /// The length in bytes of the joined string.
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|p| p.len()).sum()
+    }
+
+    /// Whether the joined string is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|p| p.is_empty())
+    }
+}
+
+impl<'a> From<&'a str> for JoinedStr<'a> {
+    /// One piece.
+    fn from(s: &'a str) -> Self {
+        JoinedStr([s, "", ""])
+    }
+}
+
+impl PartialEq<str> for JoinedStr<'_> {
+    fn eq(&self, other: &str) -> bool {
+        if self.len() != other.len() {
+            return false;
+        }
+        let mut rest = other.as_bytes();
+        for part in self.0 {
+            match rest.strip_prefix(part.as_bytes()) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        rest.is_empty()
+    }
+}
+
+impl PartialEq<&str> for JoinedStr<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+impl std::fmt::Display for JoinedStr<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|p| f.write_str(p))
+    }
+}
+
+impl From<JoinedStr<'_>> for String {
+    fn from(s: JoinedStr<'_>) -> String {
+        s.0.concat()
     }
 }
 
@@ -456,44 +698,6 @@ pub(crate) struct Valid<'a> {
 pub(crate) struct Invalid {
     pub error: ParseError,
     pub suggestion: Option<String>,
-}
-
-impl Judged<'_> {
-    #[inline(always)]
-    fn into_check(self, input: &str) -> Check {
-        let valid = match self.outcome {
-            Ok(valid) => valid,
-            Err(Invalid { error, suggestion }) => {
-                return invalid(input, &error, suggestion, self.warnings)
-            }
-        };
-        let join = |domain: &str| [valid.local, "@", domain].concat();
-        let address = match valid.written {
-            Some(text) => text.to_owned(),
-            None => join(&valid.domain.unicode),
-        };
-        let address_ascii = match &valid.domain.ascii {
-            Some(ascii) => join(ascii),
-            None => address.clone(),
-        };
-        Check {
-            input: input.to_owned(),
-            valid: true,
-            error: None,
-            message: None,
-            address: Some(address),
-            address_ascii: Some(address_ascii),
-            // The scratch buffer was sized for this key; the next input gets a new one.
-            canonical: Some(std::mem::take(valid.canonical)),
-            suggestion: valid.suggestion.map(join),
-            role: valid.role,
-            disposable: valid.flags.disposable,
-            relay: valid.flags.relay,
-            free: valid.flags.free,
-            warnings: self.warnings,
-            rules: valid.rules,
-        }
-    }
 }
 
 thread_local! {

@@ -41,7 +41,8 @@ mod typo;
 pub use batch::{CachingChecker, CheckColumns, StrColumn};
 pub use canonical::{CanonicalRule, ProviderRule, ProviderRules};
 pub use check::{
-    canonical, check, normalize, suggest, Check, Checker, CheckerBuilder, Classification,
+    canonical, check, normalize, suggest, Check, CheckView, Checker, CheckerBuilder,
+    Classification, JoinedStr,
 };
 pub use error::{ErrorKind, ParseError};
 pub use extract::{extract, Extracted, Warning};

@@ -222,3 +222,60 @@ fn classify() {
         Ok(())
     });
 }
+
+/// `check_with`'s borrowed view, read field by field, as a `Check`.
+fn view_as_check(checker: &Checker, input: &str, exact: bool) -> Check {
+    checker.check_with(input, exact, |v| Check {
+        input: v.input().to_owned(),
+        valid: v.valid(),
+        error: v.error(),
+        message: v.parse_error().map(|e| e.to_string()),
+        address: v.address().map(|a| a.parts().concat()),
+        address_ascii: v.address_ascii().map(|a| a.to_string()),
+        canonical: v.canonical().map(str::to_owned),
+        suggestion: v.suggestion().map(String::from),
+        role: v.role(),
+        disposable: v.disposable(),
+        relay: v.relay(),
+        free: v.free(),
+        warnings: v.warnings().to_vec(),
+        rules: v.rules().to_vec(),
+    })
+}
+
+#[test]
+fn check_with_reads_as_check() {
+    let checkers = [
+        Checker::default(),
+        checker_with("allow_quoted_local,allow_domain_literal,allow_single_label,lenient_lengths"),
+    ];
+    for file in [
+        "syntax.tsv",
+        "extraction.tsv",
+        "canonical.tsv",
+        "typos.tsv",
+        "classify.tsv",
+    ] {
+        run(file, 1, |case| {
+            let input = case.input();
+            for checker in &checkers {
+                for exact in [false, true] {
+                    let want = if exact {
+                        checker.check_exact(&input)
+                    } else {
+                        checker.check(&input)
+                    };
+                    let got = view_as_check(checker, &input, exact);
+                    if got != want {
+                        return Err(format!("exact={exact}: got {got:?}, want {want:?}"));
+                    }
+                    let owned = checker.check_with(&input, exact, |v| v.to_check());
+                    if owned != want {
+                        return Err(format!("to_check, exact={exact}: got {owned:?}"));
+                    }
+                }
+            }
+            Ok(())
+        });
+    }
+}
