@@ -4,8 +4,8 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use rayon::prelude::*;
 
-use crate::convert::{flag, parse_error, Flag, JsRef, Text, Texts};
-use crate::results::{Batch, CheckResult, Packed, PACK_BLOCK};
+use crate::convert::{flag, parse_error, Flag, JsArray, JsRef, JsStrings, Text, Texts};
+use crate::results::{Batch, CheckResult, Js, Packed, PACK_BLOCK};
 
 /// Options of `check`.
 #[napi(object, object_to_js = false)]
@@ -14,6 +14,14 @@ pub struct CheckOptions {
     #[napi(ts_type = "boolean")]
     pub exact: Option<Flag>,
 }
+
+/// Rows per chunk of the sync columnar pipeline: small enough that filling and draining the
+/// pipeline is short, large enough that each chunk's fixed costs (a few Node-API calls, rayon
+/// jobs) vanish.
+const PIPELINE_CHUNK: usize = 1 << 15;
+
+/// Chunks submitted ahead of the one being filled: one per rayon thread on two cores.
+const PIPELINE_AHEAD: usize = 2;
 
 /// Options of `checkMany` and `checkManyAsync`.
 #[napi(object, object_to_js = false)]
@@ -230,8 +238,15 @@ pub(crate) mod ops {
         }
     }
 
-    /// The one batch implementation behind `checkMany` and `checkManyAsync`: the core's
-    /// row batch or column batch.
+    /// The core's columns for `texts`, packed for `fill` in `batch.js`.
+    fn pack_chunk(c: &mailhygiene::Checker, texts: &Texts, exact: bool) -> Packed {
+        let cells: Vec<Option<&str>> = (0..texts.len()).map(|i| Some(texts.get(i))).collect();
+        let cols = c.check_columns(&cells, exact);
+        Packed::new(texts, 0, &cols)
+    }
+
+    /// The batch off the main thread (`checkManyAsync`, and `checkMany` rows): the core's row
+    /// batch, or its column batch packed.
     pub fn run_many(c: &mailhygiene::Checker, inputs: Texts, exact: bool, columns: bool) -> Batch {
         if columns {
             // Blocks checked and packed in parallel: packing is a pass over every row too.
@@ -247,7 +262,7 @@ pub(crate) mod ops {
                     Packed::new(&inputs, first, &cols)
                 })
                 .collect();
-            Batch::Columns(inputs.array, Box::new(Packed::concat(blocks)))
+            Batch::Columns(JsArray::default(), Box::new(Packed::concat(blocks)))
         } else {
             let strs = inputs.as_strs();
             Batch::Rows(if exact {
@@ -258,31 +273,101 @@ pub(crate) mod ops {
         }
     }
 
+    /// The sync columnar batch as a pipeline over chunks: while the main thread joins and
+    /// converts chunk k + 2 and fills the result arrays from chunk k, rayon's threads check
+    /// chunks k + 1 and k + 2. Sequentially, the main thread's JavaScript work and the check
+    /// would each leave one core idle for about half the call.
+    fn check_columns_pipelined(
+        env: Env,
+        c: &mailhygiene::Checker,
+        strings: JsStrings,
+        exact: bool,
+    ) -> Result<Batch> {
+        let raw = env.raw();
+        let n = strings.len;
+        let starts: Vec<usize> = (0..n).step_by(PIPELINE_CHUNK).collect();
+        let mut js = unsafe { Js::new(raw)? };
+        type Done = std::thread::Result<(Texts, Packed)>;
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Done)>();
+        let mut done: Vec<Option<Packed>> = starts.iter().map(|_| None).collect();
+        // Converted chunks' buffers, reused: fresh pages cost more than the copy into them.
+        let mut spare: Vec<Texts> = Vec::new();
+        rayon::in_place_scope(|scope| {
+            let submit = |k: usize, spare: &mut Vec<Texts>| -> Result<()> {
+                let mut texts = spare.pop().unwrap_or_default();
+                let from = starts[k];
+                unsafe { texts.read(raw, &strings, from, (from + PIPELINE_CHUNK).min(n))? };
+                let tx = tx.clone();
+                scope.spawn(move |_| {
+                    let packed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let p = pack_chunk(c, &texts, exact);
+                        (texts, p)
+                    }));
+                    // The receiver is gone only when the main thread gave up (an exception).
+                    let _ = tx.send((k, packed));
+                });
+                Ok(())
+            };
+            for k in 0..starts.len().min(PIPELINE_AHEAD) {
+                submit(k, &mut spare)?;
+            }
+            // Allocated while the first chunks are checked.
+            let cols = unsafe { js.columns(strings.copy, n)? };
+            for k in 0..starts.len() {
+                while done[k].is_none() {
+                    let (j, packed) = rx.recv().expect("a sender is alive");
+                    let (texts, p) = packed.map_err(|p| crate::panic_error(&*p))?;
+                    spare.push(texts);
+                    done[j] = Some(p);
+                }
+                if k + PIPELINE_AHEAD < starts.len() {
+                    submit(k + PIPELINE_AHEAD, &mut spare)?;
+                }
+                let p = done[k].take().expect("received");
+                unsafe { js.fill(cols, starts[k], &p)? };
+            }
+            Ok(Batch::Built(cols))
+        })
+    }
+
     fn batch_options(options: Option<CheckManyOptions>) -> (bool, bool) {
         options
             .map(|o| (flag(&o.exact), flag(&o.columns)))
             .unwrap_or_default()
     }
 
+    /// All of `strings`, converted (on the main thread).
+    fn read_all(env: Env, strings: &JsStrings) -> Result<Texts> {
+        let mut texts = Texts::default();
+        unsafe { texts.read(env.raw(), strings, 0, strings.len)? };
+        Ok(texts)
+    }
+
     pub fn check_many(
+        env: Env,
         c: &mailhygiene::Checker,
-        inputs: Texts,
+        strings: JsStrings,
         options: Option<CheckManyOptions>,
-    ) -> Batch {
+    ) -> Result<Batch> {
         let (exact, columns) = batch_options(options);
-        run_many(c, inputs, exact, columns)
+        if columns {
+            check_columns_pipelined(env, c, strings, exact)
+        } else {
+            Ok(run_many(c, read_all(env, &strings)?, exact, false))
+        }
     }
 
     pub fn check_many_async(
         env: Env,
         c: &mailhygiene::Checker,
-        inputs: Texts,
+        strings: JsStrings,
         options: Option<CheckManyOptions>,
     ) -> Result<AsyncTask<CheckManyTask>> {
         let (exact, columns) = batch_options(options);
+        let inputs = read_all(env, &strings)?;
         // The columns reuse the input strings: keep them alive until the promise resolves.
         let array = if columns {
-            Some(unsafe { inputs.array.keep(env.raw())? })
+            Some(unsafe { strings.copy.keep(env.raw())? })
         } else {
             None
         };
@@ -415,8 +500,13 @@ impl Checker {
         ts_args_type = "addresses: ReadonlyArray<string>, options?: O",
         ts_return_type = "O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]"
     )]
-    pub fn check_many(&self, addresses: Texts, options: Option<CheckManyOptions>) -> Batch {
-        ops::check_many(&self.inner, addresses, options)
+    pub fn check_many(
+        &self,
+        env: Env,
+        addresses: JsStrings,
+        options: Option<CheckManyOptions>,
+    ) -> Result<Batch> {
+        ops::check_many(env, &self.inner, addresses, options)
     }
 
     /// `checkMany` off the main thread: the event loop keeps running while the batch is checked.
@@ -429,7 +519,7 @@ impl Checker {
     pub fn check_many_async(
         &self,
         env: Env,
-        addresses: Texts,
+        addresses: JsStrings,
         options: Option<CheckManyOptions>,
     ) -> Result<AsyncTask<CheckManyTask>> {
         ops::check_many_async(env, &self.inner, addresses, options)

@@ -5,8 +5,8 @@
 //!   fourteen values as arguments (one call; V8 builds the object literal with a fixed shape),
 //!   instead of fourteen property definitions through Node-API;
 //! - columns: Rust packs the core's columns into a few typed arrays and large strings
-//!   (`Packed`, off the main thread for `checkManyAsync`), and `columns` in `batch.js` builds
-//!   the arrays at JIT speed. Only texts that differ from the row's input or address become new
+//!   (`Packed`, off the main thread), and `fill` in `batch.js` writes them into the result
+//!   arrays at JIT speed, chunk by chunk for the sync call (`ops::check_columns_pipelined`). Only texts that differ from the row's input or address become new
 //!   strings (most inputs are already their address, most addresses already ASCII and
 //!   canonical); booleans, codes, messages and warning lists are shared values.
 use std::cell::RefCell;
@@ -138,9 +138,11 @@ impl ToNapiValue for CheckResult {
 /// The output of a batch: rows or columns.
 pub enum Batch {
     Rows(Vec<Check>),
-    /// The result columns, packed, and `pack`'s copy of the input array (set on the main
-    /// thread: by the sync call, or in `resolve` for the async one).
+    /// The result columns, packed, and `strings`' copy of the input array (set in `resolve`,
+    /// on the main thread).
     Columns(JsArray, Box<Packed>),
+    /// A `CheckColumns` object already built (by the sync call's pipeline).
+    Built(JsArray),
 }
 
 impl TypeName for Batch {
@@ -163,7 +165,12 @@ impl ToNapiValue for Batch {
                     .collect::<Result<Vec<_>>>()?;
                 array_of(env, &objects)
             }
-            Batch::Columns(array, packed) => js.columns(array, &packed),
+            Batch::Columns(array, packed) => {
+                let cols = js.columns(array, packed.n)?;
+                js.fill(cols, 0, &packed)?;
+                Ok(cols.0)
+            }
+            Batch::Built(cols) => Ok(cols.0),
         }
     }
 }
@@ -173,17 +180,23 @@ impl ToNapiValue for Batch {
 pub(crate) enum Helper {
     /// Builds one `CheckResult` from its fourteen values.
     Object = 0,
-    /// Type-checks and joins an array of strings (`Texts`).
-    Pack = 1,
-    /// Builds `CheckColumns` from `Packed`.
-    Columns = 2,
+    /// Type-checks and copies an array of strings (`JsStrings`).
+    Strings = 1,
+    /// Joins a range of that copy (`Texts::read`).
+    Join = 2,
+    /// Allocates the arrays of `CheckColumns`.
+    Columns = 3,
+    /// Fills rows of `CheckColumns` from one `Packed`.
+    Fill = 4,
 }
+
+const HELPER_COUNT: usize = 5;
 
 const HELPERS: &str = include_str!("batch.js");
 
 thread_local! {
     /// The helper functions per JavaScript environment on this thread (main thread or worker).
-    static HELPER_REFS: RefCell<Vec<(usize, [sys::napi_ref; 3])>> = const { RefCell::new(Vec::new()) };
+    static HELPER_REFS: RefCell<Vec<(usize, [sys::napi_ref; HELPER_COUNT])>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A `batch.js` function, compiled once per environment.
@@ -204,7 +217,7 @@ unsafe fn helper(env: sys::napi_env, which: Helper) -> Result<sys::napi_value> {
     let source = string(env, HELPERS)?;
     let mut all = ptr::null_mut();
     check_status!(sys::napi_run_script(env, source, &mut all))?;
-    let mut refs = [ptr::null_mut(); 3];
+    let mut refs = [ptr::null_mut(); HELPER_COUNT];
     for (i, r) in refs.iter_mut().enumerate() {
         let mut f = ptr::null_mut();
         check_status!(sys::napi_get_element(env, all, i as u32, &mut f))?;
@@ -329,15 +342,14 @@ impl Pieces {
     }
 }
 
-/// Where a row's text comes from, for `columns` in `batch.js`.
+/// Where a row's text comes from, for `fill` in `batch.js`.
 const NULL: u8 = 0;
 const SAME_AS_INPUT: u8 = 1;
 const SAME_AS_ADDRESS: u8 = 2;
 const NEW: u8 = 3;
 
-/// A batch's columns as the few flat values `columns` in `batch.js` turns into arrays. Built
-/// from the core's columns without touching JavaScript, so `checkManyAsync` does it off the
-/// main thread.
+/// A batch's (or a chunk's) columns as the few flat values `fill` in `batch.js` writes into
+/// arrays. Built from the core's columns without touching JavaScript, so off the main thread.
 #[derive(Default)]
 pub struct Packed {
     n: usize,
@@ -622,17 +634,19 @@ pub(crate) unsafe fn string(env: sys::napi_env, s: &str) -> Result<sys::napi_val
 }
 
 /// Values reused within one conversion (valid for the current handle scope).
-struct Js {
+pub(crate) struct Js {
     env: sys::napi_env,
     null: sys::napi_value,
     t: sys::napi_value,
     f: sys::napi_value,
     codes: Vec<(&'static str, sys::napi_value)>,
     lists: Vec<(Vec<&'static str>, sys::napi_value)>,
+    /// Messages by text: a batch's chunks share one string per distinct message.
+    messages: HashMap<String, sys::napi_value>,
 }
 
 impl Js {
-    unsafe fn new(env: sys::napi_env) -> Result<Self> {
+    pub(crate) unsafe fn new(env: sys::napi_env) -> Result<Self> {
         let mut null = ptr::null_mut();
         let mut t = ptr::null_mut();
         let mut f = ptr::null_mut();
@@ -646,6 +660,7 @@ impl Js {
             f,
             codes: Vec::new(),
             lists: Vec::new(),
+            messages: HashMap::new(),
         })
     }
 
@@ -663,6 +678,15 @@ impl Js {
         }
         let v = string(self.env, code)?;
         self.codes.push((code, v));
+        Ok(v)
+    }
+
+    unsafe fn message(&mut self, text: &str) -> Result<sys::napi_value> {
+        if let Some(v) = self.messages.get(text) {
+            return Ok(*v);
+        }
+        let v = string(self.env, text)?;
+        self.messages.insert(text.to_owned(), v);
         Ok(v)
     }
 
@@ -755,15 +779,30 @@ impl Js {
         Ok(obj)
     }
 
-    /// The columns of a batch, as a `CheckColumns` object (`columns` in `batch.js`).
-    unsafe fn columns(&mut self, array: JsArray, p: &Packed) -> Result<sys::napi_value> {
+    /// A `CheckColumns` object for `n` rows whose input column is `input`, to be filled.
+    pub(crate) unsafe fn columns(&mut self, input: JsArray, n: usize) -> Result<JsArray> {
+        let mut len = ptr::null_mut();
+        check_status!(sys::napi_create_double(self.env, n as f64, &mut len))?;
+        Ok(JsArray(call_helper(
+            self.env,
+            Helper::Columns,
+            &[len, input.0],
+        )?))
+    }
+
+    /// Fill rows `from..` of `cols` with one chunk's packed columns (`fill` in `batch.js`).
+    pub(crate) unsafe fn fill(&mut self, cols: JsArray, from: usize, p: &Packed) -> Result<()> {
         use sys::TypedarrayType::{uint16_array, uint32_array, uint8_array};
         let env = self.env;
-        let mut n = ptr::null_mut();
-        check_status!(sys::napi_create_double(env, p.n as f64, &mut n))?;
+        let mut first = ptr::null_mut();
+        check_status!(sys::napi_create_double(env, from as f64, &mut first))?;
         let mut codes = vec![self.null];
         for c in &p.codes {
             codes.push(self.code(c)?);
+        }
+        let mut messages = vec![self.null];
+        for m in p.messages.texts() {
+            messages.push(self.message(m)?);
         }
         let mut warning_lists = Vec::with_capacity(p.warning_lists.len());
         for l in &p.warning_lists {
@@ -774,14 +813,14 @@ impl Js {
             rule_lists.push(self.frozen(l.iter().map(|r| r.code()).collect())?);
         }
         let args = [
-            n,
-            array.0,
+            cols.0,
+            first,
             typed(env, &p.flags, uint8_array)?,
             typed(env, &p.src, uint8_array)?,
             typed(env, &p.error, uint16_array)?,
             array_of(env, &codes)?,
             typed(env, &p.message, uint32_array)?,
-            pieces(env, &p.messages)?,
+            array_of(env, &messages)?,
             typed(env, &p.warning, uint32_array)?,
             array_of(env, &warning_lists)?,
             typed(env, &p.rule, uint32_array)?,
@@ -792,6 +831,7 @@ impl Js {
             pieces(env, &p.canonical)?,
             pieces(env, &p.suggestion)?,
         ];
-        call_helper(env, Helper::Columns, &args)
+        call_helper(env, Helper::Fill, &args)?;
+        Ok(())
     }
 }
