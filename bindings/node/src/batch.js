@@ -126,7 +126,7 @@
    * 0 is `null` (codes, messages) or `[]` (lists).
    */
   function fill(cols, from, flags, src, errorIdx, codes, messageIdx, messages, warningIdx, warningLists, ruleIdx, ruleLists, inputP, addressP, asciiP, canonicalP, suggestionP) {
-    const { input, valid, error, message, address, addressAscii, canonical, suggestion, role, disposable, relay, free, warnings, rules } = cols
+    const { input, address, addressAscii, canonical, suggestion } = cols
     const newInput = texts(inputP)
     const newAddress = texts(addressP)
     const newAscii = texts(asciiP)
@@ -156,17 +156,27 @@
       const sc = (s >> 5) & 3
       canonical[i] = sc === 0 ? null : sc === 1 ? inp : sc === 2 ? a : newCanonical[kc++]
       suggestion[i] = (s & 128) !== 0 ? newSuggestion[ks++] : null
-      const f = flags[j]
-      valid[i] = (f & 1) !== 0
-      role[i] = (f & 2) !== 0
-      disposable[i] = (f & 4) !== 0
-      relay[i] = (f & 8) !== 0
-      free[i] = (f & 16) !== 0
-      error[i] = codes[errorIdx[j]]
-      message[i] = messages[messageIdx[j]]
-      warnings[i] = warningLists[warningIdx[j]]
-      rules[i] = ruleLists[ruleIdx[j]]
     }
+    // One tight loop per column: about twice as fast as one loop storing into thirteen arrays.
+    bits(cols.valid, from, flags, 1)
+    bits(cols.role, from, flags, 2)
+    bits(cols.disposable, from, flags, 4)
+    bits(cols.relay, from, flags, 8)
+    bits(cols.free, from, flags, 16)
+    lookup(cols.error, from, errorIdx, codes)
+    lookup(cols.message, from, messageIdx, messages)
+    lookup(cols.warnings, from, warningIdx, warningLists)
+    lookup(cols.rules, from, ruleIdx, ruleLists)
+  }
+
+  /** `out[from + j]` = whether `flags[j]` has `bit`. */
+  function bits(out, from, flags, bit) {
+    for (let j = 0; j < flags.length; j++) out[from + j] = (flags[j] & bit) !== 0
+  }
+
+  /** `out[from + j]` = `table[index[j]]`. */
+  function lookup(out, from, index, table) {
+    for (let j = 0; j < index.length; j++) out[from + j] = table[index[j]]
   }
 
   return [object, strings, join, columns, fill]
