@@ -5,7 +5,7 @@
 // checking them. Here V8 does the per-element work (`typeof`, `join`, `slice`, array stores) at
 // JIT speed, and Rust sees a few large strings and typed arrays.
 //
-// The script's completion value is `[object, strings, join, columns, fill]`.
+// The script's completion value is `[object, strings, join, columns, fill, pipeline]`.
 (function () {
   'use strict'
 
@@ -179,5 +179,32 @@
     for (let j = 0; j < index.length; j++) out[from + j] = table[index[j]]
   }
 
-  return [object, strings, join, columns, fill]
+  /**
+   * `checkManyAsync`'s columns: `start(copy, from, to)` converts rows `from..to` (here, on the
+   * main thread) and returns a promise of `fill`'s arguments for them, checked and packed on
+   * libuv's pool. `ahead` chunks are in flight while this fills the previous one, and the
+   * event loop runs between chunks.
+   */
+  async function pipeline(copy, start, chunkRows, ahead) {
+    const n = copy.length
+    const pending = []
+    let next = 0
+    const submit = () => {
+      const p = start(copy, next, Math.min(n, next + chunkRows))
+      // A later chunk's rejection must not go unhandled when an earlier one already failed.
+      p.catch(() => {})
+      pending.push(p)
+      next += chunkRows
+    }
+    while (next < n && pending.length < ahead) submit()
+    const cols = columns(n, copy)
+    for (let from = 0; from < n; from += chunkRows) {
+      const args = await pending.shift()
+      if (next < n) submit()
+      fill(cols, from, ...args)
+    }
+    return cols
+  }
+
+  return [object, strings, join, columns, fill, pipeline]
 })()

@@ -172,9 +172,8 @@ pub(crate) fn flag(f: &Option<Flag>) -> bool {
 /// non-array or a non-string element is a `TypeError` naming the index), nothing converted yet.
 /// `Texts::read` converts a range of it.
 pub struct JsStrings {
-    /// The copy, reused as the input column. Only valid during the call that read it, on the
-    /// main thread; `checkManyAsync` keeps a reference instead (`JsArray::keep`).
-    pub(crate) copy: JsArray,
+    /// The copy, reused as the input column.
+    pub(crate) copy: RawValue,
     pub(crate) len: usize,
 }
 
@@ -193,7 +192,7 @@ impl FromNapiValue for JsStrings {
         let mut len = 0u32;
         check_status!(sys::napi_get_array_length(env, copy, &mut len))?;
         Ok(JsStrings {
-            copy: JsArray(copy),
+            copy: RawValue(copy),
             len: len as usize,
         })
     }
@@ -225,46 +224,33 @@ pub struct Texts {
     lossy: bool,
 }
 
-/// A JavaScript array handle carried alongside Rust data. It is never touched off the main
-/// thread (`Send` and `Sync` are only so that a `Task` can carry it to `resolve`, and worker
-/// threads can borrow the `Texts` around it).
+/// A JavaScript value handle carried alongside Rust data, valid in the handle scope it came
+/// from. It is never touched off the main thread (`Send` and `Sync` are only so that worker
+/// threads can borrow the Rust data around it).
 #[derive(Clone, Copy)]
-pub struct JsArray(pub(crate) sys::napi_value);
+pub struct RawValue(pub(crate) sys::napi_value);
 
-unsafe impl Send for JsArray {}
-unsafe impl Sync for JsArray {}
+unsafe impl Send for RawValue {}
+unsafe impl Sync for RawValue {}
 
-impl Default for JsArray {
-    fn default() -> Self {
-        JsArray(ptr::null_mut())
+impl FromNapiValue for RawValue {
+    unsafe fn from_napi_value(_env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        Ok(RawValue(value))
     }
 }
 
-/// A reference that keeps a JavaScript value alive until the async batch resolves.
-pub struct JsRef(sys::napi_ref);
-
-unsafe impl Send for JsRef {}
-
-impl JsArray {
-    /// A reference to the array, for use in a later callback on the main thread.
-    pub(crate) unsafe fn keep(self, env: sys::napi_env) -> Result<JsRef> {
-        let mut r = ptr::null_mut();
-        check_status!(sys::napi_create_reference(env, self.0, 1, &mut r))?;
-        Ok(JsRef(r))
+impl TypeName for RawValue {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
     }
 }
 
-impl JsRef {
-    /// The referenced value (valid in the current handle scope).
-    pub(crate) unsafe fn get(&self, env: sys::napi_env) -> Result<JsArray> {
-        let mut v = ptr::null_mut();
-        check_status!(sys::napi_get_reference_value(env, self.0, &mut v))?;
-        Ok(JsArray(v))
-    }
-
-    /// Release the reference.
-    pub(crate) unsafe fn drop_in(self, env: sys::napi_env) {
-        sys::napi_delete_reference(env, self.0);
+impl ToNapiValue for RawValue {
+    unsafe fn to_napi_value(_env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        Ok(val.0)
     }
 }
 
@@ -311,12 +297,12 @@ unsafe fn element(env: sys::napi_env, array: sys::napi_value, i: u32) -> Result<
 }
 
 impl Texts {
-    /// Elements `from..to` of `strings`, replacing this buffer's contents (its memory is
-    /// reused: fresh pages cost more than copying into them).
+    /// Elements `from..to` of `copy` (`JsStrings::copy`), replacing this buffer's contents (its
+    /// memory is reused: fresh pages cost more than copying into them).
     pub(crate) unsafe fn read(
         &mut self,
         env: sys::napi_env,
-        strings: &JsStrings,
+        copy: RawValue,
         from: usize,
         to: usize,
     ) -> Result<()> {
@@ -327,7 +313,7 @@ impl Texts {
         let joined = crate::results::call_helper(
             env,
             crate::results::Helper::Join,
-            &[strings.copy.0, from_to[0], from_to[1]],
+            &[copy.0, from_to[0], from_to[1]],
         )?;
         let mut parts = 0u32;
         check_status!(sys::napi_get_array_length(env, joined, &mut parts))?;
@@ -363,7 +349,7 @@ impl Texts {
             buf.clear();
             self.ends.clear();
             for i in from..to {
-                read_string_into(env, element(env, strings.copy.0, i as u32)?, &mut buf)?;
+                read_string_into(env, element(env, copy.0, i as u32)?, &mut buf)?;
                 self.ends.push(buf.len());
                 buf.push(0);
             }

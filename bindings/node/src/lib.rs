@@ -88,7 +88,7 @@ pub fn check_many_async(
     env: Env,
     addresses: JsStrings,
     options: Option<CheckManyOptions>,
-) -> Result<AsyncTask<CheckManyTask>> {
+) -> Result<convert::RawValue> {
     checker::ops::check_many_async(env, &DEFAULT, addresses, options)
 }
 
