@@ -18,13 +18,15 @@ pub struct CheckOptions {
     pub exact: Option<Flag>,
 }
 
-/// Rows per chunk of the sync columnar pipeline: small enough that filling and draining the
-/// pipeline is short, large enough that each chunk's fixed costs (a few Node-API calls, rayon
-/// jobs) vanish.
-const PIPELINE_CHUNK: usize = 1 << 15;
+/// Rows per chunk of the columnar pipelines (sync and async): small enough that filling and
+/// draining the pipeline is short, large enough that each chunk's fixed costs (a few Node-API
+/// calls, a task) vanish. One chunk is one work unit of the core's `check_columns` (8,192 rows),
+/// so the chunks in flight, not the core, spread the work over the cores.
+const PIPELINE_CHUNK: usize = 1 << 13;
 
-/// Chunks submitted ahead of the one being filled: one per rayon thread on two cores.
-const PIPELINE_AHEAD: usize = 2;
+/// Chunks in flight ahead of the one being filled: enough to keep both cores busy while the
+/// main thread converts and fills.
+const PIPELINE_AHEAD: usize = 3;
 
 /// Options of `checkMany` and `checkManyAsync`.
 #[napi(object, object_to_js = false)]
@@ -258,10 +260,10 @@ pub(crate) mod ops {
         }
     }
 
-    /// The sync columnar batch as a pipeline over chunks: while the main thread joins and
-    /// converts chunk k + 2 and fills the result arrays from chunk k, rayon's threads check
-    /// chunks k + 1 and k + 2. Sequentially, the main thread's JavaScript work and the check
-    /// would each leave one core idle for about half the call.
+    /// The sync columnar batch as a pipeline over chunks: while the main thread converts chunk
+    /// k + `PIPELINE_AHEAD` and fills the result arrays from chunk k, rayon's threads check the
+    /// chunks in between. Sequentially, the main thread's JavaScript work and the check would
+    /// each leave one core idle for about half the call.
     fn check_columns_pipelined(
         env: Env,
         c: &mailhygiene::Checker,
