@@ -1,11 +1,14 @@
 //! The `Checker` class, and the one implementation behind it and the module-level functions.
 use mailhygiene::{Address, CheckerBuilder, DomainList, ParseOptions, ProviderRule};
-use napi::bindgen_prelude::*;
-use napi_derive::napi;
-use rayon::prelude::*;
+use std::ptr;
 
-use crate::convert::{flag, parse_error, Flag, JsRef, Text, Texts};
-use crate::results::{Batch, CheckResult, Packed, PACK_BLOCK};
+use mailhygiene::Check;
+use napi::bindgen_prelude::*;
+use napi::sys;
+use napi_derive::napi;
+
+use crate::convert::{flag, parse_error, Flag, JsStrings, RawValue, Text, Texts};
+use crate::results::{array_of, call_helper, Batch, CheckResult, Helper, Js, Packed};
 
 /// Options of `check`.
 #[napi(object, object_to_js = false)]
@@ -14,6 +17,16 @@ pub struct CheckOptions {
     #[napi(ts_type = "boolean")]
     pub exact: Option<Flag>,
 }
+
+/// Rows per chunk of the columnar pipelines (sync and async): small enough that filling and
+/// draining the pipeline is short, large enough that each chunk's fixed costs (a few Node-API
+/// calls, a task) vanish. One chunk is one work unit of the core's `check_columns` (8,192 rows),
+/// so the chunks in flight, not the core, spread the work over the cores.
+const PIPELINE_CHUNK: usize = 1 << 13;
+
+/// Chunks in flight ahead of the one being filled: enough to keep both cores busy while the
+/// main thread converts and fills.
+const PIPELINE_AHEAD: usize = 3;
 
 /// Options of `checkMany` and `checkManyAsync`.
 #[napi(object, object_to_js = false)]
@@ -230,32 +243,78 @@ pub(crate) mod ops {
         }
     }
 
-    /// The one batch implementation behind `checkMany` and `checkManyAsync`: the core's
-    /// row batch or column batch.
-    pub fn run_many(c: &mailhygiene::Checker, inputs: Texts, exact: bool, columns: bool) -> Batch {
-        if columns {
-            // Blocks checked and packed in parallel: packing is a pass over every row too.
-            let blocks: Vec<Packed> = (0..inputs.len())
-                .step_by(PACK_BLOCK)
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|first| {
-                    let end = (first + PACK_BLOCK).min(inputs.len());
-                    let cells: Vec<Option<&str>> =
-                        (first..end).map(|i| Some(inputs.get(i))).collect();
-                    let cols = c.check_columns(&cells, exact);
-                    Packed::new(&inputs, first, &cols)
-                })
-                .collect();
-            Batch::Columns(inputs.array, Box::new(Packed::concat(blocks)))
+    /// The core's columns for `texts`, packed for `fill` in `batch.js`.
+    pub(crate) fn pack_chunk(c: &mailhygiene::Checker, texts: &Texts, exact: bool) -> Packed {
+        let cells: Vec<Option<&str>> = (0..texts.len()).map(|i| Some(texts.get(i))).collect();
+        let cols = c.check_columns(&cells, exact);
+        Packed::new(texts, &cols)
+    }
+
+    /// The core's row batch.
+    pub(crate) fn check_rows(c: &mailhygiene::Checker, inputs: &Texts, exact: bool) -> Vec<Check> {
+        let strs = inputs.as_strs();
+        if exact {
+            c.check_many_exact(&strs)
         } else {
-            let strs = inputs.as_strs();
-            Batch::Rows(if exact {
-                c.check_many_exact(&strs)
-            } else {
-                c.check_many(&strs)
-            })
+            c.check_many(&strs)
         }
+    }
+
+    /// The sync columnar batch as a pipeline over chunks: while the main thread converts chunk
+    /// k + `PIPELINE_AHEAD` and fills the result arrays from chunk k, rayon's threads check the
+    /// chunks in between. Sequentially, the main thread's JavaScript work and the check would
+    /// each leave one core idle for about half the call.
+    fn check_columns_pipelined(
+        env: Env,
+        c: &mailhygiene::Checker,
+        strings: JsStrings,
+        exact: bool,
+    ) -> Result<Batch> {
+        let raw = env.raw();
+        let n = strings.len;
+        let starts: Vec<usize> = (0..n).step_by(PIPELINE_CHUNK).collect();
+        let mut js = unsafe { Js::new(raw)? };
+        type Done = std::thread::Result<(Texts, Packed)>;
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Done)>();
+        let mut done: Vec<Option<Packed>> = starts.iter().map(|_| None).collect();
+        // Converted chunks' buffers, reused: fresh pages cost more than the copy into them.
+        let mut spare: Vec<Texts> = Vec::new();
+        rayon::in_place_scope(|scope| {
+            let submit = |k: usize, spare: &mut Vec<Texts>| -> Result<()> {
+                let mut texts = spare.pop().unwrap_or_default();
+                let from = starts[k];
+                unsafe { texts.read(raw, strings.copy, from, (from + PIPELINE_CHUNK).min(n))? };
+                let tx = tx.clone();
+                scope.spawn(move |_| {
+                    let packed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let p = pack_chunk(c, &texts, exact);
+                        (texts, p)
+                    }));
+                    // The receiver is gone only when the main thread gave up (an exception).
+                    let _ = tx.send((k, packed));
+                });
+                Ok(())
+            };
+            for k in 0..starts.len().min(PIPELINE_AHEAD) {
+                submit(k, &mut spare)?;
+            }
+            // Allocated while the first chunks are checked.
+            let cols = unsafe { js.columns(strings.copy, n)? };
+            for k in 0..starts.len() {
+                while done[k].is_none() {
+                    let (j, packed) = rx.recv().expect("a sender is alive");
+                    let (texts, p) = packed.map_err(|p| crate::panic_error(&*p))?;
+                    spare.push(texts);
+                    done[j] = Some(p);
+                }
+                if k + PIPELINE_AHEAD < starts.len() {
+                    submit(k + PIPELINE_AHEAD, &mut spare)?;
+                }
+                let p = done[k].take().expect("received");
+                unsafe { js.fill(cols, starts[k], &p)? };
+            }
+            Ok(Batch::Built(cols))
+        })
     }
 
     fn batch_options(options: Option<CheckManyOptions>) -> (bool, bool) {
@@ -264,35 +323,78 @@ pub(crate) mod ops {
             .unwrap_or_default()
     }
 
-    pub fn check_many(
-        c: &mailhygiene::Checker,
-        inputs: Texts,
-        options: Option<CheckManyOptions>,
-    ) -> Batch {
-        let (exact, columns) = batch_options(options);
-        run_many(c, inputs, exact, columns)
+    /// All of `strings`, converted (on the main thread).
+    fn read_all(env: Env, strings: &JsStrings) -> Result<Texts> {
+        let mut texts = Texts::default();
+        unsafe { texts.read(env.raw(), strings.copy, 0, strings.len)? };
+        Ok(texts)
     }
 
+    pub fn check_many(
+        env: Env,
+        c: &mailhygiene::Checker,
+        strings: JsStrings,
+        options: Option<CheckManyOptions>,
+    ) -> Result<Batch> {
+        let (exact, columns) = batch_options(options);
+        if columns {
+            check_columns_pipelined(env, c, strings, exact)
+        } else {
+            Ok(Batch::Rows(check_rows(c, &read_all(env, &strings)?, exact)))
+        }
+    }
+
+    /// `checkManyAsync`: a promise. Rows: one task on libuv's pool. Columns: the pipeline of
+    /// `check_columns_pipelined`, driven by `pipeline` in `batch.js` with one task per chunk,
+    /// so that the main thread fills the result arrays while later chunks are checked, and the
+    /// event loop runs between chunks.
     pub fn check_many_async(
         env: Env,
         c: &mailhygiene::Checker,
-        inputs: Texts,
+        strings: JsStrings,
         options: Option<CheckManyOptions>,
-    ) -> Result<AsyncTask<CheckManyTask>> {
+    ) -> Result<RawValue> {
         let (exact, columns) = batch_options(options);
-        // The columns reuse the input strings: keep them alive until the promise resolves.
-        let array = if columns {
-            Some(unsafe { inputs.array.keep(env.raw())? })
-        } else {
-            None
-        };
-        Ok(AsyncTask::new(CheckManyTask {
-            checker: c.clone(),
-            inputs: Some(inputs),
-            exact,
-            columns,
-            array,
-        }))
+        let raw = env.raw();
+        if !columns {
+            let task = AsyncTask::new(CheckManyTask {
+                checker: c.clone(),
+                inputs: Some(read_all(env, &strings)?),
+                exact,
+                columns,
+            });
+            return Ok(RawValue(unsafe { AsyncTask::to_napi_value(raw, task)? }));
+        }
+        let checker = c.clone();
+        let start = env.create_function_from_closure::<(), _, _>("start", move |ctx| {
+            let copy: RawValue = ctx.get(0)?;
+            let from: u32 = ctx.get(1)?;
+            let to: u32 = ctx.get(2)?;
+            let mut texts = Texts::default();
+            unsafe { texts.read(ctx.env.raw(), copy, from as usize, to as usize)? };
+            Ok(AsyncTask::new(CheckManyTask {
+                checker: checker.clone(),
+                inputs: Some(texts),
+                exact,
+                columns,
+            }))
+        })?;
+        let mut chunk = ptr::null_mut();
+        let mut ahead = ptr::null_mut();
+        unsafe {
+            check_status!(sys::napi_create_uint32(
+                raw,
+                PIPELINE_CHUNK as u32,
+                &mut chunk
+            ))?;
+            check_status!(sys::napi_create_uint32(
+                raw,
+                PIPELINE_AHEAD as u32,
+                &mut ahead
+            ))?;
+            let args = [strings.copy.0, start.raw(), chunk, ahead];
+            Ok(RawValue(call_helper(raw, Helper::Pipeline, &args)?))
+        }
     }
 
     pub fn normalize(env: Env, c: &mailhygiene::Checker, input: &str) -> Result<AddressResult> {
@@ -332,43 +434,51 @@ pub(crate) mod ops {
 
 /// Runs a batch on libuv's thread pool (and from there on all cores): the event loop keeps
 /// running meanwhile. Reading the input array and building the result happen on the main
-/// thread, as they must; packing the columns for that happens on the pool.
+/// thread, as they must. Either a whole row batch (resolves to the `CheckResult` objects) or
+/// one chunk of `checkManyAsync`'s columns (resolves to `fill`'s arguments for it, for
+/// `pipeline` in `batch.js`).
 pub struct CheckManyTask {
     checker: mailhygiene::Checker,
     inputs: Option<Texts>,
     exact: bool,
     columns: bool,
-    /// The input strings, reused by the columns.
-    array: Option<JsRef>,
+}
+
+/// What a `CheckManyTask` computed.
+pub enum Checked {
+    Rows(Vec<Check>),
+    Chunk(Box<Packed>),
 }
 
 impl Task for CheckManyTask {
-    type Output = Batch;
-    type JsValue = Batch;
+    type Output = Checked;
+    type JsValue = RawValue;
 
     fn compute(&mut self) -> Result<Self::Output> {
         let inputs = self.inputs.take().unwrap_or_default();
         // A panic must reject the promise, not abort the process.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ops::run_many(&self.checker, inputs, self.exact, self.columns)
+            if self.columns {
+                Checked::Chunk(Box::new(ops::pack_chunk(
+                    &self.checker,
+                    &inputs,
+                    self.exact,
+                )))
+            } else {
+                Checked::Rows(ops::check_rows(&self.checker, &inputs, self.exact))
+            }
         }))
         .map_err(|p| crate::panic_error(&*p))
     }
 
-    fn resolve(&mut self, env: Env, batch: Self::Output) -> Result<Self::JsValue> {
-        Ok(match (batch, &self.array) {
-            (Batch::Columns(_, packed), Some(r)) => {
-                Batch::Columns(unsafe { r.get(env.raw())? }, packed)
-            }
-            (batch, _) => batch,
-        })
-    }
-
-    fn finally(mut self, env: Env) -> Result<()> {
-        if let Some(r) = self.array.take() {
-            unsafe { r.drop_in(env.raw()) };
+    fn resolve(&mut self, env: Env, checked: Self::Output) -> Result<Self::JsValue> {
+        let env = env.raw();
+        unsafe {
+            Ok(RawValue(match checked {
+                Checked::Rows(checks) => Batch::to_napi_value(env, Batch::Rows(checks))?,
+                Checked::Chunk(packed) => array_of(env, &Js::new(env)?.fill_args(&packed)?)?,
+            }))
         }
-        Ok(())
     }
 }
 
@@ -415,8 +525,13 @@ impl Checker {
         ts_args_type = "addresses: ReadonlyArray<string>, options?: O",
         ts_return_type = "O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]"
     )]
-    pub fn check_many(&self, addresses: Texts, options: Option<CheckManyOptions>) -> Batch {
-        ops::check_many(&self.inner, addresses, options)
+    pub fn check_many(
+        &self,
+        env: Env,
+        addresses: JsStrings,
+        options: Option<CheckManyOptions>,
+    ) -> Result<Batch> {
+        ops::check_many(env, &self.inner, addresses, options)
     }
 
     /// `checkMany` off the main thread: the event loop keeps running while the batch is checked.
@@ -429,9 +544,9 @@ impl Checker {
     pub fn check_many_async(
         &self,
         env: Env,
-        addresses: Texts,
+        addresses: JsStrings,
         options: Option<CheckManyOptions>,
-    ) -> Result<AsyncTask<CheckManyTask>> {
+    ) -> Result<RawValue> {
         ops::check_many_async(env, &self.inner, addresses, options)
     }
 

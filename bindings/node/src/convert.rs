@@ -168,12 +168,51 @@ pub(crate) fn flag(f: &Option<Flag>) -> bool {
     f.as_ref().is_some_and(|f| f.0)
 }
 
-/// An array of strings, copied into one buffer. A non-array or a non-string element is a
-/// `TypeError` naming the index.
+/// An array of strings as `strings` in `batch.js` copied it: every element type-checked (a
+/// non-array or a non-string element is a `TypeError` naming the index), nothing converted yet.
+/// `Texts::read` converts a range of it.
+pub struct JsStrings {
+    /// The copy, reused as the input column.
+    pub(crate) copy: RawValue,
+    pub(crate) len: usize,
+}
+
+impl FromNapiValue for JsStrings {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let mut is_array = false;
+        sys::napi_is_array(env, value, &mut is_array);
+        if !is_array {
+            let got = describe(env, value);
+            return Err(type_error(
+                env,
+                &format!("expected an array of strings, got {got}"),
+            ));
+        }
+        let copy = crate::results::call_helper(env, crate::results::Helper::Strings, &[value])?;
+        let mut len = 0u32;
+        check_status!(sys::napi_get_array_length(env, copy, &mut len))?;
+        Ok(JsStrings {
+            copy: RawValue(copy),
+            len: len as usize,
+        })
+    }
+}
+
+impl TypeName for JsStrings {
+    fn type_name() -> &'static str {
+        "Array<string>"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ValidateNapiValue for JsStrings {}
+
+/// Strings converted from JavaScript, in one buffer (no allocation per row).
 ///
-/// Read through `pack` in `batch.js`: the elements are type-checked and joined in JavaScript,
-/// and Rust converts a few large strings instead of one string per element (one Node-API call
-/// per chunk of thousands of rows, not three per row).
+/// Read through `join` in `batch.js`: Rust converts a few large strings instead of one string
+/// per element (one Node-API call per chunk of thousands of rows, not three per row).
 #[derive(Default)]
 pub struct Texts {
     /// The strings in order, each followed by one separator byte.
@@ -183,52 +222,35 @@ pub struct Texts {
     /// Whether any string lost lone surrogates to U+FFFD when converted, so that its text here
     /// differs from the JavaScript string (then the input column cannot reuse the caller's).
     lossy: bool,
-    /// `pack`'s copy of the array: the JavaScript strings, reused for the input column. Only
-    /// valid during the call that read it, on the main thread; `checkManyAsync` keeps a
-    /// reference instead (`JsArray::keep`).
-    pub(crate) array: JsArray,
 }
 
-/// A JavaScript array handle carried alongside Rust data. It is never touched off the main
-/// thread (`Send` and `Sync` are only so that a `Task` can carry it to `resolve`, and worker
-/// threads can borrow the `Texts` around it).
+/// A JavaScript value handle carried alongside Rust data, valid in the handle scope it came
+/// from. It is never touched off the main thread (`Send` and `Sync` are only so that worker
+/// threads can borrow the Rust data around it).
 #[derive(Clone, Copy)]
-pub struct JsArray(pub(crate) sys::napi_value);
+pub struct RawValue(pub(crate) sys::napi_value);
 
-unsafe impl Send for JsArray {}
-unsafe impl Sync for JsArray {}
+unsafe impl Send for RawValue {}
+unsafe impl Sync for RawValue {}
 
-impl Default for JsArray {
-    fn default() -> Self {
-        JsArray(ptr::null_mut())
+impl FromNapiValue for RawValue {
+    unsafe fn from_napi_value(_env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        Ok(RawValue(value))
     }
 }
 
-/// A reference that keeps a JavaScript value alive until the async batch resolves.
-pub struct JsRef(sys::napi_ref);
-
-unsafe impl Send for JsRef {}
-
-impl JsArray {
-    /// A reference to the array, for use in a later callback on the main thread.
-    pub(crate) unsafe fn keep(self, env: sys::napi_env) -> Result<JsRef> {
-        let mut r = ptr::null_mut();
-        check_status!(sys::napi_create_reference(env, self.0, 1, &mut r))?;
-        Ok(JsRef(r))
+impl TypeName for RawValue {
+    fn type_name() -> &'static str {
+        "unknown"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
     }
 }
 
-impl JsRef {
-    /// The referenced value (valid in the current handle scope).
-    pub(crate) unsafe fn get(&self, env: sys::napi_env) -> Result<JsArray> {
-        let mut v = ptr::null_mut();
-        check_status!(sys::napi_get_reference_value(env, self.0, &mut v))?;
-        Ok(JsArray(v))
-    }
-
-    /// Release the reference.
-    pub(crate) unsafe fn drop_in(self, env: sys::napi_env) {
-        sys::napi_delete_reference(env, self.0);
+impl ToNapiValue for RawValue {
+    unsafe fn to_napi_value(_env: sys::napi_env, val: Self) -> Result<sys::napi_value> {
+        Ok(val.0)
     }
 }
 
@@ -274,34 +296,39 @@ unsafe fn element(env: sys::napi_env, array: sys::napi_value, i: u32) -> Result<
     Ok(item)
 }
 
-impl FromNapiValue for Texts {
-    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        let mut is_array = false;
-        sys::napi_is_array(env, value, &mut is_array);
-        if !is_array {
-            let got = describe(env, value);
-            return Err(type_error(
-                env,
-                &format!("expected an array of strings, got {got}"),
-            ));
+impl Texts {
+    /// Elements `from..to` of `copy` (`JsStrings::copy`), replacing this buffer's contents (its
+    /// memory is reused: fresh pages cost more than copying into them).
+    pub(crate) unsafe fn read(
+        &mut self,
+        env: sys::napi_env,
+        copy: RawValue,
+        from: usize,
+        to: usize,
+    ) -> Result<()> {
+        let mut from_to = [ptr::null_mut(); 2];
+        for (v, i) in from_to.iter_mut().zip([from, to]) {
+            check_status!(sys::napi_create_uint32(env, i as u32, v))?;
         }
-        // `pack` throws the TypeError naming the index of a non-string element.
-        let packed = crate::results::call_helper(env, crate::results::Helper::Pack, &[value])?;
+        let joined = crate::results::call_helper(
+            env,
+            crate::results::Helper::Join,
+            &[copy.0, from_to[0], from_to[1]],
+        )?;
         let mut parts = 0u32;
-        check_status!(sys::napi_get_array_length(env, packed, &mut parts))?;
-        let copy = element(env, packed, 0)?;
-        let mut n = 0u32;
-        check_status!(sys::napi_get_array_length(env, copy, &mut n))?;
+        check_status!(sys::napi_get_array_length(env, joined, &mut parts))?;
         let mut chunks = Vec::with_capacity(parts as usize);
         let mut total = 0;
-        for p in 1..parts {
-            let chunk = element(env, packed, p)?;
+        for p in 0..parts {
+            let chunk = element(env, joined, p)?;
             let len = utf16_len(env, chunk)?;
             total += len + 1;
             chunks.push((chunk, len));
         }
+        let mut buf = std::mem::take(&mut self.buf).into_bytes();
+        buf.clear();
         // At most three UTF-8 bytes per UTF-16 unit; untouched capacity costs no memory.
-        let mut buf: Vec<u8> = Vec::with_capacity(total * 3 + 1);
+        buf.reserve(total * 3 + 1);
         for (chunk, len) in chunks {
             let start = buf.len();
             let mut written = 0;
@@ -315,37 +342,22 @@ impl FromNapiValue for Texts {
             buf.set_len(start + written);
             buf.push(0);
         }
-        let mut ends: Vec<usize> = memchr::memchr_iter(0, &buf).collect();
-        if ends.len() != n as usize {
+        self.ends.clear();
+        self.ends.extend(memchr::memchr_iter(0, &buf));
+        if self.ends.len() != to - from {
             // Some element contains the separator: read the elements one by one.
             buf.clear();
-            ends.clear();
-            for i in 0..n {
-                read_string_into(env, element(env, copy, i)?, &mut buf)?;
-                ends.push(buf.len());
+            self.ends.clear();
+            for i in from..to {
+                read_string_into(env, element(env, copy.0, i as u32)?, &mut buf)?;
+                self.ends.push(buf.len());
                 buf.push(0);
             }
         }
-        let lossy = memchr::memmem::find(&buf, "\u{FFFD}".as_bytes()).is_some();
+        self.lossy = memchr::memmem::find(&buf, "\u{FFFD}".as_bytes()).is_some();
         // napi_get_value_string_utf8 always writes valid UTF-8.
-        let buf = String::from_utf8(buf)
+        self.buf = String::from_utf8(buf)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        Ok(Texts {
-            buf,
-            ends,
-            lossy,
-            array: JsArray(copy),
-        })
+        Ok(())
     }
 }
-
-impl TypeName for Texts {
-    fn type_name() -> &'static str {
-        "Array<string>"
-    }
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
-}
-
-impl ValidateNapiValue for Texts {}

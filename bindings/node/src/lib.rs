@@ -22,7 +22,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 pub use checker::*;
-use convert::{Text, Texts};
+use convert::{JsStrings, Text};
 use results::Batch;
 pub use results::{CheckColumns, CheckResult};
 pub use suppression::*;
@@ -66,8 +66,12 @@ pub fn check(
     ts_args_type = "addresses: ReadonlyArray<string>, options?: O",
     ts_return_type = "O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]"
 )]
-pub fn check_many(addresses: Texts, options: Option<CheckManyOptions>) -> Batch {
-    checker::ops::check_many(&DEFAULT, addresses, options)
+pub fn check_many(
+    env: Env,
+    addresses: JsStrings,
+    options: Option<CheckManyOptions>,
+) -> Result<Batch> {
+    checker::ops::check_many(env, &DEFAULT, addresses, options)
 }
 
 /// `checkMany` off the main thread (libuv's pool, then all cores): the event loop keeps running
@@ -82,9 +86,9 @@ pub fn check_many(addresses: Texts, options: Option<CheckManyOptions>) -> Batch 
 )]
 pub fn check_many_async(
     env: Env,
-    addresses: Texts,
+    addresses: JsStrings,
     options: Option<CheckManyOptions>,
-) -> Result<AsyncTask<CheckManyTask>> {
+) -> Result<convert::RawValue> {
     checker::ops::check_many_async(env, &DEFAULT, addresses, options)
 }
 

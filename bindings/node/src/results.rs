@@ -5,8 +5,8 @@
 //!   fourteen values as arguments (one call; V8 builds the object literal with a fixed shape),
 //!   instead of fourteen property definitions through Node-API;
 //! - columns: Rust packs the core's columns into a few typed arrays and large strings
-//!   (`Packed`, off the main thread for `checkManyAsync`), and `columns` in `batch.js` builds
-//!   the arrays at JIT speed. Only texts that differ from the row's input or address become new
+//!   (`Packed`, off the main thread), and `fill` in `batch.js` writes them into the result
+//!   arrays at JIT speed, chunk by chunk for the sync call (`ops::check_columns_pipelined`). Only texts that differ from the row's input or address become new
 //!   strings (most inputs are already their address, most addresses already ASCII and
 //!   canonical); booleans, codes, messages and warning lists are shared values.
 use std::cell::RefCell;
@@ -18,7 +18,7 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
 
-use crate::convert::{JsArray, Texts};
+use crate::convert::{RawValue, Texts};
 
 /// Everything known about one input: the core's `Check`, with camelCase keys.
 #[napi(
@@ -138,9 +138,8 @@ impl ToNapiValue for CheckResult {
 /// The output of a batch: rows or columns.
 pub enum Batch {
     Rows(Vec<Check>),
-    /// The result columns, packed, and `pack`'s copy of the input array (set on the main
-    /// thread: by the sync call, or in `resolve` for the async one).
-    Columns(JsArray, Box<Packed>),
+    /// A `CheckColumns` object already built (by the sync call's pipeline).
+    Built(RawValue),
 }
 
 impl TypeName for Batch {
@@ -163,7 +162,7 @@ impl ToNapiValue for Batch {
                     .collect::<Result<Vec<_>>>()?;
                 array_of(env, &objects)
             }
-            Batch::Columns(array, packed) => js.columns(array, &packed),
+            Batch::Built(cols) => Ok(cols.0),
         }
     }
 }
@@ -173,17 +172,28 @@ impl ToNapiValue for Batch {
 pub(crate) enum Helper {
     /// Builds one `CheckResult` from its fourteen values.
     Object = 0,
-    /// Type-checks and joins an array of strings (`Texts`).
-    Pack = 1,
-    /// Builds `CheckColumns` from `Packed`.
-    Columns = 2,
+    /// Type-checks and copies an array of strings (`JsStrings`).
+    Strings = 1,
+    /// Joins a range of that copy (`Texts::read`).
+    Join = 2,
+    /// Allocates the arrays of `CheckColumns`.
+    Columns = 3,
+    /// Fills rows of `CheckColumns` from one `Packed`.
+    Fill = 4,
+    /// Drives `checkManyAsync`'s columnar pipeline.
+    Pipeline = 5,
 }
+
+const HELPER_COUNT: usize = 6;
 
 const HELPERS: &str = include_str!("batch.js");
 
 thread_local! {
     /// The helper functions per JavaScript environment on this thread (main thread or worker).
-    static HELPER_REFS: RefCell<Vec<(usize, [sys::napi_ref; 3])>> = const { RefCell::new(Vec::new()) };
+    static HELPER_REFS: RefCell<Vec<(usize, [sys::napi_ref; HELPER_COUNT])>> = const { RefCell::new(Vec::new()) };
+    /// The frozen code lists of batch results per environment: one array per distinct list,
+    /// shared by every row, chunk and call (there are a few dozen possible lists).
+    static FROZEN_LISTS: RefCell<Vec<(usize, Vec<&'static str>, sys::napi_ref)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A `batch.js` function, compiled once per environment.
@@ -204,7 +214,7 @@ unsafe fn helper(env: sys::napi_env, which: Helper) -> Result<sys::napi_value> {
     let source = string(env, HELPERS)?;
     let mut all = ptr::null_mut();
     check_status!(sys::napi_run_script(env, source, &mut all))?;
-    let mut refs = [ptr::null_mut(); 3];
+    let mut refs = [ptr::null_mut(); HELPER_COUNT];
     for (i, r) in refs.iter_mut().enumerate() {
         let mut f = ptr::null_mut();
         check_status!(sys::napi_get_element(env, all, i as u32, &mut f))?;
@@ -232,6 +242,7 @@ unsafe fn helper(env: sys::napi_env, which: Helper) -> Result<sys::napi_value> {
 
 unsafe extern "C" fn forget_helpers(env: *mut std::ffi::c_void) {
     HELPER_REFS.with(|h| h.borrow_mut().retain(|(e, _)| *e != env as usize));
+    FROZEN_LISTS.with(|l| l.borrow_mut().retain(|(e, _, _)| *e != env as usize));
 }
 
 /// Call a `batch.js` function. A JavaScript exception it throws stays pending (and is what
@@ -301,15 +312,6 @@ impl Pieces {
         *self.counts.last_mut().expect("a chunk") += 1;
     }
 
-    /// The pieces of `other` after these (its large strings stay separate).
-    fn append(&mut self, other: Pieces) {
-        self.chunks.extend(other.chunks);
-        self.counts.extend(other.counts);
-        self.ends.extend(other.ends);
-        self.byte_ends.extend(other.byte_ends);
-        self.utf16 = other.utf16;
-    }
-
     /// The pieces, in order.
     fn texts(&self) -> impl Iterator<Item = &str> + '_ {
         let mut k = 0;
@@ -329,18 +331,16 @@ impl Pieces {
     }
 }
 
-/// Where a row's text comes from, for `columns` in `batch.js`.
+/// Where a row's text comes from, for `fill` in `batch.js`.
 const NULL: u8 = 0;
 const SAME_AS_INPUT: u8 = 1;
 const SAME_AS_ADDRESS: u8 = 2;
 const NEW: u8 = 3;
 
-/// A batch's columns as the few flat values `columns` in `batch.js` turns into arrays. Built
-/// from the core's columns without touching JavaScript, so `checkManyAsync` does it off the
-/// main thread.
+/// A batch's (or a chunk's) columns as the few flat values `fill` in `batch.js` writes into
+/// arrays. Built from the core's columns without touching JavaScript, so off the main thread.
 #[derive(Default)]
 pub struct Packed {
-    n: usize,
     /// valid 1, role 2, disposable 4, relay 8, free 16.
     flags: Vec<u8>,
     /// Text sources: input replaced 1; address bits 1-2, ASCII address 3-4, canonical 5-6
@@ -379,24 +379,9 @@ fn list_index<T: Copy + PartialEq>(lists: &mut Vec<Vec<T>>, list: &[T]) -> u32 {
     }
 }
 
-/// Append a block's list indexes to `out`, renumbered into the merged `lists`.
-fn merge_lists<T: Copy + PartialEq>(
-    lists: &mut Vec<Vec<T>>,
-    block_lists: &[Vec<T>],
-    block: &[u32],
-    out: &mut Vec<u32>,
-) {
-    let renumber: Vec<u32> = block_lists.iter().map(|l| list_index(lists, l)).collect();
-    out.extend(block.iter().map(|&i| renumber[i as usize]));
-}
-
-/// Rows per block packed on one thread: `run_many` checks and packs blocks in parallel.
-pub const PACK_BLOCK: usize = 1 << 16;
-
 impl Packed {
     fn with_capacity(n: usize) -> Packed {
         Packed {
-            n,
             flags: Vec::with_capacity(n),
             src: Vec::with_capacity(n),
             error: Vec::with_capacity(n),
@@ -420,15 +405,14 @@ impl Packed {
         }
     }
 
-    /// Pack the core's columns for rows `first..` of `inputs` (the rows' inputs, as the core
-    /// saw them).
-    pub fn new(inputs: &Texts, first: usize, cols: &mailhygiene::CheckColumns) -> Packed {
+    /// Pack the core's columns for `inputs` (the rows' inputs, as the core saw them).
+    pub fn new(inputs: &Texts, cols: &mailhygiene::CheckColumns) -> Packed {
         let n = cols.len();
         let mut p = Packed::with_capacity(n);
         let mut messages: HashMap<&str, u32> = HashMap::new();
         let lossy = inputs.lossy();
         for i in 0..n {
-            let input = inputs.get(first + i);
+            let input = inputs.get(i);
             let mut src = 0u8;
             // The caller's string differs from the text the core saw (lone surrogates).
             if lossy && input.contains('\u{FFFD}') {
@@ -486,50 +470,6 @@ impl Packed {
         }
         p
     }
-
-    /// The blocks of one batch, in order, as one: the tables of shared values merged and the
-    /// indexes into them renumbered.
-    pub fn concat(blocks: Vec<Packed>) -> Packed {
-        let n = blocks.iter().map(|b| b.n).sum();
-        let mut all = Packed::with_capacity(n);
-        let mut messages: HashMap<String, u32> = HashMap::new();
-        for b in blocks {
-            all.flags.extend_from_slice(&b.flags);
-            all.src.extend_from_slice(&b.src);
-            let codes: Vec<u16> = std::iter::once(0)
-                .chain(
-                    b.codes
-                        .iter()
-                        .map(|code| Self::code_index(&mut all.codes, code)),
-                )
-                .collect();
-            all.error.extend(b.error.iter().map(|&e| codes[e as usize]));
-            let texts: Vec<u32> = std::iter::once(0)
-                .chain(b.messages.texts().map(|m| {
-                    let next = messages.len() as u32 + 1;
-                    *messages.entry(m.to_owned()).or_insert_with(|| {
-                        all.messages.push(m);
-                        next
-                    })
-                }))
-                .collect();
-            all.message
-                .extend(b.message.iter().map(|&m| texts[m as usize]));
-            merge_lists(
-                &mut all.warning_lists,
-                &b.warning_lists,
-                &b.warning,
-                &mut all.warning,
-            );
-            merge_lists(&mut all.rule_lists, &b.rule_lists, &b.rule, &mut all.rule);
-            all.input.append(b.input);
-            all.address.append(b.address);
-            all.ascii.append(b.ascii);
-            all.canonical.append(b.canonical);
-            all.suggestion.append(b.suggestion);
-        }
-        all
-    }
 }
 
 /// A typed array holding a copy of `data`.
@@ -563,7 +503,10 @@ unsafe fn typed<T: Copy>(
 }
 
 /// A JavaScript array of `values`.
-unsafe fn array_of(env: sys::napi_env, values: &[sys::napi_value]) -> Result<sys::napi_value> {
+pub(crate) unsafe fn array_of(
+    env: sys::napi_env,
+    values: &[sys::napi_value],
+) -> Result<sys::napi_value> {
     let mut arr = ptr::null_mut();
     check_status!(sys::napi_create_array_with_length(
         env,
@@ -622,17 +565,18 @@ pub(crate) unsafe fn string(env: sys::napi_env, s: &str) -> Result<sys::napi_val
 }
 
 /// Values reused within one conversion (valid for the current handle scope).
-struct Js {
+pub(crate) struct Js {
     env: sys::napi_env,
     null: sys::napi_value,
     t: sys::napi_value,
     f: sys::napi_value,
     codes: Vec<(&'static str, sys::napi_value)>,
-    lists: Vec<(Vec<&'static str>, sys::napi_value)>,
+    /// Messages by text: a batch's chunks share one string per distinct message.
+    messages: HashMap<String, sys::napi_value>,
 }
 
 impl Js {
-    unsafe fn new(env: sys::napi_env) -> Result<Self> {
+    pub(crate) unsafe fn new(env: sys::napi_env) -> Result<Self> {
         let mut null = ptr::null_mut();
         let mut t = ptr::null_mut();
         let mut f = ptr::null_mut();
@@ -645,7 +589,7 @@ impl Js {
             t,
             f,
             codes: Vec::new(),
-            lists: Vec::new(),
+            messages: HashMap::new(),
         })
     }
 
@@ -663,6 +607,15 @@ impl Js {
         }
         let v = string(self.env, code)?;
         self.codes.push((code, v));
+        Ok(v)
+    }
+
+    unsafe fn message(&mut self, text: &str) -> Result<sys::napi_value> {
+        if let Some(v) = self.messages.get(text) {
+            return Ok(*v);
+        }
+        let v = string(self.env, text)?;
+        self.messages.insert(text.to_owned(), v);
         Ok(v)
     }
 
@@ -695,14 +648,25 @@ impl Js {
         Ok(arr)
     }
 
-    /// A frozen array of codes, one per distinct list.
+    /// The frozen array of `codes` (`FROZEN_LISTS`).
     unsafe fn frozen(&mut self, codes: Vec<&'static str>) -> Result<sys::napi_value> {
-        if let Some((_, v)) = self.lists.iter().find(|(c, _)| *c == codes) {
-            return Ok(*v);
+        let env = self.env as usize;
+        let found = FROZEN_LISTS.with(|l| {
+            l.borrow()
+                .iter()
+                .find(|(e, c, _)| *e == env && *c == codes)
+                .map(|(_, _, r)| *r)
+        });
+        if let Some(r) = found {
+            let mut v = ptr::null_mut();
+            check_status!(sys::napi_get_reference_value(self.env, r, &mut v))?;
+            return Ok(v);
         }
         let arr = self.array(&codes)?;
         check_status!(sys::napi_object_freeze(self.env, arr))?;
-        self.lists.push((codes, arr));
+        let mut r = ptr::null_mut();
+        check_status!(sys::napi_create_reference(self.env, arr, 1, &mut r))?;
+        FROZEN_LISTS.with(|l| l.borrow_mut().push((env, codes, r)));
         Ok(arr)
     }
 
@@ -755,15 +719,37 @@ impl Js {
         Ok(obj)
     }
 
-    /// The columns of a batch, as a `CheckColumns` object (`columns` in `batch.js`).
-    unsafe fn columns(&mut self, array: JsArray, p: &Packed) -> Result<sys::napi_value> {
+    /// A `CheckColumns` object for `n` rows whose input column is `input`, to be filled.
+    pub(crate) unsafe fn columns(&mut self, input: RawValue, n: usize) -> Result<RawValue> {
+        let mut len = ptr::null_mut();
+        check_status!(sys::napi_create_double(self.env, n as f64, &mut len))?;
+        Ok(RawValue(call_helper(
+            self.env,
+            Helper::Columns,
+            &[len, input.0],
+        )?))
+    }
+
+    /// Fill rows `from..` of `cols` with one chunk's packed columns (`fill` in `batch.js`).
+    pub(crate) unsafe fn fill(&mut self, cols: RawValue, from: usize, p: &Packed) -> Result<()> {
+        let mut args = vec![cols.0, ptr::null_mut()];
+        check_status!(sys::napi_create_double(self.env, from as f64, &mut args[1]))?;
+        args.extend(self.fill_args(p)?);
+        call_helper(self.env, Helper::Fill, &args)?;
+        Ok(())
+    }
+
+    /// `fill`'s arguments after `cols` and `from`, for one chunk.
+    pub(crate) unsafe fn fill_args(&mut self, p: &Packed) -> Result<[sys::napi_value; 15]> {
         use sys::TypedarrayType::{uint16_array, uint32_array, uint8_array};
         let env = self.env;
-        let mut n = ptr::null_mut();
-        check_status!(sys::napi_create_double(env, p.n as f64, &mut n))?;
         let mut codes = vec![self.null];
         for c in &p.codes {
             codes.push(self.code(c)?);
+        }
+        let mut messages = vec![self.null];
+        for m in p.messages.texts() {
+            messages.push(self.message(m)?);
         }
         let mut warning_lists = Vec::with_capacity(p.warning_lists.len());
         for l in &p.warning_lists {
@@ -773,15 +759,13 @@ impl Js {
         for l in &p.rule_lists {
             rule_lists.push(self.frozen(l.iter().map(|r| r.code()).collect())?);
         }
-        let args = [
-            n,
-            array.0,
+        Ok([
             typed(env, &p.flags, uint8_array)?,
             typed(env, &p.src, uint8_array)?,
             typed(env, &p.error, uint16_array)?,
             array_of(env, &codes)?,
             typed(env, &p.message, uint32_array)?,
-            pieces(env, &p.messages)?,
+            array_of(env, &messages)?,
             typed(env, &p.warning, uint32_array)?,
             array_of(env, &warning_lists)?,
             typed(env, &p.rule, uint32_array)?,
@@ -791,7 +775,6 @@ impl Js {
             pieces(env, &p.ascii)?,
             pieces(env, &p.canonical)?,
             pieces(env, &p.suggestion)?,
-        ];
-        call_helper(env, Helper::Columns, &args)
+        ])
     }
 }
