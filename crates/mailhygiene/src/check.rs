@@ -572,10 +572,11 @@ impl<'a> CheckView<'a> {
     /// The owned [`Check`], as [`Checker::check`] returns it.
     pub fn to_check(&self) -> Check {
         let address = self.address().map(String::from);
-        // The A-label form is usually the address itself: one copy, not a second join.
-        let address_ascii = match (self.address_ascii(), &address) {
-            (Some(ascii), Some(address)) if ascii == address.as_str() => Some(address.clone()),
-            (ascii, _) => ascii.map(String::from),
+        // Only a domain with non-ASCII labels has an A-label form of its own; otherwise it is
+        // the address again: one copy, not a second join.
+        let address_ascii = match self.valid_parts().and_then(|v| v.domain.ascii.as_ref()) {
+            Some(_) => self.address_ascii().map(String::from),
+            None => address.clone(),
         };
         Check {
             input: self.input.to_owned(),
@@ -685,7 +686,7 @@ pub(crate) struct Valid<'a> {
     /// The extracted input when it already is the address (local part NFC as written, domain
     /// lowercase Unicode): one copy instead of assembling the address from its parts.
     pub written: Option<&'a str>,
-    /// The canonical key, in the cache's scratch buffer: a [`Check`] takes it over.
+    /// The canonical key, in the cache's scratch buffer.
     pub canonical: &'a mut String,
     pub rules: Vec<CanonicalRule>,
     pub role: bool,
