@@ -92,10 +92,18 @@ pub fn run(args: CheckArgs) -> Result<()> {
         // Lines are read in chunks and judged on all cores; results keep the input order.
         let stdin = io::stdin();
         let mut reader = stdin.lock();
+        let mut first = true;
         loop {
-            let lines = read_chunk(&mut reader, 16_384).context("reading standard input")?;
+            let mut lines = read_chunk(&mut reader, 16_384).context("reading standard input")?;
             if lines.is_empty() {
                 break;
+            }
+            if std::mem::take(&mut first) {
+                // A file saved by Windows tools starts with a UTF-8 byte order mark: not part
+                // of the first address.
+                if let Some(rest) = lines[0].strip_prefix(b"\xEF\xBB\xBF") {
+                    lines[0] = rest.to_vec();
+                }
             }
             let checks: Vec<Check> = lines
                 .par_iter()

@@ -22,8 +22,8 @@ use serde_json::json;
 /// rejects.csv (file, line, code, message, raw) and report.json (counts per reason, source and
 /// stream; rows read = rows used + rows rejected). Every file is written to a temporary name
 /// and renamed into place only when all of them are complete, so a failed run leaves the
-/// previous outputs untouched. The files hold personal data and are created readable by their
-/// owner only.
+/// previous outputs untouched. The files hold personal data: they get the permissions of the
+/// files they replace, or a new file's (0666 less the umask).
 #[derive(Args)]
 pub struct MergeArgs {
     /// A stream's export: NAME=[SYSTEM:]PATH. PATH is a file or a folder of files; without
@@ -280,16 +280,7 @@ pub fn run(args: MergeArgs) -> Result<()> {
     phase("master list and missing");
 
     let hash = match &args.hash_key_file {
-        Some(p) => {
-            let mut key = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-            if key.last() == Some(&b'\n') {
-                key.pop();
-            }
-            if key.is_empty() {
-                bail!("{}: the hash key is empty", p.display());
-            }
-            Some(KeyHash::HmacSha256(key))
-        }
+        Some(p) => Some(KeyHash::HmacSha256(read_hash_key(p)?)),
         None if args.hashed => Some(KeyHash::Sha256),
         None => None,
     };
@@ -381,4 +372,16 @@ impl Staged {
     fn commit(self) -> Result<()> {
         commit_all(self.files)
     }
+}
+
+/// The HMAC key in `path`: the file's bytes, one trailing newline removed.
+pub(crate) fn read_hash_key(path: &Path) -> Result<Vec<u8>> {
+    let mut key = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    if key.last() == Some(&b'\n') {
+        key.pop();
+    }
+    if key.is_empty() {
+        bail!("{}: the hash key is empty", path.display());
+    }
+    Ok(key)
 }

@@ -150,3 +150,19 @@ fn help_explains_every_flag() {
         assert!(text.contains(flag), "{flag} missing from --help");
     }
 }
+
+#[test]
+fn a_byte_order_mark_on_standard_input_is_not_part_of_the_first_address() {
+    let out = run(
+        &["--format", "json"],
+        b"\xEF\xBB\xBFa@example.com\r\nb@example.com\n",
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["input"], "a@example.com");
+    assert_eq!(lines[0]["valid"], true);
+}

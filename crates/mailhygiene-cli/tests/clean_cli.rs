@@ -474,3 +474,199 @@ fn nothing_is_lost_on_the_example_list() {
         .sum();
     assert_eq!(rejected_sum as usize, rejected);
 }
+
+#[test]
+fn outputs_never_overwrite_an_input_or_each_other() {
+    let run = Run::new();
+    let contacts = run.write("contacts.csv", "email\nann@example.com\n");
+    run.write("list.csv", "email\nbob@example.com\n");
+    let original = std::fs::read(&contacts).unwrap();
+    let run_with = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_mailhygiene"))
+            .arg("clean")
+            .arg(&contacts)
+            .args(args)
+            .current_dir(run.dir.path())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} should have been refused");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    // The input under another spelling of its path, and a suppression list.
+    let err = run_with(&["--out", "./sub/../contacts.csv"]);
+    assert!(err.contains("is the contact list"), "{err}");
+    let err = run_with(&["--rejects", "list.csv", "--suppressions", "list.csv"]);
+    assert!(err.contains("is a suppression list"), "{err}");
+    let err = run_with(&["--out", "x.json", "--report", "x.json"]);
+    assert!(err.contains("name the same file"), "{err}");
+    assert_eq!(std::fs::read(&contacts).unwrap(), original);
+    assert!(!run.path("x.json").exists());
+}
+
+#[test]
+fn hmac_hashed_lists_need_their_key() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email\nCarol@Example.net\ndave@example.com\n",
+    );
+    let master = run.write(
+        "master.csv",
+        "canonical,address,reason,scope,since,expires,sources\n\
+         carol@example.net,carol@example.net,complaint,all,2024-05-20T07:45:10Z,,ses:ses\n",
+    );
+    let key = run.write("key.txt", "s3cret\n");
+    // The hashed list as `merge` writes it, keyed.
+    let merged = Command::new(env!("CARGO_BIN_EXE_mailhygiene"))
+        .args(["merge", "--stream"])
+        .arg(format!("crm={}", master.display()))
+        .arg("--hash-key-file")
+        .arg(&key)
+        .arg("--out")
+        .arg(run.path("merged"))
+        .output()
+        .unwrap();
+    assert!(
+        merged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&merged.stderr)
+    );
+    let hashed = run.path("merged/suppressions.hashed.csv");
+    let hashed = hashed.to_str().unwrap();
+    assert!(run
+        .read("merged/suppressions.hashed.csv")
+        .starts_with("hmac_sha256,"));
+    // Without the key nothing could match: refused, not silently ignored.
+    let err = run.err(&["--suppressions", hashed]);
+    assert!(err.contains("--hash-key-file"), "{err}");
+    run.ok(&[
+        "-q",
+        "--suppressions",
+        hashed,
+        "--hash-key-file",
+        key.to_str().unwrap(),
+    ]);
+    let rejects = run.table("rejects.csv");
+    assert_eq!(rejects.len(), 1);
+    assert_eq!(col(&rejects[0], "email"), "Carol@Example.net");
+    assert!(col(&rejects[0], "mh_reason").starts_with("suppressed: complaint"));
+}
+
+#[test]
+fn bare_address_lists_and_unusable_suppression_rows() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email\nbob@example.com\nann@example.com\neve@example.org\n",
+    );
+    // One address per line, no header: every line is suppressed.
+    let bare = run.write(
+        "dnc.txt",
+        "bob@example.com\n\nnot an address\neve@example.org\n",
+    );
+    let out = run.clean(&["-q", "--suppressions", bare.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // The unusable line is reported with its line in the file, not dropped silently.
+    assert!(
+        stderr.contains("dnc.txt: 1 rows could not be used"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("line 3:"), "{stderr}");
+    let rejected: Vec<String> = run
+        .table("rejects.csv")
+        .iter()
+        .map(|r| col(r, "email").to_owned())
+        .collect();
+    assert_eq!(rejected, ["bob@example.com", "eve@example.org"]);
+    // A list none of whose rows can be used is an error.
+    let useless = run.write("useless.csv", "email,reason\nbob@example.com,sometimes\n");
+    let err = run.err(&["--suppressions", useless.to_str().unwrap()]);
+    assert!(err.contains("none of its 1 rows could be used"), "{err}");
+    // So is a folder with no list in it.
+    std::fs::create_dir(run.path("empty")).unwrap();
+    let err = run.err(&["--suppressions", run.path("empty").to_str().unwrap()]);
+    assert!(err.contains("no suppression lists in this folder"), "{err}");
+}
+
+#[test]
+fn rows_with_more_cells_than_the_header_are_rejected_whole_and_aligned() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email,name,city\nb@example.com,B,Paris,extra\nc@example.com,\"C, Jr\",Rome\n",
+    );
+    run.ok(&["-q"]);
+    let rejects = run.rows("rejects.csv", b',');
+    let header = &rejects[0];
+    assert_eq!(
+        rejects[1].len(),
+        header.len(),
+        "the appended columns stay aligned"
+    );
+    // The surplus is kept, as text, in the last original column.
+    assert_eq!(rejects[1][..3], ["b@example.com", "B", "Paris,extra"]);
+    let reason = header.iter().position(|h| h == "mh_reason").unwrap();
+    assert_eq!(rejects[1][reason], "invalid: extra_fields");
+    assert_eq!(rejects[1].last().unwrap(), "2");
+    let kept = run.rows("kept.csv", b',');
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept[1][1], "C, Jr");
+}
+
+#[test]
+fn a_rejected_row_does_not_make_the_next_spelling_a_duplicate() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email\nbob@gmial.com\nbob@gmail.com\nann@example.com\nAnn@example.com\n",
+    );
+    run.ok(&["-q", "--fix-typos", "--drop", "typo"]);
+    let kept: Vec<String> = run
+        .table("kept.csv")
+        .iter()
+        .map(|r| col(r, "email").to_owned())
+        .collect();
+    // Row 2, fixed to bob@gmail.com, is dropped as a typo: row 3 is the person's kept row.
+    assert_eq!(kept, ["bob@gmail.com", "ann@example.com"]);
+    let rejects = run.table("rejects.csv");
+    assert_eq!(col(&rejects[0], "mh_reason"), "typo");
+    assert_eq!(col(&rejects[1], "mh_reason"), "duplicate: line 4");
+}
+
+#[test]
+fn a_mistyped_provider_domain_is_a_typo_not_a_disposable_address() {
+    let run = Run::new();
+    // gmial.com is on the disposable list (typo-squatters register it).
+    run.write("contacts.csv", "email\nann@gmial.com\nbob@mailinator.com\n");
+    run.ok(&["-q"]);
+    let kept = run.table("kept.csv");
+    assert_eq!(kept.len(), 1);
+    assert_eq!(col(&kept[0], "mh_suggestion"), "ann@gmail.com");
+    assert_eq!(col(&kept[0], "mh_flags"), "typo");
+    let rejects = run.table("rejects.csv");
+    assert_eq!(col(&rejects[0], "mh_reason"), "disposable");
+}
+
+#[test]
+fn a_legacy_encoding_is_refused_for_a_utf8_file() {
+    let run = Run::new();
+    run.write("contacts.csv", "Name,Email\nJosé,jose@example.com\n");
+    let err = run.err(&["--encoding", "windows-1252"]);
+    assert!(err.contains("valid UTF-8"), "{err}");
+    assert!(!run.path("kept.csv").exists());
+}
+
+#[test]
+fn a_neutralised_appended_cell_is_flagged() {
+    let run = Run::new();
+    run.write("contacts.csv", "email\nx <=f@example.com>\n");
+    run.ok(&["-q"]);
+    let kept = run.table("kept.csv");
+    assert_eq!(col(&kept[0], "mh_address"), "'=f@example.com");
+    assert!(col(&kept[0], "mh_flags").contains("neutralized"));
+}

@@ -47,6 +47,15 @@ impl Verdict {
         }
     }
 
+    /// A row that is invalid before its cell is read: `missing_field` (fewer cells than the
+    /// header reaches), `extra_fields` (more cells than the header).
+    pub fn invalid(code: &'static str) -> Verdict {
+        let mut v = Verdict::default();
+        v.categories.insert(Category::Invalid);
+        v.error = Some(code);
+        v
+    }
+
     /// The domain of the deliverable address.
     pub fn domain(&self) -> Option<&str> {
         let a = self.address.as_deref()?;
@@ -76,12 +85,10 @@ impl<'a> CellJudge<'a> {
     /// Judge one email cell: check, and fix the typo when asked. Suppression is looked up
     /// afterwards, by [`Verdict::suppress`].
     pub fn verdict(&mut self, cell: Option<&str>, fix_typos: bool) -> Verdict {
-        let mut v = Verdict::default();
         let Some(cell) = cell else {
-            v.categories.insert(Category::Invalid);
-            v.error = Some("missing_field");
-            return v;
+            return Verdict::invalid("missing_field");
         };
+        let mut v = Verdict::default();
         let mut c = self.check(cell);
         let suggestion = c.suggestion.clone();
         if suggestion.is_some() {
@@ -109,8 +116,12 @@ impl<'a> CellJudge<'a> {
             v.error = c.error;
             return v;
         }
+        // Typo-squatters register common misspellings (`gmial.com`), and disposable lists
+        // carry them; the person meant the provider, so the row is a typo to fix, not a
+        // throw-away address to drop. A fixed row is judged by its corrected domain.
+        let unfixed_typo = v.categories.contains(Category::Typo) && !v.fixed;
         for (on, cat) in [
-            (c.disposable, Category::Disposable),
+            (c.disposable && !unfixed_typo, Category::Disposable),
             (c.role, Category::Role),
             (c.relay, Category::Relay),
             (c.free, Category::Free),

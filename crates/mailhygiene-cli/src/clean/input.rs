@@ -107,6 +107,14 @@ pub fn decode(bytes: Bytes, encoding: Option<&str>) -> Result<Decoded> {
             if enc == encoding_rs::UTF_8 {
                 return validate_utf8(bytes, 0, false);
             }
+            // Text beyond ASCII that is valid UTF-8 is UTF-8 (a legacy file almost never is):
+            // decoding it again would turn `José` into `JosÃ©`.
+            if !bytes.is_ascii() && std::str::from_utf8(&bytes).is_ok() {
+                bail!(
+                    "the file is valid UTF-8, not {}: run without --encoding",
+                    enc.name()
+                );
+            }
             let mut decoder = enc.new_decoder_without_bom_handling();
             let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
             // Decode line by line so that an invalid byte can be reported with its line.

@@ -96,6 +96,10 @@ pub struct CleanArgs {
     /// The file's encoding when it is not UTF-8 (windows-1252, iso-8859-15, shift_jis, …).
     #[arg(long)]
     pub encoding: Option<String>,
+    /// A file holding the key of HMAC-SHA-256 hashed suppression lists (`merge
+    /// --hash-key-file`; its bytes, one trailing newline removed).
+    #[arg(long, value_name = "FILE")]
+    pub hash_key_file: Option<PathBuf>,
     /// No progress bar and no summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -185,11 +189,20 @@ impl RowContext<'_> {
     fn write_row(&self, o: &mut ChunkOut, table: &scan::Table, r: &scan::Record, v: &Verdict) {
         let data = self.data;
         let verdict = self.policy.verdict(v.categories);
+        let original = (self.fix_typos && v.fixed)
+            .then(|| table.raw_field(data, r, self.column))
+            .flatten()
+            .map(|raw| String::from_utf8_lossy(&scan::unescape(raw)).into_owned());
+        // Our cells too: an address may start with `=` or `-`.
+        let ours = [&v.address, &v.canonical, &v.suggestion, &original];
         let neutralize = self.writer.neutralize
-            && (0..r.fields as usize).any(|i| {
+            && ((0..r.fields as usize).any(|i| {
                 let raw = table.raw_field(data, r, i).unwrap_or_default();
                 output::is_formula_trigger(&raw[scan::value_offset(raw)..])
-            });
+            }) || ours.iter().any(|c| {
+                c.as_deref()
+                    .is_some_and(|c| output::is_formula_trigger(c.as_bytes()))
+            }));
         let flags = &mut o.flags;
         flags.clear();
         for c in v.categories.iter() {
@@ -230,10 +243,6 @@ impl RowContext<'_> {
             }
             Some(c) => reason.push_str(c.code()),
         }
-        let original = (self.fix_typos && v.fixed)
-            .then(|| table.raw_field(data, r, self.column))
-            .flatten()
-            .map(|raw| String::from_utf8_lossy(&scan::unescape(raw)).into_owned());
         let replace = original
             .as_ref()
             .and(v.address.as_deref())
@@ -274,7 +283,7 @@ impl RowContext<'_> {
             self.writer
                 .write(&mut o.rejected, data, table, r, replace, &extra[..n], term)
         };
-        debug_assert_eq!(wrote_neutralized, neutralize);
+        debug_assert!(!wrote_neutralized || neutralize);
         o.collector.add(
             v,
             verdict,
@@ -359,8 +368,11 @@ impl SeenKeys {
         SeenKeys { shards }
     }
 
-    /// Mark the duplicates in a batch of rows (later than every row seen before).
-    fn mark(&mut self, verdicts: &mut [Vec<Verdict>], rows: &[scan::Record]) {
+    /// Mark the duplicates in a batch of rows (later than every row seen before). A key
+    /// belongs to the first row with it that `policy` keeps: a row rejected for its own reason
+    /// (a typo dropped with `--drop typo`) must not take the next spelling of the same person
+    /// down with it as its duplicate.
+    fn mark(&mut self, verdicts: &mut [Vec<Verdict>], rows: &[scan::Record], policy: &Policy) {
         let n = self.shards.len() as u64;
         let found: Vec<(usize, u64, bool)> = self
             .shards
@@ -383,6 +395,7 @@ impl SeenKeys {
                         let arena = &s.arena;
                         match s.table.find_mut(h, |e| e.text(arena) == key) {
                             Some(e) => out.push((row, e.first_line(), e.repeat())),
+                            None if policy.verdict(v.categories).is_some() => {}
                             None => {
                                 let entry = Seen::new(s.arena.len(), key.len(), rows[row].line);
                                 s.arena.push_str(key);
@@ -415,9 +428,14 @@ pub fn run(args: CleanArgs) -> Result<()> {
     let policy = Policy::new(&args.drop, &args.keep).map_err(anyhow::Error::msg)?;
     let checker = Checker::default();
     let paths = expand(&args.suppressions)?;
+    let hash_key = args
+        .hash_key_file
+        .as_deref()
+        .map(crate::merge::read_hash_key)
+        .transpose()?;
     let load = || -> Result<(MergedList, Vec<Count>)> {
         let mut timer = Timer::new();
-        let mut list = MergedList::new(MailKind::Marketing, &checker);
+        let mut list = MergedList::new(MailKind::Marketing, &checker, hash_key.as_deref());
         for (path, named, stream) in &paths {
             if !list.load(path, stream)? {
                 if *named {
@@ -433,6 +451,9 @@ pub fn run(args: CleanArgs) -> Result<()> {
         }
         list.finalize();
         timer.lap("suppressions");
+        for w in &list.warnings {
+            eprintln!("warning: {w}");
+        }
         let counts = list
             .loaded
             .iter()
@@ -489,12 +510,72 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool, String)>> {
             .file_stem()
             .map_or_else(|| "list".to_owned(), |n| n.to_string_lossy().into_owned());
         if p.is_dir() {
+            let before = out.len();
             walk(p, &stream, &mut out)?;
+            if out.len() == before {
+                bail!(
+                    "{}: no suppression lists in this folder (.csv, .tsv, .txt or .json files)",
+                    p.display()
+                );
+            }
         } else {
             out.push((p.clone(), true, stream));
         }
     }
     Ok(out)
+}
+
+/// Refuse outputs that would overwrite an input or each other: `--out contacts.csv` would
+/// replace the list being cleaned with its kept rows only.
+fn check_distinct_files(args: &CleanArgs, out: &Path, rejects: &Path) -> Result<()> {
+    // The same file under any spelling (`./x/../a.csv`, a symbolic link). Outputs need not
+    // exist yet, nor their folders: those are resolved by their names.
+    let resolve = |p: &Path| -> PathBuf {
+        if let Ok(real) = p.canonicalize() {
+            return real;
+        }
+        let mut full = std::env::current_dir().unwrap_or_default();
+        for part in p.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    full.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => full.push(other),
+            }
+        }
+        if let Ok(real) = full.canonicalize() {
+            return real;
+        }
+        match (full.parent().map(Path::canonicalize), full.file_name()) {
+            (Some(Ok(dir)), Some(name)) => dir.join(name),
+            _ => full,
+        }
+    };
+    let mut inputs = vec![("the contact list", resolve(&args.contacts))];
+    for s in &args.suppressions {
+        inputs.push(("a suppression list", resolve(s)));
+    }
+    let mut outputs = vec![("--out", out), ("--rejects", rejects)];
+    outputs.extend(args.report.iter().map(|r| ("--report", r.as_path())));
+    let mut seen: Vec<(&str, PathBuf)> = Vec::new();
+    for (flag, path) in outputs {
+        if path == Path::new("-") {
+            continue; // standard output
+        }
+        let full = resolve(path);
+        if let Some((what, _)) = inputs.iter().find(|(_, input)| full == *input) {
+            bail!(
+                "{flag} {} is {what}: it would be overwritten",
+                path.display()
+            );
+        }
+        if let Some((other, _)) = seen.iter().find(|(_, p)| *p == full) {
+            bail!("{flag} and {other} name the same file, {}", path.display());
+        }
+        seen.push((flag, full));
+    }
+    Ok(())
 }
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
@@ -634,9 +715,7 @@ pub fn clean<S: SuppressionSource + Send>(
         .rejects
         .clone()
         .unwrap_or_else(|| sibling(path, ".rejects.csv"));
-    if out_path == rejects_path {
-        bail!("--out and --rejects are the same file");
-    }
+    check_distinct_files(args, &out_path, &rejects_path)?;
     let mut kept_out = Output::create(&out_path)?;
     let mut rejects_out = Output::create(&rejects_path)?;
     let header_term: &[u8] = match header.terminator(data) {
@@ -709,6 +788,10 @@ pub fn clean<S: SuppressionSource + Send>(
                 let mut verdicts: Vec<Verdict> = chunk
                     .iter()
                     .map(|r| {
+                        if r.fields > header.fields {
+                            // Its cells may have shifted: the email column is not to be trusted.
+                            return Verdict::invalid("extra_fields");
+                        }
                         let cell = cell_text(table, r, column);
                         cached.verdict(cell.as_deref(), args.fix_typos)
                     })
@@ -739,7 +822,7 @@ pub fn clean<S: SuppressionSource + Send>(
                 || scanner.next_into(batch_rows, &mut ahead),
                 || judge(&table, batch),
             );
-            seen.mark(&mut verdicts, batch);
+            seen.mark(&mut verdicts, batch, policy);
             buffers[..verdicts.len()]
                 .par_iter_mut()
                 .zip(batch.par_chunks(CHUNK))

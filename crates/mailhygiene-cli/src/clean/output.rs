@@ -49,16 +49,26 @@ impl RowWriter {
             let raw = table.raw_field(data, record, i).unwrap_or_default();
             is_formula_trigger(&raw[value_offset(raw)..])
         };
-        let rewrite = replace.is_some() || (self.neutralize && (0..fields).any(triggered));
+        // More cells than the header (an unquoted delimiter in a cell): the surplus stays, as
+        // text, in the last column, so that the appended columns stay under their headers.
+        let overflow = self.columns > 0 && fields > self.columns;
+        let rewrite =
+            overflow || replace.is_some() || (self.neutralize && (0..fields).any(triggered));
         let mut neutralized = false;
         if !rewrite {
             out.extend_from_slice(&data[record.start..record.end]);
         } else {
-            for i in 0..fields {
+            for i in 0..fields.min(self.columns.max(1)) {
                 if i > 0 {
                     out.push(self.delimiter);
                 }
+                let last = overflow && i + 1 == self.columns;
                 match replace {
+                    _ if last => {
+                        let from = table.field_range(record, i).map_or(record.end, |r| r.start);
+                        neutralized |= self.neutralize && is_formula_trigger(&data[from..]);
+                        self.cell(out, &data[from..record.end]);
+                    }
                     Some((col, value)) if col == i => self.cell(out, value.as_bytes()),
                     _ => {
                         let raw = table.raw_field(data, record, i).unwrap_or_default();

@@ -14,8 +14,8 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
-use mailhygiene::suppression::{import, MailKind, Reason, SuppressionList};
+use anyhow::{bail, Context, Result};
+use mailhygiene::suppression::{import, MailKind, Reason, Reject, SuppressionList};
 use mailhygiene::Checker;
 
 use super::{input, scan};
@@ -39,8 +39,11 @@ pub trait SuppressionSource: Sync {
 pub struct MergedList {
     list: SuppressionList,
     kind: MailKind,
+    has_hash_key: bool,
     /// Per loaded file: (path and format, records added).
     pub loaded: Vec<(String, u64)>,
+    /// Per file with rows that could not be used: what to tell the user.
+    pub warnings: Vec<String>,
 }
 
 impl SuppressionSource for MergedList {
@@ -55,13 +58,24 @@ impl SuppressionSource for MergedList {
     }
 }
 
+/// Whether a hashed list holds HMAC-SHA-256 hashes (header `hmac_sha256,…`).
+fn is_hmac_list(bytes: &[u8]) -> bool {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    text.starts_with(b"hmac_sha256,")
+}
+
 impl MergedList {
-    /// An empty list checked for `kind` mail, with `checker`'s canonical keys.
-    pub fn new(kind: MailKind, checker: &Checker) -> Self {
+    /// An empty list checked for `kind` mail, with `checker`'s canonical keys; `hash_key` is
+    /// the key of HMAC-SHA-256 hashed lists.
+    pub fn new(kind: MailKind, checker: &Checker, hash_key: Option<&[u8]>) -> Self {
+        let mut list = SuppressionList::default().with_checker(checker.clone());
+        list.set_hash_key(hash_key);
         MergedList {
-            list: SuppressionList::default().with_checker(checker.clone()),
+            list,
             kind,
+            has_hash_key: hash_key.is_some(),
             loaded: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -72,24 +86,119 @@ impl MergedList {
         // A master or hashed list is read from a mapping and parsed on all threads: the usual
         // suppression list of a big clean is a million-row master list.
         let mapped = path.is_file().then(|| input::read_file(path)).transpose()?;
-        let loaded = match mapped {
-            Some(bytes) if SuppressionList::is_master_list(&bytes) => {
+        let loaded = match &mapped {
+            Some(bytes) if SuppressionList::is_master_list(bytes) => {
+                if is_hmac_list(bytes) && !self.has_hash_key {
+                    bail!(
+                        "{}: an HMAC-SHA-256 hashed list matches only with the key it was made \
+                         with: give it with --hash-key-file",
+                        path.display()
+                    );
+                }
                 let name = path.display().to_string();
-                self.list.load_master_bytes(&name, &bytes, stream)
+                self.list.load_master_bytes(&name, bytes, stream)
+            }
+            Some(bytes) if self.is_address_list(bytes) => {
+                return self.load_addresses(path, bytes, stream)
             }
             _ => self.list.load_path(path, None, stream),
         };
         match loaded {
             Ok(summary) => {
-                for f in summary.files {
+                for f in &summary.files {
                     let n = f.records.values().sum();
                     self.loaded.push((format!("{} ({})", f.file, f.format), n));
+                    let rejects = summary.rejects.iter().filter(|r| r.file == f.file);
+                    self.note_rejects(&f.file, n, rejects.collect())?;
                 }
                 Ok(true)
             }
             Err(e) if e.code() == "unknown_format" => self.load_generic(path, stream),
             Err(e) => Err(e).with_context(|| format!("loading {}", path.display())),
         }
+    }
+
+    /// Whether `bytes` is a bare list of addresses, one per line and no header (a "do not
+    /// mail" list pasted into a text file): its first line is an address.
+    fn is_address_list(&self, bytes: &[u8]) -> bool {
+        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let first = text
+            .split(|&b| b == b'\n')
+            .map(|l| l.trim_ascii())
+            .find(|l| !l.is_empty());
+        match first.map(std::str::from_utf8) {
+            Some(Ok(line)) => {
+                !line.contains([',', ';', '\t', '|']) && self.list.checker().check(line).valid
+            }
+            _ => false,
+        }
+    }
+
+    /// Load a bare address list: every line an address suppressed for `manual` reasons.
+    fn load_addresses(&mut self, path: &Path, bytes: &[u8], stream: &str) -> Result<bool> {
+        let decoded = input::decode(input::Bytes::Owned(bytes.to_vec()), None)
+            .with_context(|| path.display().to_string())?;
+        // Read as a generic export under a header of our own; lines are numbered as in the file.
+        let mut data = b"email\n".to_vec();
+        data.extend_from_slice(decoded.text());
+        let columns = import::GenericColumns {
+            email: "email".into(),
+            default_reason: Some(Reason::Manual),
+            ..Default::default()
+        };
+        let name = path.display().to_string();
+        let mut imported = self.import_generic(&name, &data, stream, columns)?;
+        for r in &mut imported.rejects {
+            r.line -= 1;
+        }
+        self.add_imported(&name, "address list", imported)
+    }
+
+    fn import_generic(
+        &self,
+        name: &str,
+        data: &[u8],
+        stream: &str,
+        columns: import::GenericColumns,
+    ) -> Result<import::Imported> {
+        let opts = import::ImportOptions::new(stream)
+            .checker(self.list.checker().clone())
+            .generic(columns);
+        import::import_bytes(name, data, &opts)
+            .with_context(|| format!("importing {name} as a generic list"))
+    }
+
+    fn add_imported(
+        &mut self,
+        name: &str,
+        format: &str,
+        imported: import::Imported,
+    ) -> Result<bool> {
+        let n = imported.records.len() as u64;
+        self.list.extend(imported.records);
+        self.loaded.push((format!("{name} ({format})"), n));
+        self.note_rejects(name, n, imported.rejects.iter().collect())?;
+        Ok(true)
+    }
+
+    /// Rows of a suppression file that could not be used are never dropped silently: a file
+    /// none of whose rows could be used is an error, others a warning.
+    fn note_rejects(&mut self, file: &str, used: u64, rejects: Vec<&Reject>) -> Result<()> {
+        let Some(first) = rejects.first() else {
+            return Ok(());
+        };
+        let detail = format!("line {}: {} ({})", first.line, first.message, first.code);
+        if used == 0 {
+            bail!(
+                "{file}: none of its {} rows could be used as suppressions; {detail}",
+                rejects.len()
+            );
+        }
+        self.warnings.push(format!(
+            "{file}: {} rows could not be used as suppressions, e.g. {detail}",
+            rejects.len()
+        ));
+        Ok(())
     }
 
     fn load_generic(&mut self, path: &Path, stream: &str) -> Result<bool> {
@@ -125,16 +234,9 @@ impl MergedList {
             default_reason: Some(Reason::Manual),
             ..Default::default()
         };
-        let opts = import::ImportOptions::new(stream)
-            .checker(self.list.checker().clone())
-            .generic(columns);
         let name = path.display().to_string();
-        let imported = import::import_bytes(&name, data, &opts)
-            .with_context(|| format!("importing {name} as a generic list"))?;
-        let n = imported.records.len() as u64;
-        self.list.extend(imported.records);
-        self.loaded.push((format!("{name} (generic)"), n));
-        Ok(true)
+        let imported = self.import_generic(&name, data, stream, columns)?;
+        self.add_imported(&name, "generic", imported)
     }
 
     /// Compute the verdicts once, before the rows are checked on all threads.
@@ -160,7 +262,7 @@ mod tests {
         )
         .unwrap();
         std::fs::write(&plain, "Email,Name\nJane.Doe+x@googlemail.com,Jane\n").unwrap();
-        let mut list = MergedList::new(MailKind::Marketing, &Checker::default());
+        let mut list = MergedList::new(MailKind::Marketing, &Checker::default(), None);
         assert!(list.load(&master, "master").unwrap());
         assert!(list.load(&plain, "dnc").unwrap());
         list.finalize();
