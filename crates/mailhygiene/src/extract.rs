@@ -100,11 +100,16 @@ fn trim<'a>(s: &'a str, warnings: &mut Vec<Warning>) -> &'a str {
 }
 
 /// The `<` that opens the final `<addr>`, skipping a quoted display name that may itself hold
-/// `<`, `>` or something that looks like an address.
+/// `<`, `>` or something that looks like an address. `None` when an `@` stands unquoted
+/// before it: that is a list of addresses (`Jane <jane@a.com>, Bob <bob@b.com>`), not a name
+/// (RFC 5322 §3.4: a display name is a phrase, where `@` must be quoted), and keeping only
+/// the last address would silently drop the others.
 fn angle_open(s: &str) -> Option<usize> {
     let mut in_quotes = false;
     let mut escaped = false;
     let mut open = None;
+    let mut at = false;
+    let mut at_in_name = false;
     for (i, c) in s.char_indices() {
         if escaped {
             escaped = false;
@@ -113,11 +118,15 @@ fn angle_open(s: &str) -> Option<usize> {
         match c {
             '\\' if in_quotes => escaped = true,
             '"' => in_quotes = !in_quotes,
-            '<' if !in_quotes => open = Some(i),
+            '<' if !in_quotes => {
+                open = Some(i);
+                at_in_name = at;
+            }
+            '@' if !in_quotes => at = true,
             _ => {}
         }
     }
-    open
+    open.filter(|_| !at_in_name)
 }
 
 #[cfg(test)]
@@ -129,6 +138,23 @@ mod tests {
         let e = extract("\"evil@attacker.com <x>\" <real@example.com>");
         assert_eq!(e.value, "real@example.com");
         assert_eq!(e.warnings, [Warning::RemovedDisplayName]);
+    }
+
+    #[test]
+    fn a_list_of_addresses_is_not_a_display_name() {
+        for list in [
+            "Jane <jane@a.com>, Bob <bob@b.com>",
+            "jane@a.com, Bob <bob@b.com>",
+        ] {
+            let e = extract(list);
+            assert_eq!(e.value, list);
+            assert!(e.warnings.is_empty());
+        }
+        // Quoted, an `@` belongs to the name.
+        let e = extract("\"jane@a.com\" <bob@b.com>");
+        assert_eq!(e.value, "bob@b.com");
+        let c = crate::check("Jane <jane@a.com>, Bob <bob@b.com>");
+        assert!(!c.valid);
     }
 
     #[test]

@@ -97,12 +97,13 @@ pub(crate) fn civil_date(t: i64) -> (i64, i64, i64) {
 /// assert_eq!(parse_time("1970-01-02"), Some(86_400));
 /// assert_eq!(parse_time("1970-01-01T01:00:00+01:00"), Some(0));
 /// assert_eq!(parse_time("86400"), Some(86_400));
+/// assert_eq!(parse_time("1716191110000"), Some(1_716_191_110)); // milliseconds
 /// assert_eq!(parse_time("yesterday"), None);
 /// ```
 pub fn parse_time(text: &str) -> Option<i64> {
     let s = text.trim();
     if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s.len() != 8 {
-        return s.parse().ok();
+        return s.parse().ok().map(super::time::unix_seconds);
     }
     let b = s.as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<i64> {

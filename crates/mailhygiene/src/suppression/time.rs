@@ -162,16 +162,31 @@ impl TimeFormat {
 fn parse_unix(raw: &str) -> Result<i64, String> {
     let bad = || format!("not Unix seconds: {raw:?}");
     if let Ok(s) = raw.parse::<i64>() {
-        return Ok(s);
+        return Ok(unix_seconds(s));
     }
     // Fractional seconds (SES REST `LastUpdateTime`, e.g. `1.6E9` or `1600000000.123`):
     // truncated toward the second.
     let f: f64 = raw.parse().map_err(|_| bad())?;
-    if f.is_finite() && f.abs() < 1e13 {
-        Ok(f.floor() as i64)
+    if f.is_finite() && f.abs() < 1e19 {
+        Ok(unix_seconds(f.floor() as i64))
     } else {
         Err(bad())
     }
+}
+
+/// Unix seconds from a Unix time that may be in milliseconds or microseconds. The systems
+/// document seconds, but exports that went through JavaScript (`Date.now()`) or a database
+/// carry milliseconds; read as seconds, those land tens of thousands of years ahead and the
+/// suppression would never apply. Seconds reach 10^11 only in the year 5138, milliseconds pass
+/// it in 1973: larger values are taken as the finer unit.
+pub(crate) fn unix_seconds(mut t: i64) -> i64 {
+    for _ in 0..2 {
+        if t.unsigned_abs() < 100_000_000_000 {
+            break;
+        }
+        t /= 1000;
+    }
+    t
 }
 
 /// The zone of an RFC 3339 text: `Z` → `UTC`, else the trailing offset as written.
@@ -241,6 +256,10 @@ mod tests {
             p(&TimeFormat::Unix, "1.6E9"),
             Ok((1600000000, "UTC".into()))
         );
+        // 2024-05-20T07:45:10Z in milliseconds and microseconds (date -d @1716191110).
+        for finer in ["1716191110000", "1716191110000123", "1716191110000.5"] {
+            assert_eq!(p(&TimeFormat::Unix, finer), Ok((1716191110, "UTC".into())));
+        }
         assert_eq!(
             p(&TimeFormat::Rfc2822, "Fri, 21 Oct 2011 11:02:55 UTC"),
             Ok((1319194975, "UTC".into()))
