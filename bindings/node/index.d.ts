@@ -82,8 +82,9 @@ export declare class SuppressionList {
   load(path: string, options?: LoadOptions | undefined | null): ImportSummaryResult
   /**
    * Load one export given as content (a string or a `Buffer`) rather than a path: the mail
-   * system is named or detected. Bad rows are `rejects`; content that cannot be used at all
-   * throws an `Error` with the core's `code` (`unknown_format`, …).
+   * system is named or detected; without a system, what `toCsv` / `toHashedCsv` wrote is
+   * read back too. Bad rows are `rejects`; content that cannot be used at all throws an
+   * `Error` with the core's `code` (`unknown_format`, …).
    */
   loadContent(content: string | Buffer, options?: LoadContentOptions | undefined | null): ImportedResult
   /**

@@ -91,6 +91,27 @@ test('merge, missingFor and the master CSV round trip', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+  // From content too (a list kept in a database or a blob store), and the hashed form.
+  const fromContent = new SuppressionList({ now: NOW })
+  const loaded = fromContent.loadContent(csv, { fileName: 'master.csv' })
+  assert.equal(loaded.records, 2)
+  assert.equal(fromContent.toCsv(), csv)
+  const hashed = new SuppressionList({ now: NOW })
+  hashed.loadContent(Buffer.from(a.toHashedCsv()))
+  assert.equal(hashed.status('x@example.com').suppressed, true)
+})
+
+test('without a fixed present, the list answers for the current time', async () => {
+  const list = new SuppressionList()
+  // A bounce a second after the list was made: a server keeps its list for hours.
+  const later = new Date(Date.now() + 1000)
+  list.add({ address: 'a@example.com', reason: 'hard_bounce', system: 'ses', stream: 'news', eventTime: later })
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  assert.equal(list.status('a@example.com').suppressed, true)
+  assert.deepEqual(list.rows().map((r) => r.canonical), ['a@example.com'])
+  assert.ok(list.now >= Math.floor(later.getTime() / 1000))
+  list.setNow(NOW) // fixed: stays
+  assert.equal(list.status('a@example.com').suppressed, false)
 })
 
 test('hashed lists match by SHA-256 or HMAC key, never exposing addresses', () => {

@@ -545,8 +545,9 @@ impl SuppressionList {
     }
 
     /// Load one export given as content (a string or a `Buffer`) rather than a path: the mail
-    /// system is named or detected. Bad rows are `rejects`; content that cannot be used at all
-    /// throws an `Error` with the core's `code` (`unknown_format`, …).
+    /// system is named or detected; without a system, what `toCsv` / `toHashedCsv` wrote is
+    /// read back too. Bad rows are `rejects`; content that cannot be used at all throws an
+    /// `Error` with the core's `code` (`unknown_format`, …).
     #[napi(catch_unwind)]
     pub fn load_content(
         &mut self,
@@ -573,6 +574,27 @@ impl SuppressionList {
             opts = opts.account(&a.0);
         }
         let file = o.file_name.as_ref().map_or("content", |f| &f.0);
+        if o.system.is_none()
+            && mailhygiene::suppression::SuppressionList::is_master_list(&content.0)
+        {
+            // What `toCsv` / `toHashedCsv` wrote: read back like a file of them.
+            let stream = o.stream.as_ref().map_or("", |s| &s.0);
+            let summary = self
+                .inner
+                .load_master_bytes(file, &content.0, stream)
+                .map_err(|e| error(env, e.code(), e.to_string()))?;
+            let f = summary.files.into_iter().next();
+            return Ok(ImportedResult {
+                system: "mailhygiene",
+                file: file.to_owned(),
+                records: f
+                    .as_ref()
+                    .map_or(0, |f| f.records.values().sum::<u64>() as i64),
+                rows_read: f.as_ref().map_or(0, |f| f.rows_read as i64),
+                rows_used: f.as_ref().map_or(0, |f| f.rows_used as i64),
+                rejects: summary.rejects.into_iter().map(Into::into).collect(),
+            });
+        }
         let imported = import_bytes(file, &content.0, &opts)
             .map_err(|e| error(env, e.code(), e.to_string()))?;
         let records = imported.records.len() as i64;
@@ -647,7 +669,8 @@ impl SuppressionList {
     /// "The present" the list answers for, Unix seconds.
     #[napi(getter)]
     pub fn now(&self) -> i64 {
-        self.inner.now()
+        // Unless set, the current time, not the time the list was made.
+        self.inner.present()
     }
 
     /// Set "the present" (Unix seconds or a `Date`), for reproducible runs.
@@ -665,7 +688,8 @@ impl SuppressionList {
         #[napi(ts_arg_type = "string")] address: Text,
         #[napi(ts_arg_type = "number | Date")] at: Option<Time>,
     ) -> StatusResult {
-        self.inner.status(&address.0, at.map(|t| t.0)).into()
+        let at = at.map_or_else(|| self.inner.present(), |t| t.0);
+        self.inner.status(&address.0, Some(at)).into()
     }
 
     /// Whether a message must not be sent to this address: of `kind` (default marketing), to
@@ -693,7 +717,8 @@ impl SuppressionList {
                 ))
             }
         };
-        let status = self.inner.status(&address.0, at.map(|t| t.0));
+        let at = at.map_or_else(|| self.inner.present(), |t| t.0);
+        let status = self.inner.status(&address.0, Some(at));
         Ok(match scope {
             Some(s) => status.blocks_in(kind, &parse::<Scope>(env, "scope", &s.0)?),
             None => status.blocks(kind),
@@ -704,9 +729,10 @@ impl SuppressionList {
     /// export held no record with the same reason and a covering scope.
     #[napi(catch_unwind)]
     pub fn missing_for(
-        &self,
+        &mut self,
         #[napi(ts_arg_type = "string")] stream: Text,
     ) -> Vec<MasterRowResult> {
+        self.inner.follow_clock();
         self.inner
             .missing_for(&stream.0)
             .into_iter()
@@ -716,14 +742,16 @@ impl SuppressionList {
 
     /// The master list at the present: one row per key and active (reason, scope), sorted.
     #[napi(catch_unwind)]
-    pub fn rows(&self) -> Vec<MasterRowResult> {
+    pub fn rows(&mut self) -> Vec<MasterRowResult> {
+        self.inner.follow_clock();
         self.inner.rows().into_iter().map(Into::into).collect()
     }
 
     /// The master list as CSV (header `canonical,address,reason,scope,since,expires,sources`),
     /// readable back with `load`.
     #[napi(catch_unwind)]
-    pub fn to_csv(&self, env: Env) -> Result<String> {
+    pub fn to_csv(&mut self, env: Env) -> Result<String> {
+        self.inner.follow_clock();
         let mut out = Vec::new();
         self.inner
             .write_csv(&mut out)
@@ -734,7 +762,8 @@ impl SuppressionList {
     /// The hashed list as CSV: SHA-256 of each canonical key, or HMAC-SHA-256 with `hmacKey`
     /// (share it without sharing addresses; load it back with `load`).
     #[napi(catch_unwind)]
-    pub fn to_hashed_csv(&self, env: Env, options: Option<HashedOptions>) -> Result<String> {
+    pub fn to_hashed_csv(&mut self, env: Env, options: Option<HashedOptions>) -> Result<String> {
+        self.inner.follow_clock();
         let hash = match options.and_then(|o| o.hmac_key) {
             Some(k) => KeyHash::HmacSha256(k.0),
             None => KeyHash::Sha256,

@@ -672,10 +672,10 @@ impl PySuppressionList {
         Ok(out)
     }
 
-    /// "The present" the list answers for (an aware UTC datetime).
+    /// "The present" the list answers for (an aware UTC datetime): the current time unless set.
     #[getter]
     fn now<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        datetime(py, Some(self.0.now()))
+        datetime(py, Some(self.0.present()))
     }
 
     /// Set "the present" (datetime or Unix seconds), for reproducible runs.
@@ -690,20 +690,26 @@ impl PySuppressionList {
     /// restriction. An invalid address is looked up by its text; it is never an error.
     #[pyo3(signature = (address, at = None))]
     fn status(&self, address: &str, at: Option<&Bound<'_, PyAny>>) -> PyResult<PyStatus> {
-        let at = at.map(unix).transpose()?;
-        Ok(PyStatus(self.0.status(address, at)))
+        // Unless fixed, the present is the current time, not the time the list was made.
+        let at = match at {
+            Some(t) => unix(t)?,
+            None => self.0.present(),
+        };
+        Ok(PyStatus(self.0.status(address, Some(at))))
     }
 
     /// The master rows that `stream` is missing: their scope covers the stream and its own
     /// export held no record with the same reason and a covering scope.
-    fn missing_for(&self, py: Python<'_>, stream: &str) -> PyResult<Vec<PyMasterRow>> {
+    fn missing_for(&mut self, py: Python<'_>, stream: &str) -> PyResult<Vec<PyMasterRow>> {
+        self.0.follow_clock();
         let list = &self.0;
         let rows = py.detach(|| list.missing_for(stream));
         Ok(rows.into_iter().map(PyMasterRow).collect())
     }
 
     /// The master list at the present: one row per key and active (reason, scope), sorted.
-    fn rows(&self, py: Python<'_>) -> Vec<PyMasterRow> {
+    fn rows(&mut self, py: Python<'_>) -> Vec<PyMasterRow> {
+        self.0.follow_clock();
         let list = &self.0;
         py.detach(|| list.rows())
             .into_iter()
@@ -713,7 +719,12 @@ impl PySuppressionList {
 
     /// Write the master list CSV to `path` (readable back with `load`). Returns the number
     /// of rows per reason code.
-    fn write_csv(&self, py: Python<'_>, path: PathBuf) -> PyResult<BTreeMap<&'static str, u64>> {
+    fn write_csv(
+        &mut self,
+        py: Python<'_>,
+        path: PathBuf,
+    ) -> PyResult<BTreeMap<&'static str, u64>> {
+        self.0.follow_clock();
         let list = &self.0;
         let counts = py.detach(|| list.write_csv(BufWriter::new(File::create(&path)?)))?;
         Ok(counts.into_iter().map(|(r, n)| (r.code(), n)).collect())
@@ -723,7 +734,7 @@ impl PySuppressionList {
     /// `hmac_key`. Returns `(rows written, rows skipped)`.
     #[pyo3(signature = (path, *, hmac_key = None))]
     fn write_hashed(
-        &self,
+        &mut self,
         py: Python<'_>,
         path: PathBuf,
         hmac_key: Option<&Bound<'_, PyAny>>,
@@ -732,6 +743,7 @@ impl PySuppressionList {
             Some(k) => KeyHash::HmacSha256(key_bytes(k)?),
             None => KeyHash::Sha256,
         };
+        self.0.follow_clock();
         let list = &self.0;
         Ok(py.detach(|| -> std::io::Result<(u64, u64)> {
             list.write_hashed(BufWriter::new(File::create(&path)?), &hash)

@@ -187,8 +187,8 @@ pub fn input_str<'py>(list: &Bound<'py, PyList>, i: usize, text: &str) -> Bound<
     PyString::new(list.py(), text)
 }
 
-/// The cells of rows `start..start + n` of a list from `items`: `str` copied, `None` and float
-/// NaN missing; anything else is a `TypeError` naming the position.
+/// The cells of rows `start..start + n` of a list from `items`: `str` copied, missing values
+/// (see [`is_missing`]) missing; anything else is a `TypeError` naming the position.
 pub fn cells(list: &Bound<'_, PyList>, start: usize, n: usize) -> PyResult<Cells> {
     let mut text = String::with_capacity(32 * n);
     let mut ends = Vec::with_capacity(n);
@@ -213,7 +213,7 @@ pub fn cells(list: &Bound<'_, PyList>, start: usize, n: usize) -> PyResult<Cells
                     ends.push(None);
                 }
             }
-        } else if obj.is_none() || obj.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan()) {
+        } else if is_missing(&obj) {
             ends.push(None);
         } else {
             return Err(PyTypeError::new_err(format!(
@@ -227,4 +227,24 @@ pub fn cells(list: &Bound<'_, PyList>, start: usize, n: usize) -> PyResult<Cells
         ends,
         surrogates,
     })
+}
+
+/// A missing cell as Python, NumPy and pandas spell it: `None`, a NaN of any float type
+/// (`float`, `numpy.float32`), `pandas.NA` or `pandas.NaT` (what `Series.tolist()` gives for
+/// the `string` and datetime dtypes).
+fn is_missing(obj: &Bound<'_, PyAny>) -> bool {
+    if obj.is_none() {
+        return true;
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        return f.value().is_nan();
+    }
+    let ty = obj.get_type();
+    let pandas_missing = ty.name().is_ok_and(|n| n == "NAType" || n == "NaTType")
+        && ty
+            .module()
+            .is_ok_and(|m| m.to_string_lossy().starts_with("pandas"));
+    // Not `str`: a string that parses as "nan" is text, not a missing value.
+    pandas_missing
+        || (!obj.is_instance_of::<PyString>() && obj.extract::<f64>().is_ok_and(f64::is_nan))
 }

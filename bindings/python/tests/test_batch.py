@@ -38,6 +38,21 @@ def test_missing_cells_are_invalid_results() -> None:
     assert EMPTY.error == "empty"
 
 
+def test_pandas_and_numpy_missing_values_in_a_list_are_invalid_results() -> None:
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    # What `Series(..., dtype="string").tolist()` and datetime columns give for a missing cell.
+    cells = [pd.NA, pd.NaT, np.float32("nan"), np.float64("nan"), "a@example.com"]
+    got = mailhygiene.check_many(cells)
+    assert got[:4] == [EMPTY] * 4
+    assert got[4].valid
+    assert mailhygiene.check_many(pd.Series(["a@example.com", None], dtype="string").tolist())[1] == EMPTY
+    # Text that reads "nan" is text, and a number is still a type error.
+    assert mailhygiene.check_many(["nan"])[0].error == "missing_at"
+    with pytest.raises(TypeError, match="item 0 is int"):
+        mailhygiene.check_many([5])
+
+
 def test_columns_are_rows_transposed() -> None:
     cols = mailhygiene.check_many(INPUTS, columns=True)
     assert list(cols) == list(EXPECTED[0].to_dict())

@@ -222,6 +222,24 @@ def test_now() -> None:
     assert lst.now == T
 
 
+def test_without_a_fixed_now_the_present_follows_the_clock() -> None:
+    import time
+
+    lst = SuppressionList()
+    # A bounce a second after the list was made: a list kept in a server or notebook must
+    # see it once it has happened.
+    later = datetime.now(timezone.utc) + timedelta(seconds=1)
+    lst.add(SuppressionRecord("a@example.com", "hard_bounce", system="ses", event_time=later))
+    time.sleep(1.5)
+    assert lst.status("a@example.com").suppressed
+    assert [r.canonical for r in lst.rows()] == ["a@example.com"]
+    assert lst.now >= later.replace(microsecond=0)
+    # A fixed present stays.
+    lst.now = NOW
+    assert not lst.status("a@example.com").suppressed
+    assert lst.rows() == []
+
+
 def test_merging_a_list_into_itself_is_a_clear_error() -> None:
     lst = listing(SuppressionRecord("a@example.com", "complaint", system="ses", event_time=T))
     with pytest.raises(RuntimeError):

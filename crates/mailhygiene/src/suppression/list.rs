@@ -603,6 +603,8 @@ pub struct SuppressionList {
     ranks: [[u8; 2]; 8],
     checker: Checker,
     now: i64,
+    /// Whether `now` was fixed by [`set_now`](Self::set_now) rather than read from the clock.
+    now_fixed: bool,
     hash_key: Option<Vec<u8>>,
     hashed: bool,
     keys: Keys,
@@ -642,9 +644,8 @@ impl SuppressionList {
             policy,
             ranks,
             checker: Checker::default(),
-            now: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64),
+            now: clock_now(),
+            now_fixed: false,
             hash_key: None,
             hashed: false,
             keys: Keys::default(),
@@ -686,8 +687,40 @@ impl SuppressionList {
         self.now
     }
 
+    /// "The present" as it is now: the fixed one if [`set_now`](Self::set_now) was called,
+    /// otherwise the current time (which may have moved on since the list was made).
+    pub fn present(&self) -> i64 {
+        if self.now_fixed {
+            self.now
+        } else {
+            clock_now()
+        }
+    }
+
+    /// Move "the present" to the current time unless it was fixed: for a list kept for hours
+    /// (a server, a notebook), whose outputs must not stay at the time it was made. Verdicts
+    /// are computed again when the second has changed.
+    ///
+    /// ```
+    /// use mailhygiene::suppression::SuppressionList;
+    /// let mut list = SuppressionList::default();
+    /// list.set_now(86_400);
+    /// list.follow_clock();
+    /// assert_eq!(list.now(), 86_400); // fixed: stays
+    /// ```
+    pub fn follow_clock(&mut self) {
+        if !self.now_fixed {
+            let t = clock_now();
+            if t != self.now {
+                self.invalidate();
+                self.now = t;
+            }
+        }
+    }
+
     /// Fix "the present" (for reproducible runs).
     pub fn set_now(&mut self, now: i64) {
+        self.now_fixed = true;
         if now != self.now {
             self.invalidate();
             self.now = now;
@@ -1857,4 +1890,11 @@ mod tests {
         want.sort();
         assert_eq!(got, want);
     }
+}
+
+/// The system clock, Unix seconds UTC.
+fn clock_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
