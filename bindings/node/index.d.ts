@@ -88,8 +88,10 @@ export declare class SuppressionList {
    */
   loadContent(content: string | Buffer, options?: LoadContentOptions | undefined | null): ImportedResult
   /**
-   * Add one record. Throws an `Error` (`unknown_reason`, `unknown_scope`) for a reason or
-   * scope that is not one of the stable codes.
+   * Add one record. Its address must be valid (else an `Error` with the core's `code`) and
+   * is stored normalized (`Bob <Bob@Example.com>` → `Bob@example.com`); a record with its
+   * `canonical` key given (a hashed key) is added as it is. Throws an `Error`
+   * (`unknown_reason`, `unknown_scope`) for a reason or scope that is not a stable code.
    */
   add(record: SuppressionRecordInit): void
   /**
@@ -385,6 +387,24 @@ export interface FileSummaryResult {
   records: Record<string, number>
 }
 
+/** The columns of a generic CSV export (a CRM's do-not-contact list), by header. */
+export interface GenericColumnsInit {
+  /** The header of the address column (case-insensitive). */
+  email: string
+  /** The header of the reason column (reason codes or common words: `bounce`, `spam`, …). */
+  reason?: string
+  /** The header of the date column. */
+  date?: string
+  /** A strftime layout of the date column (e.g. `%d/%m/%Y %H:%M`). */
+  dateFormat?: string
+  /** The zone of dates written without one (`UTC`, `-05:00`, `Europe/Paris`). */
+  dateZone?: string
+  /** The reason of rows without one (e.g. `manual`). */
+  defaultReason?: string
+  /** The scope of every record (default: the reason's own). */
+  scope?: string
+}
+
 /** Options of `SuppressionList#toHashedCsv`. */
 export interface HashedOptions {
   /** HMAC-SHA-256 with this secret instead of plain SHA-256. */
@@ -442,6 +462,8 @@ export interface LoadContentOptions {
   listId?: string
   /** The account inside the system when the file does not say (Mailgun domain, SES region, …). */
   account?: string
+  /** The columns of a CRM's own CSV (system `"generic"`, implied by giving them). */
+  columns?: GenericColumnsInit
 }
 
 /** Options of `SuppressionList#load`. */
@@ -450,6 +472,15 @@ export interface LoadOptions {
   system?: string
   /** The company's stream the export belongs to (`"newsletter"`, `"crm"`, …). */
   stream?: string
+  /**
+   * The list or audience the files belong to when they do not say (a Mailchimp audience id,
+   * a SendGrid group): it scopes their unsubscribes.
+   */
+  listId?: string
+  /** The account inside the system when the files do not say (Postmark stream, SES region, …). */
+  account?: string
+  /** The columns of a CRM's own CSV (system `"generic"`, implied by giving them). */
+  columns?: GenericColumnsInit
 }
 
 /** One row of the master list. */

@@ -101,6 +101,26 @@ test('merge, missingFor and the master CSV round trip', () => {
   assert.equal(hashed.status('x@example.com').suppressed, true)
 })
 
+test('load with what an export does not say: a CRM\'s columns, a list id', () => {
+  // examples/exports/manifest.tsv: 3 records, line 5 rejected.
+  const crm = new SuppressionList({ now: NOW })
+  const columns = { email: 'Contact Email', reason: 'Opt-out Type', date: 'Changed', dateZone: 'Europe/Berlin', defaultReason: 'unsubscribe' }
+  const summary = crm.load(join(exportsDir, 'generic', 'crm_do_not_contact.csv'), { stream: 'crm', columns })
+  assert.deepEqual(summary.rejects.map((r) => [r.line, r.code]), [[5, 'single_label_domain']])
+  assert.equal(crm.length, 3)
+  const jane = crm.status('janedoe@gmail.com')
+  assert.equal(jane.reason, 'unsubscribe')
+  // 2024-03-01 11:00:00 in Berlin (CET, UTC+1) is 10:00 UTC.
+  assert.equal(jane.restrictions[0].since, Date.UTC(2024, 2, 1, 10) / 1000)
+  const fromContent = new SuppressionList({ now: NOW })
+  const text = readFileSync(join(exportsDir, 'generic', 'crm_do_not_contact.csv'))
+  assert.equal(fromContent.loadContent(text, { stream: 'crm', columns }).records, 3)
+  // The Mailchimp audience the export belongs to scopes its unsubscribes.
+  const mc = new SuppressionList({ now: NOW })
+  mc.load(join(exportsDir, 'mailchimp', 'unsubscribed_members_export_4f1a2b9c.csv'), { system: 'mailchimp', listId: '4f1a2b9c' })
+  assert.deepEqual([...new Set(mc.rows().map((r) => r.scope))], ['list:4f1a2b9c'])
+})
+
 test('without a fixed present, the list answers for the current time', async () => {
   const list = new SuppressionList()
   // A bounce a second after the list was made: a server keeps its list for hours.
@@ -155,6 +175,12 @@ test('errors carry the core codes; wrong types are TypeErrors', () => {
   assert.equal(code(() => new SuppressionList({ policy: 'nonsense = [' })), 'invalid_policy')
   assert.equal(code(() => list.add({ address: 'a@b.com', reason: 'nope', system: 'x' })), 'unknown_reason')
   assert.equal(code(() => list.add({ address: 'a@b.com', reason: 'complaint', system: 'x', scope: 'nowhere' })), 'unknown_scope')
+  // An address must be one, and is stored as one.
+  assert.equal(code(() => list.add({ address: '', reason: 'complaint', system: 'x' })), 'empty')
+  assert.equal(code(() => list.add({ address: 'not an address', reason: 'complaint', system: 'x' })), 'whitespace')
+  const bob = new SuppressionList({ now: NOW })
+  bob.add({ address: ' Bob <Bob@Example.COM> ', reason: 'complaint', system: 'crm', eventTime: 1_700_000_000 })
+  assert.deepEqual(bob.rows().map((r) => [r.canonical, r.address]), [['bob@example.com', 'Bob@example.com']])
   assert.equal(code(() => list.load('/nonexistent/path')), 'io')
   assert.equal(code(() => list.load(exportsDir, { system: 'nosuch' })), 'unknown_system')
   assert.equal(code(() => list.loadContent('foo,bar\n1,2\n')), 'unknown_format')

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::ptr;
 
+use mailhygiene::suppression::import::GenericColumns;
 use mailhygiene::suppression::{
     self as core, import_bytes, ImportOptions, KeyHash, MailKind, MasterRow, Policy, Reason,
     Reject, Restriction, Scope, StreamInfo, StreamKind, System,
@@ -164,6 +165,83 @@ pub struct LoadOptions {
     /// The company's stream the export belongs to (`"newsletter"`, `"crm"`, …).
     #[napi(ts_type = "string")]
     pub stream: Option<Text>,
+    /// The list or audience the files belong to when they do not say (a Mailchimp audience id,
+    /// a SendGrid group): it scopes their unsubscribes.
+    #[napi(ts_type = "string")]
+    pub list_id: Option<Text>,
+    /// The account inside the system when the files do not say (Postmark stream, SES region, …).
+    #[napi(ts_type = "string")]
+    pub account: Option<Text>,
+    /// The columns of a CRM's own CSV (system `"generic"`, implied by giving them).
+    pub columns: Option<GenericColumnsInit>,
+}
+
+/// The columns of a generic CSV export (a CRM's do-not-contact list), by header.
+#[napi(object, object_to_js = false)]
+pub struct GenericColumnsInit {
+    /// The header of the address column (case-insensitive).
+    #[napi(ts_type = "string")]
+    pub email: Text,
+    /// The header of the reason column (reason codes or common words: `bounce`, `spam`, …).
+    #[napi(ts_type = "string")]
+    pub reason: Option<Text>,
+    /// The header of the date column.
+    #[napi(ts_type = "string")]
+    pub date: Option<Text>,
+    /// A strftime layout of the date column (e.g. `%d/%m/%Y %H:%M`).
+    #[napi(ts_type = "string")]
+    pub date_format: Option<Text>,
+    /// The zone of dates written without one (`UTC`, `-05:00`, `Europe/Paris`).
+    #[napi(ts_type = "string")]
+    pub date_zone: Option<Text>,
+    /// The reason of rows without one (e.g. `manual`).
+    #[napi(ts_type = "string")]
+    pub default_reason: Option<Text>,
+    /// The scope of every record (default: the reason's own).
+    #[napi(ts_type = "string")]
+    pub scope: Option<Text>,
+}
+
+/// The core's import options from a binding call's.
+fn import_options(
+    env: Env,
+    stream: Option<&Text>,
+    sys: Option<&Text>,
+    list_id: Option<&Text>,
+    account: Option<&Text>,
+    columns: Option<&GenericColumnsInit>,
+) -> Result<ImportOptions> {
+    let mut opts = ImportOptions::new(stream.map_or("", |s| &s.0));
+    if let Some(s) = system(env, sys)? {
+        opts = opts.system(s);
+    }
+    if let Some(id) = list_id {
+        opts = opts.list_id(&id.0);
+    }
+    if let Some(a) = account {
+        opts = opts.account(&a.0);
+    }
+    if let Some(c) = columns {
+        let text = |t: &Option<Text>| t.as_ref().map(|t| t.0.clone());
+        opts = opts.generic(GenericColumns {
+            email: c.email.0.clone(),
+            reason: text(&c.reason),
+            date: text(&c.date),
+            date_format: text(&c.date_format),
+            date_zone: text(&c.date_zone),
+            default_reason: c
+                .default_reason
+                .as_ref()
+                .map(|r| parse::<Reason>(env, "reason", &r.0))
+                .transpose()?,
+            scope: c
+                .scope
+                .as_ref()
+                .map(|s| parse::<Scope>(env, "scope", &s.0))
+                .transpose()?,
+        });
+    }
+    Ok(opts)
 }
 
 /// Options of `SuppressionList#loadContent`.
@@ -185,6 +263,8 @@ pub struct LoadContentOptions {
     /// The account inside the system when the file does not say (Mailgun domain, SES region, …).
     #[napi(ts_type = "string")]
     pub account: Option<Text>,
+    /// The columns of a CRM's own CSV (system `"generic"`, implied by giving them).
+    pub columns: Option<GenericColumnsInit>,
 }
 
 /// One fact to add: `list.add({ address, reason, system, ... })`.
@@ -533,13 +613,19 @@ impl SuppressionList {
         #[napi(ts_arg_type = "string")] path: Text,
         options: Option<LoadOptions>,
     ) -> Result<ImportSummaryResult> {
-        let (sys, stream) = match &options {
-            Some(o) => (system(env, o.system.as_ref())?, o.stream.as_ref()),
-            None => (None, None),
+        let opts = match &options {
+            Some(o) => import_options(
+                env,
+                o.stream.as_ref(),
+                o.system.as_ref(),
+                o.list_id.as_ref(),
+                o.account.as_ref(),
+                o.columns.as_ref(),
+            )?,
+            None => ImportOptions::new(""),
         };
-        let stream = stream.map_or("", |s| s.0.as_str());
         self.inner
-            .load_path(Path::new(&path.0), sys, stream)
+            .load_path_with(Path::new(&path.0), &opts)
             .map(Into::into)
             .map_err(|e| error(env, e.code(), e.to_string()))
     }
@@ -561,18 +647,17 @@ impl SuppressionList {
             stream: None,
             list_id: None,
             account: None,
+            columns: None,
         });
-        let mut opts = ImportOptions::new(o.stream.as_ref().map_or("", |s| &s.0))
-            .checker(self.inner.checker().clone());
-        if let Some(s) = system(env, o.system.as_ref())? {
-            opts = opts.system(s);
-        }
-        if let Some(id) = &o.list_id {
-            opts = opts.list_id(&id.0);
-        }
-        if let Some(a) = &o.account {
-            opts = opts.account(&a.0);
-        }
+        let opts = import_options(
+            env,
+            o.stream.as_ref(),
+            o.system.as_ref(),
+            o.list_id.as_ref(),
+            o.account.as_ref(),
+            o.columns.as_ref(),
+        )?
+        .checker(self.inner.checker().clone());
         let file = o.file_name.as_ref().map_or("content", |f| &f.0);
         if o.system.is_none()
             && mailhygiene::suppression::SuppressionList::is_master_list(&content.0)
@@ -609,8 +694,10 @@ impl SuppressionList {
         })
     }
 
-    /// Add one record. Throws an `Error` (`unknown_reason`, `unknown_scope`) for a reason or
-    /// scope that is not one of the stable codes.
+    /// Add one record. Its address must be valid (else an `Error` with the core's `code`) and
+    /// is stored normalized (`Bob <Bob@Example.com>` → `Bob@example.com`); a record with its
+    /// `canonical` key given (a hashed key) is added as it is. Throws an `Error`
+    /// (`unknown_reason`, `unknown_scope`) for a reason or scope that is not a stable code.
     #[napi(catch_unwind)]
     pub fn add(&mut self, env: Env, record: SuppressionRecordInit) -> Result<()> {
         let scope = match &record.scope {
@@ -632,8 +719,9 @@ impl SuppressionList {
         r.source_reason = text(record.source_reason);
         r.enhanced_status = text(record.enhanced_status);
         r.diagnostic = text(record.diagnostic);
-        self.inner.add(r);
-        Ok(())
+        self.inner
+            .add_checked(r)
+            .map_err(|e| crate::convert::parse_error(env, &e))
     }
 
     /// Merge every record of `other` into this list (set union). This list's policy, present

@@ -13,6 +13,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
+use mailhygiene::suppression::import::{GenericColumns, ImportOptions};
 use mailhygiene::suppression::{
     self as core, KeyHash, LoadError, MailKind, MasterRow, Policy, Reason, Restriction, Scope,
     StreamInfo, StreamKind, System,
@@ -559,6 +560,16 @@ impl PyImportSummary {
 #[pyclass(name = "SuppressionList", module = "mailhygiene")]
 pub struct PySuppressionList(pub core::SuppressionList);
 
+impl PySuppressionList {
+    fn add_checked(&mut self, py: Python<'_>, record: &Bound<'_, PyRecord>) -> PyResult<()> {
+        let record = record.get().0.clone();
+        let address = record.address.clone();
+        self.0
+            .add_checked(record)
+            .map_err(|e| crate::errors::invalid_address(py, e.code(), &e.to_string(), &address))
+    }
+}
+
 #[pymethods]
 impl PySuppressionList {
     #[new]
@@ -593,37 +604,89 @@ impl PySuppressionList {
     /// list written by `write_csv`, a hashed list written by `write_hashed`, or an engagement
     /// file. Runs with the GIL released.
     ///
+    /// What an export does not say itself (keyword-only):
+    ///     list_id, account: the list (Mailchimp audience, SendGrid group) or account (Postmark
+    ///         stream, SES region) the files belong to, which scopes their unsubscribes;
+    ///     email_column, reason_column, date_column: a CRM's own CSV (system "generic"; giving
+    ///         email_column implies it), by header;
+    ///     date_format: a strftime layout of the date column (e.g. "%d/%m/%Y %H:%M");
+    ///     date_zone: the zone of dates written without one ("UTC", "-05:00", "Europe/Paris");
+    ///     default_reason: the reason of rows without one (e.g. "manual");
+    ///     scope: the scope of every record of a generic export.
+    ///
     /// Bad rows do not stop the load: they are in the returned summary's `rejects`. A file
     /// that cannot be used at all raises `SuppressionError` (or `OSError` when unreadable).
-    #[pyo3(signature = (path, system = None, *, stream = ""))]
+    #[pyo3(signature = (
+        path, system = None, *, stream = "", list_id = None, account = None,
+        email_column = None, reason_column = None, date_column = None, date_format = None,
+        date_zone = None, default_reason = None, scope = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
     fn load(
         &mut self,
         py: Python<'_>,
         path: PathBuf,
         system: Option<&str>,
         stream: &str,
+        list_id: Option<&str>,
+        account: Option<&str>,
+        email_column: Option<String>,
+        reason_column: Option<String>,
+        date_column: Option<String>,
+        date_format: Option<String>,
+        date_zone: Option<String>,
+        default_reason: Option<&str>,
+        scope: Option<&str>,
     ) -> PyResult<PyImportSummary> {
         let system = system
             .map(|s| s.parse::<System>())
             .transpose()
             .map_err(|e| suppression_error(py, e.code(), e.to_string()))?;
+        let mut options = ImportOptions::new(stream);
+        if let Some(s) = system {
+            options = options.system(s);
+        }
+        if let Some(id) = list_id {
+            options = options.list_id(id);
+        }
+        if let Some(a) = account {
+            options = options.account(a);
+        }
+        let generic = email_column.is_some() || system == Some(System::Generic);
+        if generic {
+            options = options.generic(GenericColumns {
+                email: email_column.unwrap_or_else(|| "email".into()),
+                reason: reason_column,
+                date: date_column,
+                default_reason: default_reason.map(|r| parse("reason", r)).transpose()?,
+                date_format,
+                date_zone,
+                scope: scope.map(|s| parse("scope", s)).transpose()?,
+            });
+        } else if reason_column.is_some() || date_column.is_some() || scope.is_some() {
+            return Err(PyValueError::new_err(
+                "reason_column, date_column and scope describe a generic export: give email_column",
+            ));
+        }
         let list = &mut self.0;
-        py.detach(|| list.load_path(&path, system, stream))
+        py.detach(|| list.load_path_with(&path, &options))
             .map(PyImportSummary)
             .map_err(|e| load_error(py, e))
     }
 
-    /// Add one `SuppressionRecord`.
-    fn add(&mut self, record: &Bound<'_, PyRecord>) {
-        self.0.add(record.get().0.clone());
+    /// Add one `SuppressionRecord`. Its address must be valid (else `InvalidAddressError`) and
+    /// is stored normalized (`Bob <Bob@Example.com>` → `Bob@example.com`); a record with its
+    /// canonical key given (a hashed key) is added as it is.
+    fn add(&mut self, py: Python<'_>, record: &Bound<'_, PyRecord>) -> PyResult<()> {
+        self.add_checked(py, record)
     }
 
-    /// Add many `SuppressionRecord`s.
-    fn extend(&mut self, records: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// Add many `SuppressionRecord`s (each as `add` does; the first invalid one raises, after
+    /// the records before it were added).
+    fn extend(&mut self, py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<()> {
         for item in records.try_iter()? {
             let item = item?;
-            let record = item.cast::<PyRecord>()?;
-            self.0.add(record.get().0.clone());
+            self.add_checked(py, item.cast::<PyRecord>()?)?;
         }
         Ok(())
     }

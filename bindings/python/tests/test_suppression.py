@@ -60,6 +60,16 @@ def test_record_rejects_unknown_codes_and_naive_times() -> None:
     assert "ses" in mailhygiene.SYSTEMS
 
 
+def test_added_addresses_must_be_addresses_and_are_stored_normalized() -> None:
+    lst = SuppressionList(now=NOW)
+    for bad, code in [("", "empty"), ("not an address", "whitespace")]:
+        with pytest.raises(mailhygiene.InvalidAddressError) as e:
+            lst.add(SuppressionRecord(bad, "complaint", system="crm"))
+        assert e.value.code == code
+    lst.add(SuppressionRecord(" Bob <Bob@Example.COM> ", "complaint", system="crm", event_time=T))
+    assert [(r.canonical, r.address) for r in lst.rows()] == [("bob@example.com", "Bob@example.com")]
+
+
 def test_status_with_reason_and_canonical_matching() -> None:
     lst = listing(SuppressionRecord("jane.doe@gmail.com", "complaint", system="ses", stream="news", event_time=T))
     s = lst.status("JaneDoe+promo@googlemail.com")
@@ -179,6 +189,29 @@ def test_load_a_folder_of_exports() -> None:
     detected.load(EXPORTS / "mailgun" / "unsubscribes.csv", stream="shop")
     assert detected.status("dave@outlook.example").suppressed
     assert "mailgun:shop" in detected.status("dave@outlook.example").sources
+
+
+def test_load_with_what_an_export_does_not_say() -> None:
+    # A CRM's own semicolon CSV (examples/exports/manifest.tsv: 3 records, line 5 rejected).
+    crm = SuppressionList(now=NOW)
+    summary = crm.load(
+        EXPORTS / "generic" / "crm_do_not_contact.csv", stream="crm",
+        email_column="Contact Email", reason_column="Opt-out Type", date_column="Changed",
+        date_zone="Europe/Berlin", default_reason="unsubscribe",
+    )
+    assert [(r.line, r.code) for r in summary.rejects] == [(5, "single_label_domain")]
+    assert len(crm) == 3
+    jane = crm.status("janedoe@gmail.com")
+    assert jane.reason == "unsubscribe" and "generic:crm" in jane.sources
+    # 2024-03-01 11:00:00 in Berlin (CET, UTC+1) is 10:00 UTC.
+    assert jane.restrictions[0].since == datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc)
+    with pytest.raises(ValueError, match="email_column"):
+        crm.load(EXPORTS / "generic", reason_column="Opt-out Type")
+    # The Mailchimp audience the export belongs to scopes its unsubscribes.
+    mc = SuppressionList(now=NOW)
+    mc.load(EXPORTS / "mailchimp" / "unsubscribed_members_export_4f1a2b9c.csv", "mailchimp", list_id="4f1a2b9c")
+    scopes = {r.scope for r in mc.rows()}
+    assert scopes == {"list:4f1a2b9c"}, scopes
 
 
 def test_load_reports_rejects(tmp_path: Path) -> None:

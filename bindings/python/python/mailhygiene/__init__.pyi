@@ -428,7 +428,20 @@ class SuppressionList:
         hash_key: bytes | str | None = None,
     ) -> SuppressionList: ...
     def load(
-        self, path: str | os.PathLike[str], system: str | None = None, *, stream: str = ""
+        self,
+        path: str | os.PathLike[str],
+        system: str | None = None,
+        *,
+        stream: str = "",
+        list_id: str | None = None,
+        account: str | None = None,
+        email_column: str | None = None,
+        reason_column: str | None = None,
+        date_column: str | None = None,
+        date_format: str | None = None,
+        date_zone: str | None = None,
+        default_reason: str | None = None,
+        scope: str | None = None,
     ) -> ImportSummary: ...
     def add(self, record: SuppressionRecord) -> None: ...
     def extend(self, records: Iterable[SuppressionRecord]) -> None: ...

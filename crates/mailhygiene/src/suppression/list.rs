@@ -56,6 +56,13 @@ fn key_of<'r>(checker: &Checker, r: &'r SuppressionRecord) -> Cow<'r, str> {
     }
 }
 
+/// The system clock, Unix seconds UTC.
+fn clock_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// Keep the smallest spelling of a key's address: which one arrives first must not matter.
 fn keep_smallest_address(
     addresses: &mut rustc_hash::FxHashMap<u32, Box<str>>,
@@ -800,6 +807,28 @@ impl SuppressionList {
         self.add_ref(&record);
     }
 
+    /// Add a record given by hand (an API call rather than an export): its address must parse
+    /// and is stored normalized (`Bob <Bob@Example.com>` → `Bob@example.com`), so that what the
+    /// outputs hand to mail systems is an address. A record whose canonical key is given (a
+    /// hashed key) is added as it is.
+    ///
+    /// ```
+    /// use mailhygiene::suppression::{Reason, Scope, SuppressionList, SuppressionRecord};
+    /// let mut list = SuppressionList::default();
+    /// let r = SuppressionRecord::new("", " Bob <Bob@Example.COM> ", Reason::Complaint, Scope::All, "crm");
+    /// list.add_checked(r).unwrap();
+    /// assert_eq!(list.rows()[0].address, "Bob@example.com");
+    /// let empty = SuppressionRecord::new("", "", Reason::Complaint, Scope::All, "crm");
+    /// assert_eq!(list.add_checked(empty).unwrap_err().code(), "empty");
+    /// ```
+    pub fn add_checked(&mut self, mut record: SuppressionRecord) -> Result<(), crate::ParseError> {
+        if record.canonical.is_empty() {
+            record.address = self.checker.normalize(&record.address)?.to_string();
+        }
+        self.add(record);
+        Ok(())
+    }
+
     /// Add many records.
     pub fn extend<I: IntoIterator<Item = SuppressionRecord>>(&mut self, records: I) {
         for r in records {
@@ -1408,6 +1437,20 @@ impl SuppressionList {
         self.load_many(&jobs)
     }
 
+    /// [`load_path`](Self::load_path) with all of an export's [`ImportOptions`] (a generic
+    /// CSV's columns, the list or account the files belong to), for every file of `path`.
+    pub fn load_path_with(
+        &mut self,
+        path: &Path,
+        options: &ImportOptions,
+    ) -> Result<ImportSummary, LoadError> {
+        let jobs: Vec<(PathBuf, ImportOptions)> = expand(path)?
+            .into_iter()
+            .map(|f| (f, options.clone()))
+            .collect();
+        self.load_with_options(&jobs)
+    }
+
     /// Load a master list written by [`write_csv`](Self::write_csv) (or a hashed list written
     /// by [`write_hashed`](Self::write_hashed)): the suppression source of `clean` and the
     /// bindings. Its records belong to no stream; each keeps its row's `sources`.
@@ -1890,11 +1933,4 @@ mod tests {
         want.sort();
         assert_eq!(got, want);
     }
-}
-
-/// The system clock, Unix seconds UTC.
-fn clock_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
