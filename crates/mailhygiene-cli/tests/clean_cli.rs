@@ -670,3 +670,47 @@ fn a_neutralised_appended_cell_is_flagged() {
     assert_eq!(col(&kept[0], "mh_address"), "'=f@example.com");
     assert!(col(&kept[0], "mh_flags").contains("neutralized"));
 }
+
+#[test]
+fn a_list_without_a_header_starts_with_an_address() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "Ann,a@example.com\nBob,bob@gmial.com\nAnn again,A@example.com\n",
+    );
+    let summary = run.ok(&[]);
+    assert!(
+        summary.contains("3 rows in = 2 kept + 1 rejected"),
+        "{summary}"
+    );
+    let kept = run.rows("kept.csv", b',');
+    assert_eq!(kept[0][..3], ["column1", "email", "mh_status"]);
+    assert_eq!(kept[1][..2], ["Ann", "a@example.com"]);
+    let rejects = run.table("rejects.csv");
+    assert_eq!(col(&rejects[0], "mh_reason"), "duplicate: line 1");
+    assert_eq!(col(&rejects[0], "mh_line"), "3");
+}
+
+#[test]
+fn workbooks_archives_and_utf16_without_a_mark_are_named() {
+    let run = Run::new();
+    for (bytes, says) in [
+        (b"PK\x03\x04\x14\x00".to_vec(), "zip archive"),
+        (
+            vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0],
+            ".xls workbook",
+        ),
+        (vec![0x1F, 0x8B, 8, 0], "gzip"),
+        (
+            "email\nann@example.com\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect(),
+            "--encoding utf-16le",
+        ),
+    ] {
+        run.write("contacts.csv", bytes);
+        let err = run.err(&[]);
+        assert!(err.contains(says), "{err}");
+    }
+}

@@ -97,7 +97,12 @@ pub fn decode(bytes: Bytes, encoding: Option<&str>) -> Result<Decoded> {
         });
     }
     match encoding {
-        None => validate_utf8(bytes, 0, false),
+        None => {
+            if let Some(what) = not_text(&bytes) {
+                bail!("{what}");
+            }
+            validate_utf8(bytes, 0, false)
+        }
         Some(label) => {
             let enc = Encoding::for_label(label.as_bytes()).ok_or_else(|| {
                 anyhow::anyhow!(
@@ -175,6 +180,45 @@ fn validate_utf8(bytes: Bytes, offset: usize, utf8_bom: bool) -> Result<Decoded>
         encoding: "UTF-8",
         utf8_bom,
     })
+}
+
+/// What a file that is not delimited text is, with what to do: a workbook or an archive is
+/// not an encoding problem, and UTF-16 without a byte order mark can even pass for UTF-8 (its
+/// ASCII is letters and NUL bytes).
+fn not_text(bytes: &[u8]) -> Option<String> {
+    // File signatures: ZIP (PKWARE APPNOTE 4.3.7), OLE2 compound file (MS-CFB 2.2), gzip
+    // (RFC 1952 2.3.1).
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Some("the file is a zip archive (an Excel .xlsx workbook?), not a CSV file: save it as CSV UTF-8".into());
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Some(
+            "the file is an Excel .xls workbook, not a CSV file: save it as CSV UTF-8".into(),
+        );
+    }
+    if bytes.starts_with(&[0x1F, 0x8B]) {
+        return Some("the file is gzip-compressed: decompress it first".into());
+    }
+    // UTF-16: ASCII text has a NUL in every other byte, at odd offsets in little-endian.
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    let nul_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let pairs = head.len() / 2;
+    if pairs >= 8 {
+        for (parity, name) in [(1, "utf-16le"), (0, "utf-16be")] {
+            if nul_at(parity) * 10 >= pairs * 8 && nul_at(1 - parity) * 10 < pairs {
+                return Some(format!(
+                    "the file looks like UTF-16 without a byte order mark: re-run with --encoding {name}"
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// Header names that hold an email address, compared after lowercasing and removing

@@ -652,7 +652,8 @@ pub fn clean<S: SuppressionSource + Send>(
     let data = &decoded.text()[pre..];
     // The rows are scanned a batch at a time, each batch while the one before is judged: a
     // million rows' field positions would be ~90 MB of fresh memory.
-    let mut scanner = scan::Scanner::new(data, delimiter, 1 + u64::from(pre > 0));
+    let first_line = 1 + u64::from(pre > 0);
+    let mut scanner = scan::Scanner::new(data, delimiter, first_line);
     let scan_error = |e: scan::ScanError| anyhow::Error::new(e).context(path.display().to_string());
     let mut head = scan::Table::default();
     scanner.next_into(1, &mut head).map_err(scan_error)?;
@@ -671,10 +672,36 @@ pub fn clean<S: SuppressionSource + Send>(
     let headers: Vec<Cow<'_, str>> = (0..header.fields as usize)
         .map(|i| cell_text(&head, &header, i).unwrap_or_default())
         .collect();
-    let column = input::find_column(&headers, args.column.as_deref())
-        .with_context(|| path.display().to_string())?;
+    // A list pasted into a file often has no header: its first line is an address. A header
+    // never is one.
+    let is_address = |i: usize| checker.check(headers[i].as_ref()).valid;
+    let (column, headerless) = match input::find_column(&headers, args.column.as_deref()) {
+        Ok(c) => (c, is_address(c)),
+        Err(e) => match (0..headers.len())
+            .filter(|&i| is_address(i))
+            .collect::<Vec<_>>()[..]
+        {
+            [c] if args.column.is_none() => (c, true),
+            _ => return Err(e.context(path.display().to_string())),
+        },
+    };
+    // Without a header the first line is a row, and the outputs get a header of their own.
+    let own_header = headerless.then(|| {
+        (0..header.fields as usize)
+            .map(|i| match i == column {
+                true => "email".to_owned(),
+                false => format!("column{}", i + 1),
+            })
+            .collect::<Vec<_>>()
+            .join(&char::from(delimiter).to_string())
+    });
+    if headerless {
+        scanner = scan::Scanner::new(data, delimiter, first_line);
+        blank_lines = 0;
+    }
     if let Some(h) = headers
         .iter()
+        .filter(|_| !headerless)
         .find(|h| COLUMNS.contains(&h.trim()) || h.trim() == "mh_line")
     {
         bail!(
@@ -736,7 +763,25 @@ pub fn clean<S: SuppressionSource + Send>(
         if rejects {
             names.push("mh_line");
         }
-        writer.write(&mut buf, data, &head, &header, None, &names, header_term);
+        match &own_header {
+            Some(text) => {
+                let own = scan::scan(text.as_bytes(), delimiter, 1).map_err(scan_error)?;
+                if let Some(record) = own.records.first() {
+                    writer.write(
+                        &mut buf,
+                        text.as_bytes(),
+                        &own,
+                        record,
+                        None,
+                        &names,
+                        header_term,
+                    );
+                }
+            }
+            None => {
+                writer.write(&mut buf, data, &head, &header, None, &names, header_term);
+            }
+        }
         out.write_all(&buf).context("writing output")?;
     }
 
@@ -862,7 +907,10 @@ pub fn clean<S: SuppressionSource + Send>(
     let report = collector.finish(
         ReportHead {
             input: path.display().to_string(),
-            column: headers[column].to_string(),
+            column: match headerless {
+                true => format!("column {} (no header)", column + 1),
+                false => headers[column].to_string(),
+            },
             delimiter: match delimiter {
                 b'\t' => "\\t".to_owned(),
                 d => (d as char).to_string(),
