@@ -280,9 +280,9 @@ export declare function checkMany<O extends CheckManyOptions = {}>(addresses: Re
 
 /**
  * `checkMany` off the main thread (libuv's pool, then all cores): the event loop keeps running
- * while the batch is checked. Reading the array and building the result arrays happen on the
- * main thread (a JavaScript engine allows nothing else); use `{ columns: true }` for large
- * batches, which keeps that part small.
+ * while the batch is checked. Reading the array and building the results happen on the main
+ * thread (a JavaScript engine allows nothing else), a chunk of rows at a time with the event
+ * loop running in between; `{ columns: true }` keeps that part smallest for large batches.
  */
 export declare function checkManyAsync<O extends CheckManyOptions = {}>(addresses: ReadonlyArray<string>, options?: O): Promise<O extends { columns: true } ? CheckColumns : O extends { columns: false | undefined } | { exact?: boolean; columns?: undefined } ? CheckResult[] : CheckColumns | CheckResult[]>
 

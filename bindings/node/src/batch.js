@@ -180,12 +180,13 @@
   }
 
   /**
-   * `checkManyAsync`'s columns: `start(copy, from, to)` converts rows `from..to` (here, on the
-   * main thread) and returns a promise of `fill`'s arguments for them, checked and packed on
-   * libuv's pool. `ahead` chunks are in flight while this fills the previous one, and the
-   * event loop runs between chunks.
+   * `checkManyAsync`'s columns, or with `rows` its `CheckResult` objects, built a chunk at a
+   * time: `start(copy, from, to)` converts rows `from..to` (here, on the main thread) and
+   * returns a promise of `fill`'s arguments for them, checked and packed on libuv's pool.
+   * `ahead` chunks are in flight while this fills the previous one, and the event loop runs
+   * between chunks.
    */
-  async function pipeline(copy, start, chunkRows, ahead) {
+  async function pipeline(copy, start, chunkRows, ahead, rows) {
     const n = copy.length
     const pending = []
     let next = 0
@@ -198,12 +199,24 @@
     }
     while (next < n && pending.length < ahead) submit()
     const cols = columns(n, copy)
+    const out = rows ? new Array(n) : null
     for (let from = 0; from < n; from += chunkRows) {
       const args = await pending.shift()
       if (next < n) submit()
       fill(cols, from, ...args)
+      if (rows) {
+        const to = Math.min(n, from + chunkRows)
+        for (let i = from; i < to; i++) out[i] = row(cols, i)
+        // Objects take long to build: let timers and I/O run between chunks.
+        await new Promise((resolve) => setImmediate(resolve))
+      }
     }
-    return cols
+    return rows ? out : cols
+  }
+
+  /** Row `i` of `cols` as one `CheckResult`, with lists of its own (the columns share them). */
+  function row(c, i) {
+    return object(c.input[i], c.valid[i], c.error[i], c.message[i], c.address[i], c.addressAscii[i], c.canonical[i], c.suggestion[i], c.role[i], c.disposable[i], c.relay[i], c.free[i], c.warnings[i].slice(), c.rules[i].slice())
   }
 
   return [object, strings, join, columns, fill, pipeline]

@@ -356,15 +356,6 @@ pub(crate) mod ops {
     ) -> Result<RawValue> {
         let (exact, columns) = batch_options(options);
         let raw = env.raw();
-        if !columns {
-            let task = AsyncTask::new(CheckManyTask {
-                checker: c.clone(),
-                inputs: Some(read_all(env, &strings)?),
-                exact,
-                columns,
-            });
-            return Ok(RawValue(unsafe { AsyncTask::to_napi_value(raw, task)? }));
-        }
         let checker = c.clone();
         let start = env.create_function_from_closure::<(), _, _>("start", move |ctx| {
             let copy: RawValue = ctx.get(0)?;
@@ -376,12 +367,15 @@ pub(crate) mod ops {
                 checker: checker.clone(),
                 inputs: Some(texts),
                 exact,
-                columns,
             }))
         })?;
         let mut chunk = ptr::null_mut();
         let mut ahead = ptr::null_mut();
+        let mut rows = ptr::null_mut();
         unsafe {
+            // Rows too go through the columns, chunk by chunk: a million result objects built
+            // at once would hold the event loop for seconds.
+            check_status!(sys::napi_get_boolean(raw, !columns, &mut rows))?;
             check_status!(sys::napi_create_uint32(
                 raw,
                 PIPELINE_CHUNK as u32,
@@ -392,7 +386,7 @@ pub(crate) mod ops {
                 PIPELINE_AHEAD as u32,
                 &mut ahead
             ))?;
-            let args = [strings.copy.0, start.raw(), chunk, ahead];
+            let args = [strings.copy.0, start.raw(), chunk, ahead, rows];
             Ok(RawValue(call_helper(raw, Helper::Pipeline, &args)?))
         }
     }
@@ -432,53 +426,32 @@ pub(crate) mod ops {
     }
 }
 
-/// Runs a batch on libuv's thread pool (and from there on all cores): the event loop keeps
-/// running meanwhile. Reading the input array and building the result happen on the main
-/// thread, as they must. Either a whole row batch (resolves to the `CheckResult` objects) or
-/// one chunk of `checkManyAsync`'s columns (resolves to `fill`'s arguments for it, for
-/// `pipeline` in `batch.js`).
+/// Checks one chunk of `checkManyAsync` on libuv's thread pool (and from there on all cores):
+/// the event loop keeps running meanwhile. Resolves to `fill`'s arguments for the chunk, for
+/// `pipeline` in `batch.js`; reading the input and building the result happen on the main
+/// thread, as they must, a chunk at a time.
 pub struct CheckManyTask {
     checker: mailhygiene::Checker,
     inputs: Option<Texts>,
     exact: bool,
-    columns: bool,
-}
-
-/// What a `CheckManyTask` computed.
-pub enum Checked {
-    Rows(Vec<Check>),
-    Chunk(Box<Packed>),
 }
 
 impl Task for CheckManyTask {
-    type Output = Checked;
+    type Output = Box<Packed>;
     type JsValue = RawValue;
 
     fn compute(&mut self) -> Result<Self::Output> {
         let inputs = self.inputs.take().unwrap_or_default();
         // A panic must reject the promise, not abort the process.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            if self.columns {
-                Checked::Chunk(Box::new(ops::pack_chunk(
-                    &self.checker,
-                    &inputs,
-                    self.exact,
-                )))
-            } else {
-                Checked::Rows(ops::check_rows(&self.checker, &inputs, self.exact))
-            }
+            Box::new(ops::pack_chunk(&self.checker, &inputs, self.exact))
         }))
         .map_err(|p| crate::panic_error(&*p))
     }
 
-    fn resolve(&mut self, env: Env, checked: Self::Output) -> Result<Self::JsValue> {
+    fn resolve(&mut self, env: Env, packed: Self::Output) -> Result<Self::JsValue> {
         let env = env.raw();
-        unsafe {
-            Ok(RawValue(match checked {
-                Checked::Rows(checks) => Batch::to_napi_value(env, Batch::Rows(checks))?,
-                Checked::Chunk(packed) => array_of(env, &Js::new(env)?.fill_args(&packed)?)?,
-            }))
-        }
+        unsafe { Ok(RawValue(array_of(env, &Js::new(env)?.fill_args(&packed)?)?)) }
     }
 }
 
