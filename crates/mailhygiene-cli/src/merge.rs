@@ -173,11 +173,13 @@ pub fn run(args: MergeArgs) -> Result<()> {
         let t = parse_time(now).with_context(|| format!("--now {now:?}: not a date"))?;
         list.set_now(t);
     }
-    let streams = args
+    let mut streams = args
         .streams
         .iter()
         .map(|s| parse_stream(s))
         .collect::<Result<Vec<_>>>()?;
+    // By name: the outputs, report included, must not depend on the order of the arguments.
+    streams.sort_by(|a, b| a.name.cmp(&b.name));
     for t in &args.transactional {
         if !streams.iter().any(|s| &s.name == t) {
             bail!("--transactional {t}: no --stream of that name");

@@ -388,3 +388,43 @@ fn set_reads_a_crm_export_with_its_own_columns_and_dates() {
     let o = merge_args(&dir.path().join("bad"), &args);
     assert!(String::from_utf8_lossy(&o.stderr).contains("--set crm.email=COLUMN is needed"));
 }
+
+#[test]
+fn the_order_of_the_streams_given_changes_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = exports();
+    let streams = [
+        format!("sg={}", e.join("sendgrid").display()),
+        format!("shop={}", e.join("mailgun").display()),
+        format!("news={}", e.join("mailchimp").display()),
+    ];
+    let run = |out: &Path, order: &[usize]| {
+        let mut args: Vec<String> = Vec::new();
+        for &i in order {
+            args.extend(["--stream".to_owned(), streams[i].clone()]);
+        }
+        args.extend(["--now".to_owned(), "2024-09-01T00:00:00Z".to_owned()]);
+        let done = merge_args(out, &args);
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+    };
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run(&a, &[0, 1, 2]);
+    run(&b, &[2, 0, 1]);
+    for f in [
+        "suppressions.csv",
+        "rejects.csv",
+        "missing/shop.mailgun-bounces.csv",
+    ] {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
+    }
+    let strip = |p: &Path| {
+        read(p)
+            .replace(&a.display().to_string(), "")
+            .replace(&b.display().to_string(), "")
+    };
+    assert_eq!(strip(&a.join("report.json")), strip(&b.join("report.json")));
+}
