@@ -805,7 +805,10 @@ impl InvalidTypos {
 fn typo_parts(value: &str) -> Option<(&str, String)> {
     let at = value.rfind('@')?;
     let (local, domain) = (&value[..at], &value[at + 1..]);
-    if local.is_empty() || domain.is_empty() {
+    // An unquoted `@` left in the local part (`bob@@yaho.com`) stays an error whatever the
+    // domain: fixing the domain would suggest another invalid address.
+    let stray_at = local.contains('@') && !local.starts_with('"');
+    if local.is_empty() || domain.is_empty() || stray_at {
         return None;
     }
     let mut domain = crate::canonical::domain_key(domain);
