@@ -551,6 +551,11 @@ impl PyImportSummary {
 ///     now: "the present" (datetime or Unix seconds); default: the current time.
 ///     hash_key: the HMAC key of hashed lists shared with you (bytes or str).
 ///
+/// Threads: a call that changes the list (`load`, `add`, `merge`, setting `now`, …) holds it
+/// alone, and a call from another thread meanwhile raises `RuntimeError` ("Already
+/// borrowed") rather than wait; share one list between threads behind a `threading.Lock`, or
+/// load it before starting them (reading calls such as `status` may then run concurrently).
+///
 /// >>> lst = mailhygiene.SuppressionList()
 /// >>> lst.add(mailhygiene.SuppressionRecord("jane.doe@gmail.com", "unsubscribe", system="mailgun"))
 /// >>> lst.status("JaneDoe+x@googlemail.com").reason
