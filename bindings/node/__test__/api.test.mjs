@@ -90,7 +90,7 @@ test('canonical, normalize, suggest, classify and the flags', () => {
   assert.deepEqual(mh.classify('No.Reply@gmail.com'), { role: 'noreply', disposable: false, relay: false, free: true })
 })
 
-test('null, undefined, numbers and objects where a string is expected are TypeErrors', () => {
+test('null, undefined, numbers and objects where a string is expected are TypeErrors', async () => {
   const bad = [null, undefined, 42, {}, [], true, Symbol('s'), 10n]
   const names = ['check', 'canonical', 'normalize', 'suggest', 'classify', 'isRole', 'isDisposable', 'isRelay', 'isFree']
   const checker = new Checker()
@@ -107,8 +107,16 @@ test('null, undefined, numbers and objects where a string is expected are TypeEr
       assert.match(e.message, /at index 1/)
       return true
     })
-    assert.throws(() => mh.checkManyAsync(['a@b.com', value]), TypeError)
+    // A promise-returning function rejects rather than throws.
+    await assert.rejects(mh.checkManyAsync(['a@b.com', value]), (e) => {
+      assert.ok(e instanceof TypeError)
+      assert.match(e.message, /at index 1/)
+      return true
+    })
+    await assert.rejects(checker.checkManyAsync([value]), TypeError)
   }
+  await assert.rejects(mh.checkManyAsync(null), TypeError)
+  await assert.rejects(mh.checkManyAsync(['a@b.com'], { columns: 'x' }), TypeError)
   assert.throws(() => mh.check(), TypeError)
   assert.throws(() => mh.check(null), /expected a string, got null/)
   assert.throws(() => mh.check('a@b.com', { exact: 'yes' }), TypeError)

@@ -112,17 +112,19 @@ test('a configured checker takes the same path', async () => {
   }))
 })
 
-test('holes and non-strings are TypeErrors naming the index', () => {
+test('holes and non-strings are TypeErrors naming the index', async () => {
   // eslint-disable-next-line no-sparse-arrays
   const sparse = ['a@b.com', , 'c@d.com']
-  for (const call of [(a) => mh.checkMany(a), (a) => mh.checkMany(a, { columns: true }), (a) => mh.checkManyAsync(a, { columns: true })]) {
-    assert.throws(() => call(sparse), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: 'expected a string at index 1, got undefined' })
-    assert.throws(() => call(new Array(3)), { name: 'TypeError', message: /at index 0, got undefined/ })
-    assert.throws(() => call(['a@b.com', 'c@d.com', null]), { name: 'TypeError', message: /at index 2, got null/ })
-    assert.throws(() => call(['a@b.com', new String('x@y.com')]), { name: 'TypeError', message: /at index 1, got an object/ })
-    assert.throws(() => call(['a@b.com', ['x@y.com']]), { name: 'TypeError', message: /at index 1, got an array/ })
-    assert.throws(() => call([1]), { name: 'TypeError', message: /at index 0, got number/ })
-    assert.throws(() => call('a@b.com'), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
+  // Thrown by the sync calls; the async call rejects its promise with the same error.
+  const sync = (f) => (a) => { try { f(a) } catch (e) { return Promise.reject(e) } return Promise.resolve() }
+  for (const call of [sync((a) => mh.checkMany(a)), sync((a) => mh.checkMany(a, { columns: true })), (a) => mh.checkManyAsync(a, { columns: true })]) {
+    await assert.rejects(call(sparse), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: 'expected a string at index 1, got undefined' })
+    await assert.rejects(call(new Array(3)), { name: 'TypeError', message: /at index 0, got undefined/ })
+    await assert.rejects(call(['a@b.com', 'c@d.com', null]), { name: 'TypeError', message: /at index 2, got null/ })
+    await assert.rejects(call(['a@b.com', new String('x@y.com')]), { name: 'TypeError', message: /at index 1, got an object/ })
+    await assert.rejects(call(['a@b.com', ['x@y.com']]), { name: 'TypeError', message: /at index 1, got an array/ })
+    await assert.rejects(call([1]), { name: 'TypeError', message: /at index 0, got number/ })
+    await assert.rejects(call('a@b.com'), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
   }
 })
 

@@ -351,6 +351,25 @@ pub(crate) mod ops {
     pub fn check_many_async(
         env: Env,
         c: &mailhygiene::Checker,
+        addresses: RawValue,
+        options: Option<RawValue>,
+    ) -> Result<RawValue> {
+        // Arguments are converted here rather than by the binding's glue, so that a bad one
+        // rejects the promise instead of throwing at the call.
+        crate::convert::rejecting(env, || {
+            let raw = env.raw();
+            let strings = unsafe { JsStrings::from_napi_value(raw, addresses.0)? };
+            let options = match options {
+                Some(o) => unsafe { Option::<CheckManyOptions>::from_napi_value(raw, o.0)? },
+                None => None,
+            };
+            pipelined_async(env, c, strings, options)
+        })
+    }
+
+    fn pipelined_async(
+        env: Env,
+        c: &mailhygiene::Checker,
         strings: JsStrings,
         options: Option<CheckManyOptions>,
     ) -> Result<RawValue> {
@@ -517,8 +536,8 @@ impl Checker {
     pub fn check_many_async(
         &self,
         env: Env,
-        addresses: JsStrings,
-        options: Option<CheckManyOptions>,
+        addresses: RawValue,
+        options: Option<RawValue>,
     ) -> Result<RawValue> {
         ops::check_many_async(env, &self.inner, addresses, options)
     }

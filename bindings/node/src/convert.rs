@@ -224,6 +224,31 @@ pub struct Texts {
     lossy: bool,
 }
 
+/// `f`'s value, or a promise rejected with what `f` threw: for functions that return a
+/// promise, whose callers catch errors with `.catch` or `await`, not around the call.
+pub(crate) fn rejecting(env: Env, f: impl FnOnce() -> Result<RawValue>) -> Result<RawValue> {
+    let error = match f() {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let raw = env.raw();
+    unsafe {
+        let mut pending = false;
+        check_status!(sys::napi_is_exception_pending(raw, &mut pending))?;
+        let reason = if pending {
+            let mut thrown = ptr::null_mut();
+            check_status!(sys::napi_get_and_clear_last_exception(raw, &mut thrown))?;
+            thrown
+        } else {
+            napi::JsError::from(error).into_value(raw)
+        };
+        let (mut deferred, mut promise) = (ptr::null_mut(), ptr::null_mut());
+        check_status!(sys::napi_create_promise(raw, &mut deferred, &mut promise))?;
+        check_status!(sys::napi_reject_deferred(raw, deferred, reason))?;
+        Ok(RawValue(promise))
+    }
+}
+
 /// A JavaScript value handle carried alongside Rust data, valid in the handle scope it came
 /// from. It is never touched off the main thread (`Send` and `Sync` are only so that worker
 /// threads can borrow the Rust data around it).

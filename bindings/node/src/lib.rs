@@ -86,8 +86,8 @@ pub fn check_many(
 )]
 pub fn check_many_async(
     env: Env,
-    addresses: JsStrings,
-    options: Option<CheckManyOptions>,
+    addresses: convert::RawValue,
+    options: Option<convert::RawValue>,
 ) -> Result<convert::RawValue> {
     checker::ops::check_many_async(env, &DEFAULT, addresses, options)
 }
