@@ -81,6 +81,8 @@ test('canonical, normalize, suggest, classify and the flags', () => {
   assert.equal(s.domain, 'yahoo.com')
   assert.equal(typeof s.distance, 'number')
   assert.ok(s.confidence > 0 && s.confidence <= 1)
+  // A decimal as written, not a 32-bit float's expansion (0.8999999761581421).
+  assert.equal(s.confidence, Number(s.confidence.toPrecision(6)))
   assert.equal(mh.suggest('bob@gmail.com'), null)
   assert.equal(mh.isRole('noreply@example.com'), true)
   assert.equal(mh.isRole('jane@example.com'), false)

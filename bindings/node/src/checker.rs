@@ -425,7 +425,12 @@ pub(crate) mod ops {
             address: s.address,
             domain: s.domain,
             distance: s.distance,
-            confidence: s.confidence as f64,
+            // The shortest decimal form: `0.9`, not `0.8999999761581421`.
+            confidence: s
+                .confidence
+                .to_string()
+                .parse()
+                .unwrap_or(f64::from(s.confidence)),
         })
     }
 

@@ -359,8 +359,8 @@ impl PySuggestion {
     }
     /// Confidence in (0, 1].
     #[getter]
-    fn confidence(&self) -> f32 {
-        self.0.confidence
+    fn confidence(&self) -> f64 {
+        decimal(self.0.confidence)
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
@@ -842,4 +842,9 @@ pub fn is_relay(address: &Bound<'_, PyString>) -> PyResult<bool> {
 #[pyfunction]
 pub fn is_free(address: &Bound<'_, PyString>) -> PyResult<bool> {
     Ok(do_classify(&DEFAULT, address)?.0.domain.free)
+}
+
+/// An `f32` as the `float` of its shortest decimal form: `0.9`, not `0.8999999761581421`.
+fn decimal(x: f32) -> f64 {
+    x.to_string().parse().unwrap_or(f64::from(x))
 }

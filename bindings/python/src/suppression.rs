@@ -67,11 +67,22 @@ fn mail_kind(s: &str) -> PyResult<MailKind> {
 
 /// Unix seconds from an `int`, a `float` or an aware `datetime`.
 fn unix(t: &Bound<'_, PyAny>) -> PyResult<i64> {
+    // What a `datetime` can show back: years 1 to 9999 (NaN, infinities and the far future
+    // would answer for a time no record can have, or fail later when read).
+    const RANGE: std::ops::RangeInclusive<i64> = -62_135_596_800..=253_402_300_799;
+    let in_range = |s: i64| {
+        RANGE.contains(&s).then_some(s).ok_or_else(|| {
+            PyValueError::new_err(format!("{s} Unix seconds is outside the years 1 to 9999"))
+        })
+    };
     if let Ok(i) = t.extract::<i64>() {
-        return Ok(i);
+        return in_range(i);
     }
     if let Ok(f) = t.extract::<f64>() {
-        return Ok(f.floor() as i64);
+        if !f.is_finite() {
+            return Err(PyValueError::new_err(format!("{f} is not a time")));
+        }
+        return in_range(f.floor().clamp(i64::MIN as f64, i64::MAX as f64) as i64);
     }
     if t.hasattr("tzinfo")? && t.hasattr("timestamp")? {
         if t.getattr("tzinfo")?.is_none() {

@@ -120,6 +120,8 @@ def test_canonical_suggest_classify() -> None:
     assert s is not None
     assert (s.address, s.domain, s.distance) == ("john@gmail.com", "gmail.com", 1)
     assert 0 < s.confidence <= 1
+    # A decimal as written, not a 32-bit float's expansion (0.8999999761581421).
+    assert s.confidence == float(f"{s.confidence:.6g}")
     assert mailhygiene.suggest("john@example.com") is None
     assert mailhygiene.suggest("not an address") is None
     c = mailhygiene.classify("noreply@mailinator.com")

@@ -70,6 +70,14 @@ def test_added_addresses_must_be_addresses_and_are_stored_normalized() -> None:
     assert [(r.canonical, r.address) for r in lst.rows()] == [("bob@example.com", "Bob@example.com")]
 
 
+def test_times_that_are_not_times_are_refused() -> None:
+    for bad in [float("nan"), float("inf"), 2**62]:
+        with pytest.raises(ValueError):
+            SuppressionRecord("a@example.com", "complaint", system="ses", event_time=bad)
+        with pytest.raises(ValueError):
+            SuppressionList(now=NOW).status("a@example.com", at=bad)
+
+
 def test_status_with_reason_and_canonical_matching() -> None:
     lst = listing(SuppressionRecord("jane.doe@gmail.com", "complaint", system="ses", stream="news", event_time=T))
     s = lst.status("JaneDoe+promo@googlemail.com")
