@@ -124,6 +124,11 @@ test('null, undefined, numbers and objects where a string is expected are TypeEr
   assert.throws(() => mh.check('a@b.com', { exact: 'yes' }), TypeError)
   assert.throws(() => new Checker({ allowDomains: [1] }), TypeError)
   assert.throws(() => new Checker({ allowSingleLabel: 'yes' }), TypeError)
+  // A misspelt option is an error, not silently the default; so is an options that is not an object.
+  assert.throws(() => new Checker({ allowSingleLable: true }), /unknown option "allowSingleLable"/)
+  assert.throws(() => new Checker({ addDomains: { spam: ['x.example'] } }), /unknown option "spam"/)
+  assert.throws(() => new Checker(5), TypeError)
+  assert.equal(new Checker(undefined).check('root@localhost').valid, false)
   assert.throws(() => new Checker({ providerRules: [{ domain: null }] }), TypeError)
 })
 

@@ -73,6 +73,67 @@ pub struct ProviderRuleInit {
     pub provider: Option<Text>,
 }
 
+/// `CheckerOptions` whose keys are all known (see `known_keys`).
+pub struct KnownCheckerOptions(CheckerOptions);
+
+impl FromNapiValue for KnownCheckerOptions {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        const OPTIONS: &[&str] = &[
+            "allowQuotedLocal",
+            "allowDomainLiteral",
+            "allowSingleLabel",
+            "lenientLengths",
+            "addDomains",
+            "removeDomains",
+            "allowDomains",
+            "addRoles",
+            "removeRoles",
+            "providerRules",
+            "removeProviderRules",
+        ];
+        crate::convert::known_keys(env, value, "new Checker()", OPTIONS)?;
+        for lists in ["addDomains", "removeDomains"] {
+            let mut has = false;
+            let key = std::ffi::CString::new(lists).unwrap_or_default();
+            check_status!(sys::napi_has_named_property(
+                env,
+                value,
+                key.as_ptr(),
+                &mut has
+            ))?;
+            if has {
+                let mut v = ptr::null_mut();
+                check_status!(sys::napi_get_named_property(
+                    env,
+                    value,
+                    key.as_ptr(),
+                    &mut v
+                ))?;
+                let mut t = 0;
+                check_status!(sys::napi_typeof(env, v, &mut t))?;
+                if t == sys::ValueType::napi_object {
+                    let what = format!("new Checker() {lists}");
+                    crate::convert::known_keys(env, v, &what, &["disposable", "relay", "free"])?;
+                }
+            }
+        }
+        Ok(KnownCheckerOptions(CheckerOptions::from_napi_value(
+            env, value,
+        )?))
+    }
+}
+
+impl TypeName for KnownCheckerOptions {
+    fn type_name() -> &'static str {
+        "CheckerOptions"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ValidateNapiValue for KnownCheckerOptions {}
+
 /// The configuration of a `Checker`. Every field is optional; the default is the built-in
 /// lists and rules with the strict public-internet grammar.
 #[napi(object, object_to_js = false)]
@@ -494,9 +555,13 @@ pub struct Checker {
 impl Checker {
     /// A checker with the given options; `new Checker()` is the default configuration.
     #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<CheckerOptions>) -> Self {
+    pub fn new(
+        #[napi(ts_arg_type = "CheckerOptions | undefined | null")] options: Option<
+            KnownCheckerOptions,
+        >,
+    ) -> Self {
         let inner = match options {
-            Some(o) => builder(o).build(),
+            Some(KnownCheckerOptions(o)) => builder(o).build(),
             None => mailhygiene::Checker::default(),
         };
         Checker { inner }

@@ -224,6 +224,44 @@ pub struct Texts {
     lossy: bool,
 }
 
+/// Refuse an options object with a key that is not among `known` (a misspelt option would
+/// otherwise silently be the default), or a value that is not an object at all.
+pub(crate) unsafe fn known_keys(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    what: &str,
+    known: &[&str],
+) -> Result<()> {
+    let mut t = 0;
+    check_status!(sys::napi_typeof(env, value, &mut t))?;
+    if t != sys::ValueType::napi_object {
+        let got = describe(env, value);
+        return Err(type_error(
+            env,
+            &format!("{what}: expected an options object, got {got}"),
+        ));
+    }
+    let mut names = ptr::null_mut();
+    check_status!(sys::napi_get_property_names(env, value, &mut names))?;
+    let mut len = 0;
+    check_status!(sys::napi_get_array_length(env, names, &mut len))?;
+    for i in 0..len {
+        let mut key = ptr::null_mut();
+        check_status!(sys::napi_get_element(env, names, i, &mut key))?;
+        let key = String::from_napi_value(env, key)?;
+        if !known.contains(&key.as_str()) {
+            return Err(type_error(
+                env,
+                &format!(
+                    "{what}: unknown option {key:?} (the options are {})",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `f`'s value, or a promise rejected with what `f` threw: for functions that return a
 /// promise, whose callers catch errors with `.catch` or `await`, not around the call.
 pub(crate) fn rejecting(env: Env, f: impl FnOnce() -> Result<RawValue>) -> Result<RawValue> {
