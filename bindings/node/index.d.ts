@@ -81,12 +81,12 @@ export declare class SuppressionList {
    */
   load(path: string, options?: LoadOptions | undefined | null): ImportSummaryResult
   /**
-   * Load one export given as content (a string or a `Buffer`) rather than a path: the mail
-   * system is named or detected; without a system, what `toCsv` / `toHashedCsv` wrote is
-   * read back too. Bad rows are `rejects`; content that cannot be used at all throws an
-   * `Error` with the core's `code` (`unknown_format`, …).
+   * Load one export given as content (a string, or bytes: a `Buffer` or `Uint8Array`)
+   * rather than a path: the mail system is named or detected; without a system, what
+   * `toCsv` / `toHashedCsv` wrote is read back too. Bad rows are `rejects`; content that
+   * cannot be used at all throws an `Error` with the core's `code` (`unknown_format`, …).
    */
-  loadContent(content: string | Buffer, options?: LoadContentOptions | undefined | null): ImportedResult
+  loadContent(content: string | Uint8Array, options?: LoadContentOptions | undefined | null): ImportedResult
   /**
    * Add one record. Its address must be valid (else an `Error` with the core's `code`) and
    * is stored normalized (`Bob <Bob@Example.com>` → `Bob@example.com`); a record with its
@@ -408,7 +408,7 @@ export interface GenericColumnsInit {
 /** Options of `SuppressionList#toHashedCsv`. */
 export interface HashedOptions {
   /** HMAC-SHA-256 with this secret instead of plain SHA-256. */
-  hmacKey?: string | Buffer
+  hmacKey?: string | Uint8Array
 }
 
 /** What `loadContent` read. */
@@ -617,7 +617,7 @@ export interface SuppressionListOptions {
    * The secret of HMAC-SHA-256 hashed lists (a string or bytes); without it only plain
    * SHA-256 hashed keys match.
    */
-  hashKey?: string | Buffer
+  hashKey?: string | Uint8Array
 }
 
 /** Every suppression reason code, most restrictive first. */

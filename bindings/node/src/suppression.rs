@@ -152,7 +152,7 @@ pub struct SuppressionListOptions {
     pub now: Option<Time>,
     /// The secret of HMAC-SHA-256 hashed lists (a string or bytes); without it only plain
     /// SHA-256 hashed keys match.
-    #[napi(ts_type = "string | Buffer")]
+    #[napi(ts_type = "string | Uint8Array")]
     pub hash_key: Option<Bytes>,
 }
 
@@ -338,7 +338,7 @@ pub struct BlocksOptions {
 #[napi(object, object_to_js = false)]
 pub struct HashedOptions {
     /// HMAC-SHA-256 with this secret instead of plain SHA-256.
-    #[napi(ts_type = "string | Buffer")]
+    #[napi(ts_type = "string | Uint8Array")]
     pub hmac_key: Option<Bytes>,
 }
 
@@ -630,15 +630,15 @@ impl SuppressionList {
             .map_err(|e| error(env, e.code(), e.to_string()))
     }
 
-    /// Load one export given as content (a string or a `Buffer`) rather than a path: the mail
-    /// system is named or detected; without a system, what `toCsv` / `toHashedCsv` wrote is
-    /// read back too. Bad rows are `rejects`; content that cannot be used at all throws an
-    /// `Error` with the core's `code` (`unknown_format`, …).
+    /// Load one export given as content (a string, or bytes: a `Buffer` or `Uint8Array`)
+    /// rather than a path: the mail system is named or detected; without a system, what
+    /// `toCsv` / `toHashedCsv` wrote is read back too. Bad rows are `rejects`; content that
+    /// cannot be used at all throws an `Error` with the core's `code` (`unknown_format`, …).
     #[napi(catch_unwind)]
     pub fn load_content(
         &mut self,
         env: Env,
-        #[napi(ts_arg_type = "string | Buffer")] content: Bytes,
+        #[napi(ts_arg_type = "string | Uint8Array")] content: Bytes,
         options: Option<LoadContentOptions>,
     ) -> Result<ImportedResult> {
         let o = options.unwrap_or(LoadContentOptions {
