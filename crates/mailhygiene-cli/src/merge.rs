@@ -18,7 +18,8 @@ use serde_json::json;
 ///
 /// Writes, in --out DIR: suppressions.csv (the master list: canonical, address, reason, scope,
 /// since, expires, sources), missing/<stream>.<format> (what each stream lacks, in its system's
-/// import format; missing/<stream>.unexpressed.csv for what that format cannot say),
+/// import format; missing/<stream>.unexpressed.csv for what that format cannot say; files an
+/// earlier run left in missing/ are removed),
 /// rejects.csv (file, line, code, message, raw) and report.json (counts per reason, source and
 /// stream; rows read = rows used + rows rejected). Every file is written to a temporary name
 /// and renamed into place only when all of them are complete, so a failed run leaves the
@@ -275,6 +276,11 @@ pub fn run(args: MergeArgs) -> Result<()> {
                 .map(|(_, f)| f),
         );
     }
+    let current: std::collections::BTreeSet<String> = written
+        .missing
+        .iter()
+        .flat_map(|r| r.files.iter().cloned())
+        .collect();
     let master_by_reason: BTreeMap<&str, u64> =
         written.master.iter().map(|(r, n)| (r.code(), *n)).collect();
     let master_rows: u64 = master_by_reason.values().sum();
@@ -347,6 +353,7 @@ pub fn run(args: MergeArgs) -> Result<()> {
         .create(&args.out.join("report.json"))?
         .write_all(&text)?;
     staged.commit()?;
+    remove_stale(&args.out.join("missing"), &current)?;
     phase("written");
     eprintln!(
         "mailhygiene merge: {read} rows read ({used} used, {rejected} rejected), {} keys, \
@@ -374,6 +381,23 @@ impl Staged {
     fn commit(self) -> Result<()> {
         commit_all(self.files)
     }
+}
+
+/// Remove the files of `dir` that this run did not write: an earlier run's, for a stream or
+/// format no longer given, would read as this run's.
+fn remove_stale(dir: &Path, current: &std::collections::BTreeSet<String>) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && !name.starts_with('.') && !current.contains(&name) {
+            std::fs::remove_file(entry.path())
+                .with_context(|| format!("removing {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// The HMAC key in `path`: the file's bytes, one trailing newline removed.

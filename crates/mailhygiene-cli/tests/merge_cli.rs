@@ -428,3 +428,33 @@ fn the_order_of_the_streams_given_changes_no_output() {
     };
     assert_eq!(strip(&a.join("report.json")), strip(&b.join("report.json")));
 }
+
+#[test]
+fn an_earlier_runs_missing_files_do_not_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let e = exports();
+    let sg = format!("sg={}", e.join("sendgrid").display());
+    let mg = format!("mg={}", e.join("mailgun").display());
+    let names = |out: &Path| {
+        let mut n: Vec<String> = std::fs::read_dir(out.join("missing"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let args = |streams: &[&String]| {
+        let mut a: Vec<String> = Vec::new();
+        for s in streams {
+            a.extend(["--stream".to_owned(), (*s).clone()]);
+        }
+        a
+    };
+    assert!(merge_args(&out, &args(&[&sg, &mg])).status.success());
+    assert!(names(&out).iter().any(|n| n.starts_with("mg.")));
+    assert!(merge_args(&out, &args(&[&sg])).status.success());
+    let after = names(&out);
+    assert!(!after.is_empty());
+    assert!(after.iter().all(|n| n.starts_with("sg.")), "{after:?}");
+}
