@@ -174,3 +174,20 @@ fn json_rejects_point_at_the_object_line() {
     );
     assert_eq!(out.records[0].provenance.line, 2);
 }
+
+#[test]
+fn an_empty_api_dump_is_an_empty_export_but_an_error_reply_is_not_one() {
+    let opts = ImportOptions::new("sg");
+    for empty in [
+        &b"[]"[..],
+        b" [ ]\n",
+        br#"{"items": [], "paging": {"next": "x"}}"#,
+    ] {
+        let imported = import_bytes("bounces.json", empty, &opts).unwrap();
+        assert_eq!((imported.records.len(), imported.rows_read), (0, 0));
+        assert!(imported.rejects.is_empty());
+    }
+    // A saved error reply holds no list at all: not silently nothing.
+    let err = import_bytes("bounces.json", br#"{"error": "unauthorized"}"#, &opts).unwrap_err();
+    assert_eq!(err.code(), "unknown_format");
+}

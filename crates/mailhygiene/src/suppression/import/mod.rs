@@ -446,6 +446,19 @@ pub(crate) fn import_each(
     let system = match (opts.system, &opts.generic) {
         (Some(system), _) => system,
         (None, Some(_)) => System::Generic,
+        // An API dump with nothing in it (SendGrid `[]`, a Mailgun last page `{"items": []}`)
+        // names no system, and has no row to lose: an empty export, not an unknown format.
+        (None, None)
+            if table.is_empty_json()
+                && (table.json_key.is_some() || text.trim_start().starts_with('[')) =>
+        {
+            return Ok(ImportCounts {
+                system: System::Generic,
+                rejects: Vec::new(),
+                rows_read: 0,
+                rows_used: 0,
+            })
+        }
         (None, None) => sniff(&table, file_name).ok_or_else(|| ImportError::UnknownFormat {
             file: file_name.into(),
             header: table.header.clone(),

@@ -113,6 +113,11 @@ struct CsvBody<'a> {
 }
 
 impl Table<'_> {
+    /// Whether this is JSON with no rows at all (an API dump with nothing in it).
+    pub fn is_empty_json(&self) -> bool {
+        self.csv.is_none() && self.json_rows.is_empty()
+    }
+
     /// Whether a column exists (case-insensitive).
     pub fn has(&self, name: &str) -> bool {
         let name = name.to_ascii_lowercase();
