@@ -43,3 +43,14 @@ def test_docstring(name: str, obj: object) -> None:
     runner = doctest.DocTestRunner(optionflags=FLAGS)
     runner.run(test)
     assert runner.failures == 0, name
+
+
+def test_every_stub_has_the_runtime_docstring() -> None:
+    # Editors read the stubs, not the compiled module: scripts/stub_docstrings.py copies the
+    # docstrings over, and reports what is missing.
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "stub_docstrings.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
