@@ -714,3 +714,34 @@ fn workbooks_archives_and_utf16_without_a_mark_are_named() {
         assert!(err.contains(says), "{err}");
     }
 }
+
+#[test]
+fn suppression_lists_in_utf16_with_a_byte_order_mark_are_read() {
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email\nbob@example.com\nann@example.com\neve@example.org\n",
+    );
+    let utf16 = |text: &str| -> Vec<u8> {
+        "\u{feff}"
+            .encode_utf16()
+            .chain(text.encode_utf16())
+            .flat_map(u16::to_le_bytes)
+            .collect()
+    };
+    // Excel's "Unicode text": a CSV with an email column, and a bare list.
+    let csv = run.write("dnc.txt", utf16("Email\tNote\nbob@example.com\tasked\n"));
+    let bare = run.write("bare.txt", utf16("eve@example.org\n"));
+    run.ok(&[
+        "-q",
+        "--suppressions",
+        csv.to_str().unwrap(),
+        bare.to_str().unwrap(),
+    ]);
+    let rejected: Vec<String> = run
+        .table("rejects.csv")
+        .iter()
+        .map(|r| col(r, "email").to_owned())
+        .collect();
+    assert_eq!(rejected, ["bob@example.com", "eve@example.org"]);
+}

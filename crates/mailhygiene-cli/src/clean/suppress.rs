@@ -85,7 +85,20 @@ impl MergedList {
     pub fn load(&mut self, path: &Path, stream: &str) -> Result<bool> {
         // A master or hashed list is read from a mapping and parsed on all threads: the usual
         // suppression list of a big clean is a million-row master list.
-        let mapped = path.is_file().then(|| input::read_file(path)).transpose()?;
+        let mut mapped = path.is_file().then(|| input::read_file(path)).transpose()?;
+        // Excel's "Unicode text" is UTF-16 with a byte order mark: read as the same list in
+        // UTF-8 would be.
+        let utf16 =
+            |b: &mut input::Bytes| b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]);
+        let utf16 = match mapped.take_if(utf16) {
+            Some(bytes) => {
+                let decoded =
+                    input::decode(bytes, None).with_context(|| path.display().to_string())?;
+                mapped = Some(input::Bytes::Owned(decoded.text().to_vec()));
+                true
+            }
+            None => false,
+        };
         let loaded = match &mapped {
             Some(bytes) if SuppressionList::is_master_list(bytes) => {
                 if is_hmac_list(bytes) && !self.has_hash_key {
@@ -100,6 +113,20 @@ impl MergedList {
             }
             Some(bytes) if self.is_address_list(bytes) => {
                 return self.load_addresses(path, bytes, stream)
+            }
+            Some(bytes) if utf16 => {
+                let name = path.display().to_string();
+                let opts = import::ImportOptions::new(stream).checker(self.list.checker().clone());
+                match import::import_bytes(&name, bytes, &opts) {
+                    Ok(imported) => {
+                        let format = imported.system.code();
+                        return self.add_imported(&name, format, imported);
+                    }
+                    Err(e) if e.code() == "unknown_format" => {
+                        return self.load_generic(path, stream)
+                    }
+                    Err(e) => return Err(e).with_context(|| format!("loading {name}")),
+                }
             }
             _ => self.list.load_path(path, None, stream),
         };
