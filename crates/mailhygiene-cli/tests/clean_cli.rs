@@ -63,6 +63,11 @@ impl Run {
             .map(|x| x.unwrap().iter().map(str::to_owned).collect())
             .collect()
     }
+    /// One column of an output's rows, by header.
+    fn column(&self, name: &str, header: &str) -> Vec<String> {
+        let rows = self.table(name);
+        rows.iter().map(|r| col(r, header).to_owned()).collect()
+    }
     /// Parsed rows as maps from header to value.
     fn table(&self, name: &str) -> Vec<std::collections::HashMap<String, String>> {
         let rows = self.rows(name, b',');
@@ -262,11 +267,7 @@ fn drop_and_keep_change_the_policy() {
     let run = Run::new();
     run.write("contacts.csv", MIXED);
     run.ok(&["-q", "--drop", "role,typo", "--keep", "disposable"]);
-    let kept: Vec<String> = run
-        .table("kept.csv")
-        .iter()
-        .map(|r| col(r, "name").to_owned())
-        .collect();
+    let kept = run.column("kept.csv", "name");
     assert_eq!(kept, ["Jane", "Disposable"]);
     let err = run.err(&["-q", "--drop", "role", "--keep", "role"]);
     assert!(err.contains("both"), "{err}");
@@ -577,11 +578,7 @@ fn bare_address_lists_and_unusable_suppression_rows() {
         "{stderr}"
     );
     assert!(stderr.contains("line 3:"), "{stderr}");
-    let rejected: Vec<String> = run
-        .table("rejects.csv")
-        .iter()
-        .map(|r| col(r, "email").to_owned())
-        .collect();
+    let rejected = run.column("rejects.csv", "email");
     assert_eq!(rejected, ["bob@example.com", "eve@example.org"]);
     // A list none of whose rows can be used is an error.
     let useless = run.write("useless.csv", "email,reason\nbob@example.com,sometimes\n");
@@ -626,11 +623,7 @@ fn a_rejected_row_does_not_make_the_next_spelling_a_duplicate() {
         "email\nbob@gmial.com\nbob@gmail.com\nann@example.com\nAnn@example.com\n",
     );
     run.ok(&["-q", "--fix-typos", "--drop", "typo"]);
-    let kept: Vec<String> = run
-        .table("kept.csv")
-        .iter()
-        .map(|r| col(r, "email").to_owned())
-        .collect();
+    let kept = run.column("kept.csv", "email");
     // Row 2, fixed to bob@gmail.com, is dropped as a typo: row 3 is the person's kept row.
     assert_eq!(kept, ["bob@gmail.com", "ann@example.com"]);
     let rejects = run.table("rejects.csv");
@@ -738,10 +731,6 @@ fn suppression_lists_in_utf16_with_a_byte_order_mark_are_read() {
         csv.to_str().unwrap(),
         bare.to_str().unwrap(),
     ]);
-    let rejected: Vec<String> = run
-        .table("rejects.csv")
-        .iter()
-        .map(|r| col(r, "email").to_owned())
-        .collect();
+    let rejected = run.column("rejects.csv", "email");
     assert_eq!(rejected, ["bob@example.com", "eve@example.org"]);
 }
