@@ -129,6 +129,9 @@ test('null, undefined, numbers and objects where a string is expected are TypeEr
   assert.throws(() => new Checker({ addDomains: { spam: ['x.example'] } }), /unknown option "spam"/)
   assert.throws(() => new Checker(5), TypeError)
   assert.equal(new Checker(undefined).check('root@localhost').valid, false)
+  assert.throws(() => new mh.SuppressionList({ hashkey: 'secret' }), /unknown option "hashkey"/)
+  assert.throws(() => new mh.SuppressionList(5), TypeError)
+  assert.equal(new mh.SuppressionList(null).length, 0)
   assert.throws(() => new Checker({ providerRules: [{ domain: null }] }), TypeError)
 })
 

@@ -156,6 +156,29 @@ pub struct SuppressionListOptions {
     pub hash_key: Option<Bytes>,
 }
 
+/// `SuppressionListOptions` whose keys are all known (a misspelt `hashkey` would otherwise
+/// silently leave HMAC lists unmatched).
+pub struct KnownSuppressionListOptions(SuppressionListOptions);
+
+impl FromNapiValue for KnownSuppressionListOptions {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let known = ["policy", "checker", "now", "hashKey"];
+        crate::convert::known_keys(env, value, "new SuppressionList()", &known)?;
+        Ok(Self(SuppressionListOptions::from_napi_value(env, value)?))
+    }
+}
+
+impl TypeName for KnownSuppressionListOptions {
+    fn type_name() -> &'static str {
+        "SuppressionListOptions"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ValidateNapiValue for KnownSuppressionListOptions {}
+
 /// Options of `SuppressionList#load`.
 #[napi(object, object_to_js = false)]
 pub struct LoadOptions {
@@ -577,8 +600,13 @@ impl SuppressionList {
     /// An empty list. Throws an `Error` with code `invalid_policy` (or the policy's own code)
     /// for a policy that cannot be used.
     #[napi(constructor, catch_unwind)]
-    pub fn new(env: Env, options: Option<SuppressionListOptions>) -> Result<Self> {
-        let Some(o) = options else {
+    pub fn new(
+        env: Env,
+        #[napi(ts_arg_type = "SuppressionListOptions | undefined | null")] options: Option<
+            KnownSuppressionListOptions,
+        >,
+    ) -> Result<Self> {
+        let Some(KnownSuppressionListOptions(o)) = options else {
             return Ok(SuppressionList {
                 inner: core::SuppressionList::default(),
             });
