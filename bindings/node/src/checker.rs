@@ -7,7 +7,7 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
 
-use crate::convert::{flag, parse_error, Flag, JsStrings, RawValue, Text, Texts};
+use crate::convert::{flag, parse_error, Flag, JsStrings, Known, RawValue, Text, Texts};
 use crate::results::{array_of, call_helper, Batch, CheckResult, Helper, Js, Packed};
 
 /// Options of `check`.
@@ -73,25 +73,24 @@ pub struct ProviderRuleInit {
     pub provider: Option<Text>,
 }
 
-/// `CheckerOptions` whose keys are all known (see `known_keys`).
-pub struct KnownCheckerOptions(CheckerOptions);
+impl crate::convert::OptionKeys for CheckerOptions {
+    const CALL: &'static str = "new Checker()";
+    const TS_TYPE: &'static str = "CheckerOptions";
+    const KEYS: &'static [&'static str] = &[
+        "allowQuotedLocal",
+        "allowDomainLiteral",
+        "allowSingleLabel",
+        "lenientLengths",
+        "addDomains",
+        "removeDomains",
+        "allowDomains",
+        "addRoles",
+        "removeRoles",
+        "providerRules",
+        "removeProviderRules",
+    ];
 
-impl FromNapiValue for KnownCheckerOptions {
-    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        const OPTIONS: &[&str] = &[
-            "allowQuotedLocal",
-            "allowDomainLiteral",
-            "allowSingleLabel",
-            "lenientLengths",
-            "addDomains",
-            "removeDomains",
-            "allowDomains",
-            "addRoles",
-            "removeRoles",
-            "providerRules",
-            "removeProviderRules",
-        ];
-        crate::convert::known_keys(env, value, "new Checker()", OPTIONS)?;
+    unsafe fn check_nested(env: sys::napi_env, value: sys::napi_value) -> Result<()> {
         for lists in ["addDomains", "removeDomains"] {
             let mut has = false;
             let key = std::ffi::CString::new(lists).unwrap_or_default();
@@ -117,22 +116,9 @@ impl FromNapiValue for KnownCheckerOptions {
                 }
             }
         }
-        Ok(KnownCheckerOptions(CheckerOptions::from_napi_value(
-            env, value,
-        )?))
+        Ok(())
     }
 }
-
-impl TypeName for KnownCheckerOptions {
-    fn type_name() -> &'static str {
-        "CheckerOptions"
-    }
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
-}
-
-impl ValidateNapiValue for KnownCheckerOptions {}
 
 /// The configuration of a `Checker`. Every field is optional; the default is the built-in
 /// lists and rules with the strict public-internet grammar.
@@ -557,11 +543,11 @@ impl Checker {
     #[napi(constructor, catch_unwind)]
     pub fn new(
         #[napi(ts_arg_type = "CheckerOptions | undefined | null")] options: Option<
-            KnownCheckerOptions,
+            Known<CheckerOptions>,
         >,
     ) -> Self {
         let inner = match options {
-            Some(KnownCheckerOptions(o)) => builder(o).build(),
+            Some(Known(o)) => builder(o).build(),
             None => mailhygiene::Checker::default(),
         };
         Checker { inner }

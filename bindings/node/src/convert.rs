@@ -262,6 +262,42 @@ pub(crate) unsafe fn known_keys(
     Ok(())
 }
 
+/// An options object whose keys are all ones `T` knows (see [`known_keys`]).
+pub struct Known<T>(pub T);
+
+/// What [`Known`] checks an options object against.
+pub trait OptionKeys: FromNapiValue {
+    /// The call the options belong to, for messages (`new Checker()`).
+    const CALL: &'static str;
+    /// The TypeScript type of the options.
+    const TS_TYPE: &'static str;
+    /// The option names.
+    const KEYS: &'static [&'static str];
+    /// Check nested option objects too.
+    unsafe fn check_nested(_env: sys::napi_env, _value: sys::napi_value) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl<T: OptionKeys> FromNapiValue for Known<T> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        known_keys(env, value, T::CALL, T::KEYS)?;
+        T::check_nested(env, value)?;
+        Ok(Known(T::from_napi_value(env, value)?))
+    }
+}
+
+impl<T: OptionKeys> TypeName for Known<T> {
+    fn type_name() -> &'static str {
+        T::TS_TYPE
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl<T: OptionKeys> ValidateNapiValue for Known<T> {}
+
 /// `f`'s value, or a promise rejected with what `f` threw: for functions that return a
 /// promise, whose callers catch errors with `.catch` or `await`, not around the call.
 pub(crate) fn rejecting(env: Env, f: impl FnOnce() -> Result<RawValue>) -> Result<RawValue> {

@@ -18,7 +18,7 @@ use napi::sys;
 use napi_derive::napi;
 
 use crate::checker::Checker;
-use crate::convert::{describe, flag, throw, type_error, Flag, Text};
+use crate::convert::{describe, flag, throw, type_error, Flag, Known, Text};
 
 /// The core's error for a file, policy or name that cannot be used at all: an `Error` whose
 /// `code` is the core's stable code (`unknown_format`, `bad_format`, `io`, `invalid_policy`, …).
@@ -156,28 +156,11 @@ pub struct SuppressionListOptions {
     pub hash_key: Option<Bytes>,
 }
 
-/// `SuppressionListOptions` whose keys are all known (a misspelt `hashkey` would otherwise
-/// silently leave HMAC lists unmatched).
-pub struct KnownSuppressionListOptions(SuppressionListOptions);
-
-impl FromNapiValue for KnownSuppressionListOptions {
-    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        let known = ["policy", "checker", "now", "hashKey"];
-        crate::convert::known_keys(env, value, "new SuppressionList()", &known)?;
-        Ok(Self(SuppressionListOptions::from_napi_value(env, value)?))
-    }
+impl crate::convert::OptionKeys for SuppressionListOptions {
+    const CALL: &'static str = "new SuppressionList()";
+    const TS_TYPE: &'static str = "SuppressionListOptions";
+    const KEYS: &'static [&'static str] = &["policy", "checker", "now", "hashKey"];
 }
-
-impl TypeName for KnownSuppressionListOptions {
-    fn type_name() -> &'static str {
-        "SuppressionListOptions"
-    }
-    fn value_type() -> ValueType {
-        ValueType::Object
-    }
-}
-
-impl ValidateNapiValue for KnownSuppressionListOptions {}
 
 /// Options of `SuppressionList#load`.
 #[napi(object, object_to_js = false)]
@@ -603,10 +586,10 @@ impl SuppressionList {
     pub fn new(
         env: Env,
         #[napi(ts_arg_type = "SuppressionListOptions | undefined | null")] options: Option<
-            KnownSuppressionListOptions,
+            Known<SuppressionListOptions>,
         >,
     ) -> Result<Self> {
-        let Some(KnownSuppressionListOptions(o)) = options else {
+        let Some(Known(o)) = options else {
             return Ok(SuppressionList {
                 inner: core::SuppressionList::default(),
             });
