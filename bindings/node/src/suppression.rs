@@ -787,8 +787,7 @@ impl SuppressionList {
         #[napi(ts_arg_type = "string")] address: Text,
         #[napi(ts_arg_type = "number | Date")] at: Option<Time>,
     ) -> StatusResult {
-        let at = at.map_or_else(|| self.inner.present(), |t| t.0);
-        self.inner.status(&address.0, Some(at)).into()
+        self.inner.status(&address.0, at.map(|t| t.0)).into()
     }
 
     /// Whether a message must not be sent to this address: of `kind` (default marketing), to
@@ -816,8 +815,7 @@ impl SuppressionList {
                 ))
             }
         };
-        let at = at.map_or_else(|| self.inner.present(), |t| t.0);
-        let status = self.inner.status(&address.0, Some(at));
+        let status = self.inner.status(&address.0, at.map(|t| t.0));
         Ok(match scope {
             Some(s) => status.blocks_in(kind, &parse::<Scope>(env, "scope", &s.0)?),
             None => status.blocks(kind),

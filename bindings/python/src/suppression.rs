@@ -769,12 +769,8 @@ impl PySuppressionList {
     /// restriction. An invalid address is looked up by its text; it is never an error.
     #[pyo3(signature = (address, at = None))]
     fn status(&self, address: &str, at: Option<&Bound<'_, PyAny>>) -> PyResult<PyStatus> {
-        // Unless fixed, the present is the current time, not the time the list was made.
-        let at = match at {
-            Some(t) => unix(t)?,
-            None => self.0.present(),
-        };
-        Ok(PyStatus(self.0.status(address, Some(at))))
+        let at = at.map(unix).transpose()?;
+        Ok(PyStatus(self.0.status(address, at)))
     }
 
     /// The master rows that `stream` is missing: their scope covers the stream and its own

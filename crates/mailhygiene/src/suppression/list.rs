@@ -1142,11 +1142,13 @@ impl SuppressionList {
     }
 
     /// The status of an address (or canonical key, or `sha256:<hex>` key) at `at` (Unix seconds
-    /// UTC; `None`: the list's present), with every active restriction and why.
+    /// UTC; `None`: [the present](Self::present), which follows the clock unless fixed), with
+    /// every active restriction and why.
     ///
-    /// At the present this is a hash lookup on verdicts computed once; at another time the key's
-    /// records are evaluated again.
+    /// At the list's present this is a hash lookup on verdicts computed once; at another time
+    /// the key's records are evaluated again.
     pub fn status(&self, input: &str, at: Option<i64>) -> Status {
+        let at = at.or_else(|| (!self.now_fixed).then(clock_now));
         let (canonical, ids) = self.lookup(input);
         let mut restrictions = Vec::new();
         let mut ranks = Vec::new();
