@@ -289,6 +289,30 @@ fn fix_typos_replaces_the_cell_and_keeps_the_original() {
 }
 
 #[test]
+fn the_risk_before_cleaning_does_not_depend_on_fixing_typos() {
+    let run = Run::new();
+    // One mistyped domain among four kept rows: weight 0.5 (report.rs `bounce_weight`).
+    run.write(
+        "contacts.csv",
+        "email\nbob@yaho.com\nann@example.com\ncid@example.org\ndee@example.net\n",
+    );
+    let risk = |fix: bool| {
+        let json = run.path("report.json");
+        let mut args = vec!["-q", "--report", json.to_str().unwrap()];
+        if fix {
+            args.push("--fix-typos");
+        }
+        run.ok(&args);
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let r = &report["hard_bounce_risk"];
+        (r["before"].as_f64().unwrap(), r["after"].as_f64().unwrap())
+    };
+    assert_eq!(risk(false), (0.125, 0.125));
+    assert_eq!(risk(true), (0.125, 0.0));
+}
+
+#[test]
 fn formulas_are_neutralised_unless_asked_not_to() {
     let run = Run::new();
     run.write(

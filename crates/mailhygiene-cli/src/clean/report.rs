@@ -16,8 +16,10 @@ use super::policy::{Category, Policy};
 /// - a disposable mailbox usually no longer exists by the time a campaign goes out: 0.3;
 /// - role mailboxes are more often removed or restricted than personal ones: 0.02.
 ///
-/// A row counts with its largest weight; a list's risk is the mean over its rows.
-pub fn bounce_weight(v: &Verdict) -> f64 {
+/// A row counts with its largest weight; a list's risk is the mean over its rows. `as_sent`:
+/// the row as it will be mailed (a typo fixed by `--fix-typos` no longer counts), rather than
+/// as given.
+pub fn bounce_weight(v: &Verdict, as_sent: bool) -> f64 {
     let c = v.categories;
     let suppressed_bounce = v
         .suppression
@@ -25,7 +27,7 @@ pub fn bounce_weight(v: &Verdict) -> f64 {
         .is_some_and(|s| matches!(s.reason.as_str(), "hard_bounce" | "invalid"));
     if c.contains(Category::Invalid) || suppressed_bounce {
         1.0
-    } else if c.contains(Category::Typo) && !v.fixed {
+    } else if c.contains(Category::Typo) && !(as_sent && v.fixed) {
         0.5
     } else if c.contains(Category::Disposable) {
         0.3
@@ -196,10 +198,10 @@ impl Collector {
         self.neutralized += u64::from(neutralized);
         self.fixed += u64::from(v.fixed);
         self.duplicate_groups += u64::from(first_duplicate);
-        let w = bounce_weight(v);
-        self.weight_all += w;
+        // Before: the list as given, whatever `--fix-typos` then does; after: as it is sent.
+        self.weight_all += bounce_weight(v, false);
         if kept {
-            self.weight_kept += w;
+            self.weight_kept += bounce_weight(v, true);
         }
         if let (Some(typed), Some(s)) = (typed_domain, v.suggestion.as_deref()) {
             if let Some(at) = s.rfind('@') {
