@@ -13,6 +13,7 @@ __all__ = [
     "Checker",
     "Classification",
     "ImportSummary",
+    "InternalError",
     "InvalidAddressError",
     "MasterRow",
     "ProviderRule",
@@ -43,6 +44,9 @@ __version__: str
 ERROR_CODES: tuple[str, ...]
 SUPPRESSION_REASONS: tuple[str, ...]
 SYSTEMS: tuple[str, ...]
+
+class InternalError(RuntimeError):
+    """A bug inside mailhygiene (a Rust panic), never a verdict on the input."""
 
 class InvalidAddressError(ValueError):
     """An address that a function needs to be valid is not."""
