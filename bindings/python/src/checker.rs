@@ -630,9 +630,10 @@ impl PyChecker {
     /// result (`error='empty'`); other non-`str` items raise `TypeError`.
     ///
     /// Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
-    /// (the `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)`
-    /// take directly. With `exact=True` every input is judged exactly as given, as by
-    /// `check(x, exact=True)`.
+    /// (the `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give
+    /// Polars the types, `polars.DataFrame(d, schema=COLUMNS_SCHEMA)`, which a column that is
+    /// all None in a batch does not show. With `exact=True` every input is judged exactly as
+    /// given, as by `check(x, exact=True)`.
     #[pyo3(signature = (inputs, *, columns = false, exact = false))]
     fn check_many<'py>(
         &self,
@@ -722,9 +723,10 @@ pub fn check<'py>(address: &Bound<'py, PyString>, exact: bool) -> PyResult<Bound
 /// (`error='empty'`); other non-`str` items raise `TypeError`.
 ///
 /// Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
-/// `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)` take
-/// directly. With `exact=True` every input is judged exactly as given (no extraction), as by
-/// `check(x, exact=True)`.
+/// `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give Polars the
+/// types, `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all
+/// None in a batch does not show. With `exact=True` every input is judged exactly as given
+/// (no extraction), as by `check(x, exact=True)`.
 ///
 /// >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]
 /// [True, False, False]

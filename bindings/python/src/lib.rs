@@ -74,6 +74,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "InvalidAddressError",
         py.get_type::<errors::InvalidAddressError>(),
     )?;
+    m.add("COLUMNS_SCHEMA", result::columns_schema(py)?)?;
     m.add_class::<result::PyResult_>()?;
     m.add_class::<checker::PyChecker>()?;
     m.add_class::<checker::PyAddress>()?;

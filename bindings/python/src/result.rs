@@ -707,22 +707,51 @@ impl<'py> Batch<'py> {
 /// The column names of `check_many(columns=True)`, in order: the `Result` attribute names,
 /// with the value most rows have, which the column starts filled with (`[v] * n`, one C
 /// loop) so that only the other rows cost a list write; `Unset` columns are written per row.
-const FIELDS: [(&str, Fill); 14] = [
-    ("input", Fill::Unset),
-    ("valid", Fill::True),
-    ("error", Fill::None),
-    ("message", Fill::None),
-    ("address", Fill::Unset),
-    ("address_ascii", Fill::Unset),
-    ("canonical", Fill::Unset),
-    ("suggestion", Fill::None),
-    ("role", Fill::False),
-    ("disposable", Fill::False),
-    ("relay", Fill::False),
-    ("free", Fill::False),
-    ("warnings", Fill::Unset),
-    ("rules", Fill::Unset),
+/// Last, what each column holds (see `columns_schema`).
+const FIELDS: [(&str, Fill, Kind); 14] = [
+    ("input", Fill::Unset, Kind::Str),
+    ("valid", Fill::True, Kind::Bool),
+    ("error", Fill::None, Kind::Str),
+    ("message", Fill::None, Kind::Str),
+    ("address", Fill::Unset, Kind::Str),
+    ("address_ascii", Fill::Unset, Kind::Str),
+    ("canonical", Fill::Unset, Kind::Str),
+    ("suggestion", Fill::None, Kind::Str),
+    ("role", Fill::False, Kind::Bool),
+    ("disposable", Fill::False, Kind::Bool),
+    ("relay", Fill::False, Kind::Bool),
+    ("free", Fill::False, Kind::Bool),
+    ("warnings", Fill::Unset, Kind::StrList),
+    ("rules", Fill::Unset, Kind::StrList),
 ];
+
+/// The Python type of a column's values (`None` aside).
+#[derive(Clone, Copy)]
+enum Kind {
+    Str,
+    Bool,
+    StrList,
+}
+
+/// `COLUMNS_SCHEMA`: each column of `check_many(columns=True)` with the Python type of its
+/// values, read-only. A column can be all `None` (no suggestion in a batch) or all empty lists,
+/// from which a data frame library cannot tell the type; this says it.
+pub fn columns_schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let str_type = py.get_type::<PyString>();
+    let str_list = py.get_type::<PyList>().get_item(&str_type)?; // list[str]
+    let schema = PyDict::new(py);
+    for (name, _, kind) in FIELDS {
+        let ty = match kind {
+            Kind::Str => str_type.clone().into_any(),
+            Kind::Bool => py.get_type::<PyBool>().into_any(),
+            Kind::StrList => str_list.clone(),
+        };
+        schema.set_item(name, ty)?;
+    }
+    py.import("types")?
+        .getattr("MappingProxyType")?
+        .call1((schema,))
+}
 
 /// The columns by position in `FIELDS`.
 #[derive(Clone, Copy)]
@@ -773,7 +802,7 @@ impl<'py> Columns<'py> {
                 .repeat(n)?
                 .cast_into::<PyList>()?)
         };
-        let lists = FIELDS.iter().map(|(_, fill)| match fill {
+        let lists = FIELDS.iter().map(|(_, fill, _)| match fill {
             Fill::Unset => new_list(py, n),
             Fill::None => filled(py.None().into_bound(py)),
             Fill::True => filled(PyBool::new(py, true).to_owned().into_any()),
@@ -883,7 +912,7 @@ impl<'py> Columns<'py> {
 
     fn finish(self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for ((name, _), list) in FIELDS.iter().zip(self.lists) {
+        for ((name, _, _), list) in FIELDS.iter().zip(self.lists) {
             d.set_item(name, list)?;
         }
         Ok(d)

@@ -2,9 +2,11 @@
 
 import os
 from datetime import datetime
+from types import GenericAlias
 from typing import Any, Iterable, Iterator, Literal, Mapping, final, overload
 
 __all__ = [
+    "COLUMNS_SCHEMA",
     "ERROR_CODES",
     "SUPPRESSION_REASONS",
     "SYSTEMS",
@@ -42,6 +44,9 @@ __all__ = [
 
 __version__: str
 ERROR_CODES: tuple[str, ...]
+COLUMNS_SCHEMA: Mapping[str, type | GenericAlias]
+"""Each column of ``check_many(columns=True)`` with the Python type of its values (read-only):
+``polars.DataFrame(d, schema=COLUMNS_SCHEMA)``."""
 SUPPRESSION_REASONS: tuple[str, ...]
 SYSTEMS: tuple[str, ...]
 
@@ -276,9 +281,10 @@ class Checker:
         result (`error='empty'`); other non-`str` items raise `TypeError`.
 
         Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
-        (the `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)`
-        take directly. With `exact=True` every input is judged exactly as given, as by
-        `check(x, exact=True)`.
+        (the `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give
+        Polars the types, `polars.DataFrame(d, schema=COLUMNS_SCHEMA)`, which a column that is
+        all None in a batch does not show. With `exact=True` every input is judged exactly as
+        given, as by `check(x, exact=True)`.
         """
     @overload
     def check_many(
@@ -291,9 +297,10 @@ class Checker:
         result (`error='empty'`); other non-`str` items raise `TypeError`.
 
         Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
-        (the `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)`
-        take directly. With `exact=True` every input is judged exactly as given, as by
-        `check(x, exact=True)`.
+        (the `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give
+        Polars the types, `polars.DataFrame(d, schema=COLUMNS_SCHEMA)`, which a column that is
+        all None in a batch does not show. With `exact=True` every input is judged exactly as
+        given, as by `check(x, exact=True)`.
         """
     def parse(self, address: str) -> Address:
         """Parse `address` exactly as given (no extraction); raises `InvalidAddressError`."""
@@ -334,9 +341,10 @@ def check_many(
     (`error='empty'`); other non-`str` items raise `TypeError`.
 
     Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
-    `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)` take
-    directly. With `exact=True` every input is judged exactly as given (no extraction), as by
-    `check(x, exact=True)`.
+    `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give Polars the
+    types, `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all
+    None in a batch does not show. With `exact=True` every input is judged exactly as given
+    (no extraction), as by `check(x, exact=True)`.
 
     >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]
     [True, False, False]
@@ -357,9 +365,10 @@ def check_many(
     (`error='empty'`); other non-`str` items raise `TypeError`.
 
     Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
-    `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)` take
-    directly. With `exact=True` every input is judged exactly as given (no extraction), as by
-    `check(x, exact=True)`.
+    `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give Polars the
+    types, `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all
+    None in a batch does not show. With `exact=True` every input is judged exactly as given
+    (no extraction), as by `check(x, exact=True)`.
 
     >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]
     [True, False, False]
