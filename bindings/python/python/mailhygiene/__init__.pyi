@@ -218,6 +218,7 @@ class ProviderRule:
         canonical_domain: str | None = None,
         provider: str | None = None,
     ) -> ProviderRule: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]: ...
     @property
     def domain(self) -> str:
         """The domain the rule applies to (lowercase A-labels)."""
@@ -259,6 +260,7 @@ class Checker:
         add_roles: Mapping[str, str] | None = None,
         remove_roles: Iterable[str] | None = None,
     ) -> Checker: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
     def check(self, address: str, *, exact: bool = False) -> Result:
         """Check one input: extract the address from a messy cell (trim, display name,
         `mailto:`), validate, normalize, canonicalize, classify and suggest.
