@@ -561,7 +561,11 @@ fn domain_list(name: &str) -> PyResult<DomainList> {
 /// True
 #[pyclass(name = "Checker", module = "mailhygiene", frozen)]
 #[derive(Clone)]
-pub struct PyChecker(pub Checker, CheckerArgs);
+pub struct PyChecker(
+    pub Checker,
+    /// What it was made with, for pickling.
+    CheckerArgs,
+);
 
 /// The arguments a `Checker` was made with, which pickling gives back: the core's checker
 /// keeps only the lists and rules built from them.

@@ -577,7 +577,11 @@ impl PyImportSummary {
 /// >>> len(lst)
 /// 1
 #[pyclass(name = "SuppressionList", module = "mailhygiene")]
-pub struct PySuppressionList(pub core::SuppressionList, MadeWith);
+pub struct PySuppressionList(
+    pub core::SuppressionList,
+    /// What it was made with, for pickling.
+    MadeWith,
+);
 
 /// What a list was made with that the core keeps only in built form; pickling gives it back.
 #[derive(Clone, Default)]
