@@ -451,6 +451,17 @@ impl PyProviderRule {
         }
         PyProviderRule(rule)
     }
+    /// Pickle support: the arguments that make this rule again.
+    fn __getnewargs_ex__(&self) -> ((&str,), ProviderRuleOptions<'_>) {
+        let r = &self.0;
+        let options = ProviderRuleOptions {
+            strip_dots: r.strip_dots,
+            strip_tag: r.strip_tag,
+            canonical_domain: r.canonical_domain.as_deref(),
+            provider: &r.provider,
+        };
+        ((&r.domain,), options)
+    }
     /// The domain the rule applies to (lowercase A-labels).
     #[getter]
     fn domain(&self) -> &str {
@@ -497,6 +508,15 @@ impl PyProviderRule {
     }
 }
 
+/// The keyword arguments of `ProviderRule(domain, ...)`.
+#[derive(IntoPyObject)]
+pub struct ProviderRuleOptions<'a> {
+    strip_dots: bool,
+    strip_tag: bool,
+    canonical_domain: Option<&'a str>,
+    provider: &'a str,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checker.
 
@@ -514,7 +534,8 @@ fn domain_list(name: &str) -> PyResult<DomainList> {
 /// A configured address engine: parse options, extra or removed list entries, provider rules.
 ///
 /// All arguments are keyword-only. The module-level functions (`check`, `canonical`, …) use a
-/// default `Checker()`. A checker is immutable and safe to share between threads.
+/// default `Checker()`. A checker is immutable and safe to share between threads; it pickles
+/// as the arguments it was made with, so a worker process gets one that answers the same.
 ///
 /// Arguments:
 ///     allow_quoted_local: accept `"john doe"@example.com` (RFC 5322 §3.2.4).
@@ -539,7 +560,69 @@ fn domain_list(name: &str) -> PyResult<DomainList> {
 /// >>> checker.check("root@localhost").valid
 /// True
 #[pyclass(name = "Checker", module = "mailhygiene", frozen)]
-pub struct PyChecker(pub Checker);
+#[derive(Clone)]
+pub struct PyChecker(
+    pub Checker,
+    /// What it was made with, for pickling.
+    CheckerArgs,
+);
+
+/// The arguments a `Checker` was made with, which pickling gives back: the core's checker
+/// keeps only the lists and rules built from them.
+#[derive(Clone, IntoPyObject)]
+pub struct CheckerArgs {
+    allow_quoted_local: bool,
+    allow_domain_literal: bool,
+    allow_single_label: bool,
+    lenient_lengths: bool,
+    add_domains: Option<HashMap<String, Vec<String>>>,
+    remove_domains: Option<HashMap<String, Vec<String>>>,
+    allow_domains: Option<Vec<String>>,
+    provider_rules: Option<Vec<PyProviderRule>>,
+    remove_provider_rules: Option<Vec<String>>,
+    add_roles: Option<HashMap<String, String>>,
+    remove_roles: Option<Vec<String>>,
+}
+
+impl CheckerArgs {
+    fn build(&self) -> PyResult<Checker> {
+        let mut b = Checker::builder().options(
+            ParseOptions::new()
+                .allow_quoted_local(self.allow_quoted_local)
+                .allow_domain_literal(self.allow_domain_literal)
+                .allow_single_label(self.allow_single_label)
+                .lenient_lengths(self.lenient_lengths),
+        );
+        for (list, domains) in self.add_domains.iter().flatten() {
+            let list = domain_list(list)?;
+            for d in domains {
+                b = b.add_domain(list, d);
+            }
+        }
+        for (list, domains) in self.remove_domains.iter().flatten() {
+            let list = domain_list(list)?;
+            for d in domains {
+                b = b.remove_domain(list, d);
+            }
+        }
+        for d in self.allow_domains.iter().flatten() {
+            b = b.allow_domain(d);
+        }
+        for rule in self.provider_rules.iter().flatten() {
+            b = b.provider_rule(rule.0.clone());
+        }
+        for d in self.remove_provider_rules.iter().flatten() {
+            b = b.remove_provider_rule(d);
+        }
+        for (local, category) in self.add_roles.iter().flatten() {
+            b = b.add_role(local, category);
+        }
+        for local in self.remove_roles.iter().flatten() {
+            b = b.remove_role(local);
+        }
+        Ok(b.build())
+    }
+}
 
 #[pymethods]
 impl PyChecker {
@@ -572,41 +655,25 @@ impl PyChecker {
         add_roles: Option<HashMap<String, String>>,
         remove_roles: Option<Vec<String>>,
     ) -> PyResult<Self> {
-        let mut b = Checker::builder().options(
-            ParseOptions::new()
-                .allow_quoted_local(allow_quoted_local)
-                .allow_domain_literal(allow_domain_literal)
-                .allow_single_label(allow_single_label)
-                .lenient_lengths(lenient_lengths),
-        );
-        for (list, domains) in add_domains.unwrap_or_default() {
-            let list = domain_list(&list)?;
-            for d in domains {
-                b = b.add_domain(list, &d);
-            }
-        }
-        for (list, domains) in remove_domains.unwrap_or_default() {
-            let list = domain_list(&list)?;
-            for d in domains {
-                b = b.remove_domain(list, &d);
-            }
-        }
-        for d in allow_domains.unwrap_or_default() {
-            b = b.allow_domain(&d);
-        }
-        for rule in provider_rules.unwrap_or_default() {
-            b = b.provider_rule(rule.get().0.clone());
-        }
-        for d in remove_provider_rules.unwrap_or_default() {
-            b = b.remove_provider_rule(&d);
-        }
-        for (local, category) in add_roles.unwrap_or_default() {
-            b = b.add_role(&local, &category);
-        }
-        for local in remove_roles.unwrap_or_default() {
-            b = b.remove_role(&local);
-        }
-        Ok(PyChecker(b.build()))
+        let args = CheckerArgs {
+            allow_quoted_local,
+            allow_domain_literal,
+            allow_single_label,
+            lenient_lengths,
+            add_domains,
+            remove_domains,
+            allow_domains,
+            provider_rules: provider_rules.map(|v| v.iter().map(|r| r.get().clone()).collect()),
+            remove_provider_rules,
+            add_roles,
+            remove_roles,
+        };
+        Ok(PyChecker(args.build()?, args))
+    }
+
+    /// Pickle support: a checker is made again from the keyword arguments it was made with.
+    fn __getnewargs_ex__(&self) -> ((), CheckerArgs) {
+        ((), self.1.clone())
     }
 
     /// Check one input: extract the address from a messy cell (trim, display name,
@@ -630,9 +697,10 @@ impl PyChecker {
     /// result (`error='empty'`); other non-`str` items raise `TypeError`.
     ///
     /// Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
-    /// (the `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)`
-    /// take directly. With `exact=True` every input is judged exactly as given, as by
-    /// `check(x, exact=True)`.
+    /// (the `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give
+    /// Polars the types, `polars.DataFrame(d, schema=COLUMNS_SCHEMA)`, which a column that is
+    /// all None in a batch does not show. With `exact=True` every input is judged exactly as
+    /// given, as by `check(x, exact=True)`.
     #[pyo3(signature = (inputs, *, columns = false, exact = false))]
     fn check_many<'py>(
         &self,
@@ -722,9 +790,10 @@ pub fn check<'py>(address: &Bound<'py, PyString>, exact: bool) -> PyResult<Bound
 /// (`error='empty'`); other non-`str` items raise `TypeError`.
 ///
 /// Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
-/// `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)` take
-/// directly. With `exact=True` every input is judged exactly as given (no extraction), as by
-/// `check(x, exact=True)`.
+/// `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give Polars the
+/// types, `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all
+/// None in a batch does not show. With `exact=True` every input is judged exactly as given
+/// (no extraction), as by `check(x, exact=True)`.
 ///
 /// >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]
 /// [True, False, False]

@@ -1,9 +1,10 @@
 //! `Result`: the core's `Check`, packed; fields convert to Python on attribute access.
+use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyList, PyModule, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyList, PyModule, PyString, PyTuple, PyType};
 
-use mailhygiene::{CanonicalRule, Check, CheckColumns, CheckView, JoinedStr, Warning};
+use mailhygiene::{CanonicalRule, Check, CheckColumns, CheckView, ErrorKind, JoinedStr, Warning};
 
 use crate::text::{input_str, item_str, text, Cells, Text};
 
@@ -34,19 +35,9 @@ const SUGGESTION: usize = 4;
 /// The input's text, when it fits; else the row holds the caller's `str`.
 const INPUT: usize = 5;
 
-/// The warnings and rules an inline row can name; a kind a newer core adds keeps the `Check`.
-const WARNINGS: [Warning; 5] = [
-    Warning::TrimmedWhitespace,
-    Warning::RemovedDisplayName,
-    Warning::RemovedAngleBrackets,
-    Warning::RemovedMailto,
-    Warning::RemovedQuery,
-];
-const RULES: [CanonicalRule; 3] = [
-    CanonicalRule::DomainAlias,
-    CanonicalRule::StripDots,
-    CanonicalRule::StripTag,
-];
+/// The warnings and rules by 4-bit index in an inline row (up to 15 each).
+const WARNINGS: [Warning; 5] = Warning::ALL;
+const RULES: [CanonicalRule; 3] = CanonicalRule::ALL;
 
 /// A `Check` whose strings fit in `INLINE` bytes.
 pub struct Inline {
@@ -297,7 +288,8 @@ impl Packed {
 /// a typo suggestion and the list flags.
 ///
 /// Returned by `check()` and `check_many()`; immutable. An invalid address is a value, not an
-/// exception: `valid` is False and `error` holds the stable error code.
+/// exception: `valid` is False and `error` holds the stable error code. Results compare equal
+/// field by field, and pickle (so worker processes can send them back).
 ///
 /// >>> r = mailhygiene.check('"Jane" <Jane.Doe+promo@googlemail.com>')
 /// >>> r.valid, r.address, r.canonical
@@ -396,6 +388,23 @@ impl PyResult_ {
         PyTuple::new(py, self.0.rules())
     }
 
+    /// Pickle support: the fields (`to_dict()`) and the class method that makes the result
+    /// from them again.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyDict>,))> {
+        let from_dict = slf
+            .get_type()
+            .getattr(pyo3::intern!(slf.py(), "_from_dict"))?;
+        Ok((from_dict, (slf.get().to_dict(slf.py())?,)))
+    }
+
+    /// For unpickling only, not public API: the result whose `to_dict()` is `fields`.
+    #[classmethod]
+    fn _from_dict(_cls: &Bound<'_, PyType>, fields: Fields) -> PyResult<Self> {
+        fields.into_result()
+    }
+
     /// All fields as a plain dict (lists for `warnings` and `rules`), e.g. for JSON.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let c = &self.0;
@@ -458,6 +467,68 @@ impl PyResult_ {
         }
         out.push(')');
         Ok(out)
+    }
+}
+
+/// The fields of a `Result` as `to_dict()` gives them: what a pickled result is made from.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct Fields {
+    input: String,
+    valid: bool,
+    error: Option<String>,
+    message: Option<String>,
+    address: Option<String>,
+    address_ascii: Option<String>,
+    canonical: Option<String>,
+    suggestion: Option<String>,
+    role: bool,
+    disposable: bool,
+    relay: bool,
+    free: bool,
+    warnings: Vec<String>,
+    rules: Vec<String>,
+}
+
+/// The item of `table` whose code is `code`; a `ValueError` naming `what` if none.
+fn by_code<T: Copy>(
+    what: &str,
+    table: &[T],
+    code_of: fn(T) -> &'static str,
+    code: &str,
+) -> PyResult<T> {
+    (table.iter().copied().find(|&t| code_of(t) == code))
+        .ok_or_else(|| PyValueError::new_err(format!("unknown {what} code {code:?}")))
+}
+
+impl Fields {
+    fn into_result(self) -> PyResult<PyResult_> {
+        let error = match self.error {
+            Some(e) => Some(by_code("error", ErrorKind::ALL_CODES, |c| c, &e)?),
+            None => None,
+        };
+        let warnings = (self.warnings.iter())
+            .map(|w| by_code("warning", &WARNINGS, Warning::code, w))
+            .collect::<PyResult<_>>()?;
+        let rules = (self.rules.iter())
+            .map(|r| by_code("rule", &RULES, CanonicalRule::code, r))
+            .collect::<PyResult<_>>()?;
+        Ok(PyResult_(Packed::full(Check {
+            input: self.input,
+            valid: self.valid,
+            error,
+            message: self.message,
+            address: self.address,
+            address_ascii: self.address_ascii,
+            canonical: self.canonical,
+            suggestion: self.suggestion,
+            role: self.role,
+            disposable: self.disposable,
+            relay: self.relay,
+            free: self.free,
+            warnings,
+            rules,
+        })))
     }
 }
 
@@ -707,22 +778,51 @@ impl<'py> Batch<'py> {
 /// The column names of `check_many(columns=True)`, in order: the `Result` attribute names,
 /// with the value most rows have, which the column starts filled with (`[v] * n`, one C
 /// loop) so that only the other rows cost a list write; `Unset` columns are written per row.
-const FIELDS: [(&str, Fill); 14] = [
-    ("input", Fill::Unset),
-    ("valid", Fill::True),
-    ("error", Fill::None),
-    ("message", Fill::None),
-    ("address", Fill::Unset),
-    ("address_ascii", Fill::Unset),
-    ("canonical", Fill::Unset),
-    ("suggestion", Fill::None),
-    ("role", Fill::False),
-    ("disposable", Fill::False),
-    ("relay", Fill::False),
-    ("free", Fill::False),
-    ("warnings", Fill::Unset),
-    ("rules", Fill::Unset),
+/// Last, what each column holds (see `columns_schema`).
+const FIELDS: [(&str, Fill, Kind); 14] = [
+    ("input", Fill::Unset, Kind::Str),
+    ("valid", Fill::True, Kind::Bool),
+    ("error", Fill::None, Kind::Str),
+    ("message", Fill::None, Kind::Str),
+    ("address", Fill::Unset, Kind::Str),
+    ("address_ascii", Fill::Unset, Kind::Str),
+    ("canonical", Fill::Unset, Kind::Str),
+    ("suggestion", Fill::None, Kind::Str),
+    ("role", Fill::False, Kind::Bool),
+    ("disposable", Fill::False, Kind::Bool),
+    ("relay", Fill::False, Kind::Bool),
+    ("free", Fill::False, Kind::Bool),
+    ("warnings", Fill::Unset, Kind::StrList),
+    ("rules", Fill::Unset, Kind::StrList),
 ];
+
+/// The Python type of a column's values (`None` aside).
+#[derive(Clone, Copy)]
+enum Kind {
+    Str,
+    Bool,
+    StrList,
+}
+
+/// `COLUMNS_SCHEMA`: each column of `check_many(columns=True)` with the Python type of its
+/// values, read-only. A column can be all `None` (no suggestion in a batch) or all empty lists,
+/// from which a data frame library cannot tell the type; this says it.
+pub fn columns_schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let str_type = py.get_type::<PyString>();
+    let str_list = py.get_type::<PyList>().get_item(&str_type)?; // list[str]
+    let schema = PyDict::new(py);
+    for (name, _, kind) in FIELDS {
+        let ty = match kind {
+            Kind::Str => str_type.clone().into_any(),
+            Kind::Bool => py.get_type::<PyBool>().into_any(),
+            Kind::StrList => str_list.clone(),
+        };
+        schema.set_item(name, ty)?;
+    }
+    py.import("types")?
+        .getattr("MappingProxyType")?
+        .call1((schema,))
+}
 
 /// The columns by position in `FIELDS`.
 #[derive(Clone, Copy)]
@@ -773,7 +873,7 @@ impl<'py> Columns<'py> {
                 .repeat(n)?
                 .cast_into::<PyList>()?)
         };
-        let lists = FIELDS.iter().map(|(_, fill)| match fill {
+        let lists = FIELDS.iter().map(|(_, fill, _)| match fill {
             Fill::Unset => new_list(py, n),
             Fill::None => filled(py.None().into_bound(py)),
             Fill::True => filled(PyBool::new(py, true).to_owned().into_any()),
@@ -883,7 +983,7 @@ impl<'py> Columns<'py> {
 
     fn finish(self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
-        for ((name, _), list) in FIELDS.iter().zip(self.lists) {
+        for ((name, _, _), list) in FIELDS.iter().zip(self.lists) {
             d.set_item(name, list)?;
         }
         Ok(d)

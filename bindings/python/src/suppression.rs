@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
 use mailhygiene::suppression::import::{GenericColumns, ImportOptions};
 use mailhygiene::suppression::{
@@ -567,6 +567,9 @@ impl PyImportSummary {
 /// borrowed") rather than wait; share one list between threads behind a `threading.Lock`, or
 /// load it before starting them (reading calls such as `status` may then run concurrently).
 ///
+/// A list pickles whole (policy, checker, fixed present, hash key, streams and every record),
+/// so a worker process gets a copy that gives the same statuses.
+///
 /// >>> lst = mailhygiene.SuppressionList()
 /// >>> lst.add(mailhygiene.SuppressionRecord("jane.doe@gmail.com", "unsubscribe", system="mailgun"))
 /// >>> lst.status("JaneDoe+x@googlemail.com").reason
@@ -574,9 +577,49 @@ impl PyImportSummary {
 /// >>> len(lst)
 /// 1
 #[pyclass(name = "SuppressionList", module = "mailhygiene")]
-pub struct PySuppressionList(pub core::SuppressionList);
+pub struct PySuppressionList(
+    pub core::SuppressionList,
+    /// What it was made with, for pickling.
+    MadeWith,
+);
+
+/// What a list was made with that the core keeps only in built form; pickling gives it back.
+#[derive(Clone, Default)]
+pub struct MadeWith {
+    policy: Option<String>,
+    checker: Option<PyChecker>,
+}
+
+/// A pickled `SuppressionList`: what it was made with, its settings and its records (as the
+/// core's own serialization of `SuppressionRecord`).
+#[derive(IntoPyObject, FromPyObject)]
+#[pyo3(from_item_all)]
+pub struct ListState<'py> {
+    policy: Option<String>,
+    checker: Option<Bound<'py, PyChecker>>,
+    now: Option<i64>,
+    hash_key: Option<Bound<'py, PyAny>>,
+    /// By name: (transactional, system code).
+    streams: BTreeMap<String, (bool, Option<String>)>,
+    /// JSON.
+    records: String,
+}
 
 impl PySuppressionList {
+    /// An empty list with a policy (TOML text) and a checker.
+    fn made(py: Python<'_>, made_with: MadeWith) -> PyResult<Self> {
+        let policy = match &made_with.policy {
+            Some(text) => Policy::from_toml(text)
+                .map_err(|e| suppression_error(py, e.code(), e.to_string()))?,
+            None => Policy::default(),
+        };
+        let mut list = core::SuppressionList::new(policy);
+        if let Some(c) = &made_with.checker {
+            list = list.with_checker(c.0.clone());
+        }
+        Ok(PySuppressionList(list, made_with))
+    }
+
     fn add_checked(&mut self, py: Python<'_>, record: &Bound<'_, PyRecord>) -> PyResult<()> {
         let record = record.get().0.clone();
         let address = record.address.clone();
@@ -592,27 +635,73 @@ impl PySuppressionList {
     #[pyo3(signature = (*, policy = None, checker = None, now = None, hash_key = None))]
     fn new(
         py: Python<'_>,
-        policy: Option<&str>,
+        policy: Option<String>,
         checker: Option<&Bound<'_, PyChecker>>,
         now: Option<&Bound<'_, PyAny>>,
         hash_key: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let policy = match policy {
-            Some(text) => Policy::from_toml(text)
-                .map_err(|e| suppression_error(py, e.code(), e.to_string()))?,
-            None => Policy::default(),
-        };
-        let mut list = core::SuppressionList::new(policy);
-        if let Some(c) = checker {
-            list = list.with_checker(c.get().0.clone());
-        }
+        let checker = checker.map(|c| c.get().clone());
+        let mut made = PySuppressionList::made(py, MadeWith { policy, checker })?;
         if let Some(t) = now {
-            list.set_now(unix(t)?);
+            made.0.set_now(unix(t)?);
         }
         if let Some(k) = hash_key {
-            list.set_hash_key(Some(&key_bytes(k)?));
+            made.0.set_hash_key(Some(&key_bytes(k)?));
         }
-        Ok(PySuppressionList(list))
+        Ok(made)
+    }
+
+    /// Pickle support: an empty list, then `__setstate__` with what this list was made with,
+    /// its fixed present, hash key, stream declarations and records.
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyType>, (), ListState<'py>)> {
+        let py = slf.py();
+        let this = slf.borrow();
+        let list = &this.0;
+        let records = py.detach(|| serde_json::to_string(&list.records()));
+        let state = ListState {
+            policy: this.1.policy.clone(),
+            checker: (this.1.checker.clone())
+                .map(|c| Bound::new(py, c))
+                .transpose()?,
+            now: list.fixed_now(),
+            hash_key: list.hash_key().map(|k| PyBytes::new(py, k).into_any()),
+            streams: (list.declared_streams().iter())
+                .map(|(name, info)| {
+                    let transactional = info.kind == StreamKind::Transactional;
+                    let system = info.system.map(|s| s.code().to_owned());
+                    (name.clone(), (transactional, system))
+                })
+                .collect(),
+            records: records.map_err(|e| PyValueError::new_err(e.to_string()))?,
+        };
+        Ok((slf.get_type(), (), state))
+    }
+
+    /// For unpickling only: become the list `state` (from `__reduce__`) describes.
+    fn __setstate__(&mut self, py: Python<'_>, state: ListState<'_>) -> PyResult<()> {
+        let checker = state.checker.map(|c| c.get().clone());
+        let made_with = MadeWith {
+            policy: state.policy,
+            checker,
+        };
+        let mut made = PySuppressionList::made(py, made_with)?;
+        if let Some(t) = state.now {
+            made.0.set_now(t);
+        }
+        if let Some(k) = &state.hash_key {
+            made.0.set_hash_key(Some(&key_bytes(k)?));
+        }
+        for (name, (transactional, system)) in state.streams {
+            made.set_stream(py, &name, transactional, system.as_deref())?;
+        }
+        let records: Vec<core::SuppressionRecord> = serde_json::from_str(&state.records)
+            .map_err(|e| PyValueError::new_err(format!("not a pickled SuppressionList: {e}")))?;
+        let list = &mut made.0;
+        py.detach(|| list.extend(records));
+        *self = made;
+        Ok(())
     }
 
     /// Load a file, or a folder of files, for `stream`: raw exports of a mail system (`system`

@@ -98,6 +98,37 @@ def test_polars_round_trip() -> None:
     assert out.schema["valid"] == pl.Boolean
 
 
+def test_columns_schema_names_every_column_with_the_type_of_its_values() -> None:
+    cols = mailhygiene.check_many(INPUTS + [None], columns=True)
+    schema = mailhygiene.COLUMNS_SCHEMA
+    assert list(schema) == list(cols)
+    assert schema["input"] is str and schema["valid"] is bool and schema["warnings"] == list[str]
+    for name, values in cols.items():
+        kind = schema[name]
+        for v in values:
+            if kind == list[str]:
+                assert isinstance(v, list) and all(isinstance(x, str) for x in v), name
+            else:
+                assert v is None or isinstance(v, kind), name  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        schema["input"] = bytes  # type: ignore[index]
+
+
+def test_polars_batches_with_and_without_suggestions_concatenate() -> None:
+    pl = pytest.importorskip("polars")
+    clean = mailhygiene.check_many(["a@example.com", "b@example.org"], columns=True)
+    typos = mailhygiene.check_many(["bob@yaho.com", "Jane <jane@gmail.com>"], columns=True)
+    # The batch whose columns say nothing of their type: all None, all empty lists.
+    assert clean["suggestion"] == clean["error"] == [None, None] and clean["warnings"] == [[], []]
+    frames = [pl.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA) for d in (clean, typos)]
+    both = pl.concat(frames)
+    assert both["suggestion"].to_list() == [None, None, "bob@yahoo.com", None]
+    assert both["warnings"].to_list() == [[], [], [], ["removed_display_name"]]
+    assert both.schema["suggestion"] == pl.String
+    assert both.schema["warnings"] == pl.List(pl.String)
+    assert both.schema["free"] == pl.Boolean
+
+
 def test_pyarrow_arrays() -> None:
     pa = pytest.importorskip("pyarrow")
     for arr in (

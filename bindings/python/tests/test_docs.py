@@ -34,7 +34,7 @@ def documented() -> list[tuple[str, object]]:
 
 @pytest.mark.parametrize("name,obj", documented(), ids=[n for n, _ in documented()])
 def test_docstring(name: str, obj: object) -> None:
-    if name in ("__version__", "ERROR_CODES"):
+    if name in ("__version__", "ERROR_CODES", "COLUMNS_SCHEMA"):  # constants: the stubs say them
         return
     doc = getattr(obj, "__doc__", None)
     assert doc and doc.strip(), f"{name} has no docstring"

@@ -27,6 +27,13 @@ pub enum CanonicalRule {
 }
 
 impl CanonicalRule {
+    /// Every rule, in declaration order: what a binding reads codes back with.
+    pub const ALL: [CanonicalRule; 3] = [
+        CanonicalRule::DomainAlias,
+        CanonicalRule::StripDots,
+        CanonicalRule::StripTag,
+    ];
+
     /// The stable snake_case code.
     pub fn code(self) -> &'static str {
         match self {

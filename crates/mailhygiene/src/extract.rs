@@ -24,6 +24,15 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// Every warning, in declaration order: what a binding reads codes back with.
+    pub const ALL: [Warning; 5] = [
+        Warning::TrimmedWhitespace,
+        Warning::RemovedDisplayName,
+        Warning::RemovedAngleBrackets,
+        Warning::RemovedMailto,
+        Warning::RemovedQuery,
+    ];
+
     /// The stable snake_case code.
     pub fn code(self) -> &'static str {
         match self {

@@ -12,6 +12,7 @@ lives in the Rust core; this package is a thin binding (``mailhygiene._native``)
 """
 
 from mailhygiene._native import (
+    COLUMNS_SCHEMA,
     ERROR_CODES,
     SUPPRESSION_REASONS,
     SYSTEMS,
@@ -20,6 +21,7 @@ from mailhygiene._native import (
     Checker,
     Classification,
     ImportSummary,
+    InternalError,
     InvalidAddressError,
     MasterRow,
     ProviderRule,
@@ -47,6 +49,7 @@ from mailhygiene._native import (
 )
 
 __all__ = [
+    "COLUMNS_SCHEMA",
     "ERROR_CODES",
     "SUPPRESSION_REASONS",
     "SYSTEMS",
@@ -55,6 +58,7 @@ __all__ = [
     "Checker",
     "Classification",
     "ImportSummary",
+    "InternalError",
     "InvalidAddressError",
     "MasterRow",
     "ProviderRule",

@@ -2,9 +2,11 @@
 
 import os
 from datetime import datetime
+from types import GenericAlias
 from typing import Any, Iterable, Iterator, Literal, Mapping, final, overload
 
 __all__ = [
+    "COLUMNS_SCHEMA",
     "ERROR_CODES",
     "SUPPRESSION_REASONS",
     "SYSTEMS",
@@ -13,6 +15,7 @@ __all__ = [
     "Checker",
     "Classification",
     "ImportSummary",
+    "InternalError",
     "InvalidAddressError",
     "MasterRow",
     "ProviderRule",
@@ -41,8 +44,14 @@ __all__ = [
 
 __version__: str
 ERROR_CODES: tuple[str, ...]
+COLUMNS_SCHEMA: Mapping[str, type | GenericAlias]
+"""Each column of ``check_many(columns=True)`` with the Python type of its values (read-only):
+``polars.DataFrame(d, schema=COLUMNS_SCHEMA)``."""
 SUPPRESSION_REASONS: tuple[str, ...]
 SYSTEMS: tuple[str, ...]
+
+class InternalError(RuntimeError):
+    """A bug inside mailhygiene (a Rust panic), never a verdict on the input."""
 
 class InvalidAddressError(ValueError):
     """An address that a function needs to be valid is not."""
@@ -209,6 +218,7 @@ class ProviderRule:
         canonical_domain: str | None = None,
         provider: str | None = None,
     ) -> ProviderRule: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[str], dict[str, Any]]: ...
     @property
     def domain(self) -> str:
         """The domain the rule applies to (lowercase A-labels)."""
@@ -250,6 +260,7 @@ class Checker:
         add_roles: Mapping[str, str] | None = None,
         remove_roles: Iterable[str] | None = None,
     ) -> Checker: ...
+    def __getnewargs_ex__(self) -> tuple[tuple[()], dict[str, Any]]: ...
     def check(self, address: str, *, exact: bool = False) -> Result:
         """Check one input: extract the address from a messy cell (trim, display name,
         `mailto:`), validate, normalize, canonicalize, classify and suggest.
@@ -272,9 +283,10 @@ class Checker:
         result (`error='empty'`); other non-`str` items raise `TypeError`.
 
         Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
-        (the `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)`
-        take directly. With `exact=True` every input is judged exactly as given, as by
-        `check(x, exact=True)`.
+        (the `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give
+        Polars the types, `polars.DataFrame(d, schema=COLUMNS_SCHEMA)`, which a column that is
+        all None in a batch does not show. With `exact=True` every input is judged exactly as
+        given, as by `check(x, exact=True)`.
         """
     @overload
     def check_many(
@@ -287,9 +299,10 @@ class Checker:
         result (`error='empty'`); other non-`str` items raise `TypeError`.
 
         Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
-        (the `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)`
-        take directly. With `exact=True` every input is judged exactly as given, as by
-        `check(x, exact=True)`.
+        (the `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give
+        Polars the types, `polars.DataFrame(d, schema=COLUMNS_SCHEMA)`, which a column that is
+        all None in a batch does not show. With `exact=True` every input is judged exactly as
+        given, as by `check(x, exact=True)`.
         """
     def parse(self, address: str) -> Address:
         """Parse `address` exactly as given (no extraction); raises `InvalidAddressError`."""
@@ -330,9 +343,10 @@ def check_many(
     (`error='empty'`); other non-`str` items raise `TypeError`.
 
     Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
-    `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)` take
-    directly. With `exact=True` every input is judged exactly as given (no extraction), as by
-    `check(x, exact=True)`.
+    `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give Polars the
+    types, `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all
+    None in a batch does not show. With `exact=True` every input is judged exactly as given
+    (no extraction), as by `check(x, exact=True)`.
 
     >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]
     [True, False, False]
@@ -353,9 +367,10 @@ def check_many(
     (`error='empty'`); other non-`str` items raise `TypeError`.
 
     Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
-    `Result` attribute names) that `pandas.DataFrame(...)` and `polars.DataFrame(...)` take
-    directly. With `exact=True` every input is judged exactly as given (no extraction), as by
-    `check(x, exact=True)`.
+    `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give Polars the
+    types, `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all
+    None in a batch does not show. With `exact=True` every input is judged exactly as given
+    (no extraction), as by `check(x, exact=True)`.
 
     >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]
     [True, False, False]

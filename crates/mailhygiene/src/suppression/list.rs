@@ -694,6 +694,23 @@ impl SuppressionList {
         self.now
     }
 
+    /// "The present" if [`set_now`](Self::set_now) fixed it; `None` while it follows the clock.
+    pub fn fixed_now(&self) -> Option<i64> {
+        self.now_fixed.then_some(self.now)
+    }
+
+    /// The key for HMAC-SHA-256 hashed lists, if one was set.
+    pub fn hash_key(&self) -> Option<&[u8]> {
+        self.hash_key.as_deref()
+    }
+
+    /// The streams declared by [`set_stream`](Self::set_stream) (or taken over by
+    /// [`merge`](Self::merge)), without what records tell of them: what a copy of the list is
+    /// made with.
+    pub fn declared_streams(&self) -> &BTreeMap<String, StreamInfo> {
+        &self.streams
+    }
+
     /// "The present" as it is now: the fixed one if [`set_now`](Self::set_now) was called,
     /// otherwise the current time (which may have moved on since the list was made).
     pub fn present(&self) -> i64 {
