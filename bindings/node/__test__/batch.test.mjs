@@ -126,6 +126,12 @@ test('holes and non-strings are TypeErrors naming the index', async () => {
     await assert.rejects(call([1]), { name: 'TypeError', message: /at index 0, got number/ })
     await assert.rejects(call('a@b.com'), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' })
   }
+  // The async batch checks a chunk at a time: a bad element chunks in still rejects, rows too.
+  const far = new Array(100_000).fill('a@b.com')
+  far[99_999] = 5
+  for (const options of [{ columns: true }, undefined]) {
+    await assert.rejects(mh.checkManyAsync(far, options), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: 'expected a string at index 99999, got number' })
+  }
 })
 
 test('each element is read once, and the result does not share the caller array', async () => {

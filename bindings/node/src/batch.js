@@ -28,26 +28,40 @@
   }
 
   /**
-   * Check that every element is a string and copy them: the copy holds the elements as read
-   * (each read once, so getters run once and a later change to the caller's array does not
-   * matter), and becomes the input column.
+   * Copy an array of strings: the copy holds the elements as read (each read once, so getters
+   * run once and a later change to the caller's array does not matter), and becomes the input
+   * column. With `check`, every element is type-checked now; without, `pipeline` checks each
+   * chunk as it reaches it, so that a million rows do not hold the event loop.
    */
-  function strings(array) {
+  function strings(array, check) {
+    if (!check) return array.slice()
+    // One pass that reads, checks and stores: faster than `slice` and then `checkStrings`.
     const n = array.length
     const copy = new Array(n)
     for (let i = 0; i < n; i++) {
       const s = array[i]
-      if (typeof s !== 'string') {
-        const e = new TypeError(`expected a string at index ${i}, got ${describe(s)}`)
-        e.code = 'ERR_INVALID_ARG_TYPE'
-        throw e
-      }
+      if (typeof s !== 'string') throw notAString(i, s)
       // Flatten in place (V8 does it on first character access): `join` copies a string built
       // by concatenation by walking its parts every time, at twice the cost of a flat one.
       s.charCodeAt(0)
       copy[i] = s
     }
     return copy
+  }
+
+  /** Throw a `TypeError` naming the first element of `copy[from..to]` that is not a string. */
+  function checkStrings(copy, from, to) {
+    for (let i = from; i < to; i++) {
+      const s = copy[i]
+      if (typeof s !== 'string') throw notAString(i, s)
+      s.charCodeAt(0) // flattened, as in `strings`
+    }
+  }
+
+  function notAString(i, value) {
+    const e = new TypeError(`expected a string at index ${i}, got ${describe(value)}`)
+    e.code = 'ERR_INVALID_ARG_TYPE'
+    return e
   }
 
   /**
@@ -94,27 +108,35 @@
     return out
   }
 
+  /** The arrays of `CheckColumns` after `input`, in order. */
+  const COLUMNS = ['valid', 'error', 'message', 'address', 'addressAscii', 'canonical', 'suggestion', 'role', 'disposable', 'relay', 'free', 'warnings', 'rules']
+
   /**
    * The `CheckColumns` object for `n` rows, its arrays allocated once and filled by `fill`
    * chunk by chunk. `input` is `strings`' copy and becomes the input column.
    */
   function columns(n, input) {
-    return {
-      input,
-      valid: new Array(n),
-      error: new Array(n),
-      message: new Array(n),
-      address: new Array(n),
-      addressAscii: new Array(n),
-      canonical: new Array(n),
-      suggestion: new Array(n),
-      role: new Array(n),
-      disposable: new Array(n),
-      relay: new Array(n),
-      free: new Array(n),
-      warnings: new Array(n),
-      rules: new Array(n),
+    const cols = { input }
+    for (const name of COLUMNS) cols[name] = new Array(n)
+    return cols
+  }
+
+  /**
+   * `columns` for `pipeline`: one array per turn of the event loop when they are large (a
+   * million-row array is megabytes of fresh memory, milliseconds to allocate).
+   */
+  async function columnsInTurns(n, input, chunkRows) {
+    const cols = { input }
+    for (const name of COLUMNS) {
+      cols[name] = new Array(n)
+      if (n > chunkRows) await turn()
     }
+    return cols
+  }
+
+  /** A promise settled on the event loop's next turn, after pending timers and I/O. */
+  function turn() {
+    return new Promise((resolve) => setImmediate(resolve))
   }
 
   /**
@@ -184,21 +206,24 @@
    * time: `start(copy, from, to)` converts rows `from..to` (here, on the main thread) and
    * returns a promise of `fill`'s arguments for them, checked and packed on libuv's pool.
    * `ahead` chunks are in flight while this fills the previous one, and the event loop runs
-   * between chunks.
+   * between chunks. `copy` is `strings`' unchecked copy: each chunk is type-checked as it is
+   * started, and a bad element rejects the promise.
    */
   async function pipeline(copy, start, chunkRows, ahead, rows) {
     const n = copy.length
     const pending = []
     let next = 0
     const submit = () => {
-      const p = start(copy, next, Math.min(n, next + chunkRows))
+      const to = Math.min(n, next + chunkRows)
+      checkStrings(copy, next, to)
+      const p = start(copy, next, to)
       // A later chunk's rejection must not go unhandled when an earlier one already failed.
       p.catch(() => {})
       pending.push(p)
       next += chunkRows
     }
     while (next < n && pending.length < ahead) submit()
-    const cols = columns(n, copy)
+    const cols = await columnsInTurns(n, copy, chunkRows)
     const out = rows ? new Array(n) : null
     for (let from = 0; from < n; from += chunkRows) {
       const args = await pending.shift()
@@ -208,7 +233,7 @@
         const to = Math.min(n, from + chunkRows)
         for (let i = from; i < to; i++) out[i] = row(cols, i)
         // Objects take long to build: let timers and I/O run between chunks.
-        await new Promise((resolve) => setImmediate(resolve))
+        await turn()
       }
     }
     return rows ? out : cols

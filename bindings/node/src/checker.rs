@@ -405,7 +405,8 @@ pub(crate) mod ops {
         // rejects the promise instead of throwing at the call.
         crate::convert::rejecting(env, || {
             let raw = env.raw();
-            let strings = unsafe { JsStrings::from_napi_value(raw, addresses.0)? };
+            // Only copied here: the pipeline type-checks a chunk at a time.
+            let strings = unsafe { JsStrings::copy(raw, addresses.0, false)? };
             let options = match options {
                 Some(o) => unsafe { Option::<CheckManyOptions>::from_napi_value(raw, o.0)? },
                 None => None,

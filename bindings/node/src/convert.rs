@@ -177,8 +177,14 @@ pub struct JsStrings {
     pub(crate) len: usize,
 }
 
-impl FromNapiValue for JsStrings {
-    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+impl JsStrings {
+    /// `value`'s copy; with `check`, every element type-checked now, else by the caller, range
+    /// by range, before it reads one (`checkStrings` in `batch.js`).
+    pub(crate) unsafe fn copy(
+        env: sys::napi_env,
+        value: sys::napi_value,
+        check: bool,
+    ) -> Result<Self> {
         let mut is_array = false;
         sys::napi_is_array(env, value, &mut is_array);
         if !is_array {
@@ -188,13 +194,22 @@ impl FromNapiValue for JsStrings {
                 &format!("expected an array of strings, got {got}"),
             ));
         }
-        let copy = crate::results::call_helper(env, crate::results::Helper::Strings, &[value])?;
+        let mut checking = ptr::null_mut();
+        check_status!(sys::napi_get_boolean(env, check, &mut checking))?;
+        let copy =
+            crate::results::call_helper(env, crate::results::Helper::Strings, &[value, checking])?;
         let mut len = 0u32;
         check_status!(sys::napi_get_array_length(env, copy, &mut len))?;
         Ok(JsStrings {
             copy: RawValue(copy),
             len: len as usize,
         })
+    }
+}
+
+impl FromNapiValue for JsStrings {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        JsStrings::copy(env, value, true)
     }
 }
 
