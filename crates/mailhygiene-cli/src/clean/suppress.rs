@@ -9,7 +9,8 @@
 //!
 //! A plain CSV of addresses that no importer recognises (a CRM "do not contact" export) is
 //! read as a generic export: the email column found by its header, a `reason` column when
-//! there is one, `manual` otherwise.
+//! there is one, `manual` otherwise. A bare address list, one per line and no header, is the
+//! core importer's (`manual` blocks on all mail).
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
@@ -111,9 +112,6 @@ impl MergedList {
                 let name = path.display().to_string();
                 self.list.load_master_bytes(&name, bytes, stream)
             }
-            Some(bytes) if self.is_address_list(bytes) => {
-                return self.load_addresses(path, bytes, stream)
-            }
             Some(bytes) if utf16 => {
                 let name = path.display().to_string();
                 let opts = import::ImportOptions::new(stream).checker(self.list.checker().clone());
@@ -143,42 +141,6 @@ impl MergedList {
             Err(e) if e.code() == "unknown_format" => self.load_generic(path, stream),
             Err(e) => Err(e).with_context(|| format!("loading {}", path.display())),
         }
-    }
-
-    /// Whether `bytes` is a bare list of addresses, one per line and no header (a "do not
-    /// mail" list pasted into a text file): its first line is an address.
-    fn is_address_list(&self, bytes: &[u8]) -> bool {
-        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let first = text
-            .split(|&b| b == b'\n')
-            .map(|l| l.trim_ascii())
-            .find(|l| !l.is_empty());
-        match first.map(std::str::from_utf8) {
-            Some(Ok(line)) => {
-                !line.contains([',', ';', '\t', '|']) && self.list.checker().check(line).valid
-            }
-            _ => false,
-        }
-    }
-
-    /// Load a bare address list: every line an address suppressed for `manual` reasons.
-    fn load_addresses(&mut self, path: &Path, bytes: &[u8], stream: &str) -> Result<bool> {
-        let decoded = input::decode(input::Bytes::Owned(bytes.to_vec()), None)
-            .with_context(|| path.display().to_string())?;
-        // Read as a generic export under a header of our own; lines are numbered as in the file.
-        let mut data = b"email\n".to_vec();
-        data.extend_from_slice(decoded.text());
-        let columns = import::GenericColumns {
-            email: "email".into(),
-            default_reason: Some(Reason::Manual),
-            ..Default::default()
-        };
-        let name = path.display().to_string();
-        let mut imported = self.import_generic(&name, &data, stream, columns)?;
-        for r in &mut imported.rejects {
-            r.line -= 1;
-        }
-        self.add_imported(&name, "address list", imported)
     }
 
     fn import_generic(

@@ -1491,7 +1491,8 @@ impl SuppressionList {
     /// Load a file or a folder of files (sorted, hidden files skipped) for `stream`: raw ESP
     /// exports through the importers (`system`, or detected per file), a master list written by
     /// [`write_csv`](Self::write_csv), a hashed list written by
-    /// [`write_hashed`](Self::write_hashed), or an engagement file (see [`super::sunset`]).
+    /// [`write_hashed`](Self::write_hashed), an engagement file (see [`super::sunset`]), or a
+    /// bare address list, one address per line (`manual` blocks, see [`System::Generic`]).
     ///
     /// A file that cannot be read at all is an error; bad rows are rejects in the summary.
     pub fn load_path(
