@@ -62,9 +62,11 @@ pub enum System {
     /// address per line, no header), detected when no system or columns are given.
     ///
     /// A bare list's records are [`Reason::Manual`] with that reason's default scope,
-    /// [`Scope::All`]: a list someone wrote down on purpose is an operator's block, and a manual
-    /// block covers all mail (research §5 "Scope": address facts and `manual_block` reach every
-    /// stream). `clean` read such lists this way before the importer did.
+    /// [`Scope::All`]: the list names no reason, and a list someone keeps on purpose is an
+    /// operator's block, as a generic reason cell `do not mail` / `dnc` or Mandrill's `custom`
+    /// rejects are (research §7 maps Mandrill's to `manual_block`; §5 ranks it above
+    /// complaints, and no opt-in clears it). `clean` read such lists this way before the
+    /// importer did.
     Generic,
 }
 
