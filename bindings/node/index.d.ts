@@ -75,7 +75,8 @@ export declare class SuppressionList {
   constructor(options?: SuppressionListOptions | undefined | null)
   /**
    * Load a file, or a folder of files, for a stream: raw exports of a mail system, a master
-   * list written by `toCsv`, a hashed list written by `toHashedCsv`, or an engagement file.
+   * list written by `toCsv`, a hashed list written by `toHashedCsv`, an engagement file, or
+   * a bare address list, one per line and no header (read as `manual` blocks on all mail).
    * Bad rows do not stop the load: they are the summary's `rejects`. A file that cannot be
    * used at all throws an `Error` with the core's `code`.
    */

@@ -30,6 +30,28 @@ test('load a folder of exports for a stream, with a summary per file', () => {
   assert.ok(list.length > 0 && list.keyCount > 0)
 })
 
+test('a bare address list, one per line and no header, loads from a path and as content', () => {
+  const text = 'bob@example.com\nnot-an-address\nEve@Example.org\n'
+  const dir = mkdtempSync(join(tmpdir(), 'mailhygiene-bare-'))
+  try {
+    writeFileSync(join(dir, 'do-not-mail.txt'), text)
+    const list = new SuppressionList({ now: NOW })
+    const summary = list.load(join(dir, 'do-not-mail.txt'), { stream: 'crm' })
+    assert.equal(summary.files[0].format, 'generic')
+    assert.deepEqual(summary.files[0].records, { manual: 2 })
+    assert.deepEqual(summary.rejects.map((x) => [x.line, x.code]), [[2, 'missing_at']])
+    const s = list.status('eve@example.org')
+    assert.deepEqual([s.reason, s.scope, s.sources], ['manual', 'all', ['generic:crm']])
+    assert.equal(list.status('ann@example.com').suppressed, false)
+  } finally {
+    rmSync(dir, { recursive: true })
+  }
+  const fromContent = new SuppressionList({ now: NOW })
+  const r = fromContent.loadContent(text, { fileName: 'do-not-mail.txt', stream: 'crm' })
+  assert.deepEqual([r.system, r.records, r.rowsRead], ['generic', 2, 3])
+  assert.equal(fromContent.status('Bob@Example.com').reason, 'manual')
+})
+
 test('load content (string or Buffer) with a detected or named system; bad rows are rejects', () => {
   const csv = 'email,reason\nJane.Doe@example.com,BOUNCE\nnot-an-address,COMPLAINT\n'
   const list = new SuppressionList({ now: NOW })

@@ -234,6 +234,20 @@ def test_load_reports_rejects(tmp_path: Path) -> None:
     assert lst.status("good@example.com").reason == "hard_bounce"
 
 
+def test_load_a_bare_address_list(tmp_path: Path) -> None:
+    # A "do-not-mail.txt": one address per line, no header.
+    f = tmp_path / "do-not-mail.txt"
+    f.write_text("bob@example.com\nnot-an-address\nEve@Example.org\n", encoding="utf-8")
+    lst = SuppressionList(now=NOW)
+    summary = lst.load(f, stream="crm")
+    assert summary.files[0]["format"] == "generic"
+    assert summary.files[0]["records"] == {"manual": 2}
+    assert [(r.line, r.code) for r in summary.rejects] == [(2, "missing_at")]
+    s = lst.status("eve@example.org")
+    assert (s.reason, s.scope, s.sources) == ("manual", "all", ("generic:crm",))
+    assert not lst.status("ann@example.com").suppressed
+
+
 def test_load_errors(tmp_path: Path) -> None:
     lst = SuppressionList()
     with pytest.raises(FileNotFoundError):

@@ -758,3 +758,59 @@ fn suppression_lists_in_utf16_with_a_byte_order_mark_are_read() {
     let rejected = run.column("rejects.csv", "email");
     assert_eq!(rejected, ["bob@example.com", "eve@example.org"]);
 }
+
+#[test]
+fn windows_1252_suppression_lists_are_decoded_when_told_and_refused_otherwise() {
+    // As Excel on Windows saves them: 0xE9 is "é" in Windows-1252 and not UTF-8 on its own.
+    const CRM: &[u8] = b"Email,Name\r\nbob@example.com,Andr\xe9\r\nann@example.com,Ann\r\n";
+    const BARE: &[u8] = b"jos\xe9@example.com\r\n";
+    let run = Run::new();
+    run.write(
+        "contacts.csv",
+        "email\njosé@example.com\nbob@example.com\nann@example.com\n",
+    );
+    let (crm, bare) = (run.write("crm.csv", CRM), run.write("dnc.txt", BARE));
+    let (crm, bare) = (crm.to_str().unwrap(), bare.to_str().unwrap());
+    // Refused, naming the file, the line and what to do; nothing is written.
+    for (file, line) in [(crm, "line 2, column 21"), (bare, "line 1, column 4")] {
+        let err = run.err(&["--suppressions", file]);
+        assert!(err.contains(&format!("{file}: {line}: byte 0xE9")), "{err}");
+        assert!(
+            err.contains("--suppressions-encoding windows-1252"),
+            "{err}"
+        );
+        assert!(!run.path("kept.csv").exists());
+    }
+    // Decoded when told: the bare list's "josé" is the contact's UTF-8 "josé", not mangled.
+    run.ok(&[
+        "-q",
+        "--suppressions",
+        crm,
+        bare,
+        "--suppressions-encoding",
+        "windows-1252",
+    ]);
+    let rejects = run.table("rejects.csv");
+    let rejected: Vec<(&str, &str)> = rejects
+        .iter()
+        .map(|r| (col(r, "email"), col(r, "mh_reason")))
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            ("josé@example.com", "suppressed: manual (generic:dnc)"),
+            ("bob@example.com", "suppressed: manual (generic:crm)"),
+            ("ann@example.com", "suppressed: manual (generic:crm)"),
+        ]
+    );
+    // A UTF-8 list given alongside is still read as UTF-8.
+    let utf8 = run.write("utf8.txt", "josé@example.com\n");
+    run.ok(&[
+        "-q",
+        "--suppressions",
+        utf8.to_str().unwrap(),
+        "--suppressions-encoding",
+        "windows-1252",
+    ]);
+    assert_eq!(run.column("rejects.csv", "email"), ["josé@example.com"]);
+}

@@ -191,3 +191,72 @@ fn an_empty_api_dump_is_an_empty_export_but_an_error_reply_is_not_one() {
     let err = import_bytes("bounces.json", br#"{"error": "unauthorized"}"#, &opts).unwrap_err();
     assert_eq!(err.code(), "unknown_format");
 }
+
+/// A "do-not-mail.txt": one address per line, no header, a blank line, CRLF endings, a line
+/// that is not an address.
+const DO_NOT_MAIL: &str = "bob@example.com\r\n\r\nnot-an-address\r\n Eve@Example.org \r\n";
+
+#[test]
+fn a_bare_address_list_is_read_as_manual_blocks_on_all_mail() {
+    use mailhygiene::suppression::{Reason, Scope};
+    assert_eq!(
+        detect("dnc.txt", DO_NOT_MAIL.as_bytes()),
+        Some(System::Generic)
+    );
+    let imported = import_bytes(
+        "dnc.txt",
+        DO_NOT_MAIL.as_bytes(),
+        &ImportOptions::new("crm"),
+    )
+    .unwrap();
+    assert_eq!(imported.system, System::Generic);
+    let got: Vec<(&str, Reason, &Scope, u64)> = imported
+        .records
+        .iter()
+        .map(|r| (&*r.canonical, r.reason, &r.scope, r.provenance.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("bob@example.com", Reason::Manual, &Scope::All, 1),
+            ("eve@example.org", Reason::Manual, &Scope::All, 4),
+        ]
+    );
+    // The line that is not an address is a reject at its line in the file, not dropped.
+    let rejects: Vec<(u64, &str)> = imported
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.code.as_str()))
+        .collect();
+    assert_eq!(rejects, [(3, "missing_at")]);
+    assert_eq!((imported.rows_read, imported.rows_used), (3, 2));
+    // Two cells on the first line stay the SES import CSV; a header stays a header.
+    assert_eq!(
+        detect("a.csv", b"bob@example.com,BOUNCE\n"),
+        Some(System::Ses)
+    );
+    assert_eq!(detect("a.csv", b"email\nbob@example.com\n"), None);
+}
+
+#[test]
+fn a_bare_address_list_loads_from_a_path() {
+    use mailhygiene::suppression::{MailKind, Reason, SuppressionList};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("do-not-mail.txt");
+    std::fs::write(&path, DO_NOT_MAIL).unwrap();
+    let mut list = SuppressionList::default();
+    let summary = list.load_path(&path, None, "crm").unwrap();
+    assert_eq!(summary.files[0].format, "generic");
+    assert_eq!(summary.files[0].records.get("manual"), Some(&2));
+    assert_eq!(summary.rejects.len(), 1);
+    assert_eq!(summary.rejects[0].line, 3);
+    for kind in [MailKind::Marketing, MailKind::Critical] {
+        assert_eq!(
+            list.blocked_key("eve@example.org", kind),
+            Some(Reason::Manual)
+        );
+    }
+    let s = list.status("Bob@Example.com", None);
+    assert_eq!(s.sources, ["generic:crm"]);
+    assert!(!list.status("ann@example.com", None).suppressed);
+}

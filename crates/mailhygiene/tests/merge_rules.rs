@@ -32,6 +32,15 @@ fn top(l: &SuppressionList, addr: &str) -> Option<Reason> {
     l.status(addr, None).reason
 }
 
+/// The reasons of every active restriction of `input`, most restrictive first.
+fn reasons(l: &SuppressionList, input: &str) -> Vec<Reason> {
+    l.status(input, None)
+        .restrictions
+        .iter()
+        .map(|r| r.reason)
+        .collect()
+}
+
 const A: &str = "a@example.com";
 
 #[test]
@@ -71,14 +80,9 @@ fn precedence_most_restrictive_first() {
             rec(A, HardBounce, Scope::All, Some(2)),
         ],
     );
-    let reasons: Vec<_> = l
-        .status(A, None)
-        .restrictions
-        .iter()
-        .map(|r| r.reason)
-        .collect();
-    assert_eq!(reasons.len(), 2);
-    assert!(reasons.contains(&HardBounce) && reasons.contains(&Invalid));
+    let both = reasons(&l, A);
+    assert_eq!(both.len(), 2);
+    assert!(both.contains(&HardBounce) && both.contains(&Invalid));
 }
 
 #[test]
@@ -535,6 +539,72 @@ fn hashed_lists_match_addresses() {
     h.load_path(&dir.path().join("k.csv"), None, "partner")
         .unwrap();
     assert!(!h.status("jane.doe@example.com", None).suppressed);
+}
+
+/// Digests of canonical keys computed outside this code: `printf %s KEY | sha256sum` and
+/// `printf %s KEY | openssl dgst -sha256 -hmac secret`.
+const JANE_SHA256: &str = "86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d";
+const JANE_HMAC: &str = "3212eddab48c148e4a7d0489cca5956d880a4093c1047ed78f0b82384cf96e52";
+const JOHN_SHA256: &str = "855f96e983f1f8e8be944692b6f719fd54329826cb62e98015efee8e2e071dd4";
+
+#[test]
+fn hashed_keys_match_plain_records() {
+    let jane = "jane.doe@example.com";
+    let mut l = list_at(20, vec![rec(jane, Reason::Complaint, Scope::All, Some(1))]);
+    let s = l.status(&format!("sha256:{JANE_SHA256}"), None);
+    assert_eq!(s.reason, Some(Reason::Complaint));
+    // The answer names the key asked about, never the address behind it.
+    assert_eq!(
+        s.canonical.as_deref(),
+        Some(&*format!("sha256:{JANE_SHA256}"))
+    );
+    assert!(!s.why.contains("example.com"), "{}", s.why);
+    let upper = format!("sha256:{}", JANE_SHA256.to_uppercase());
+    assert_eq!(l.status(&upper, None).reason, Some(Reason::Complaint));
+    let r = l.blocking(&format!("sha256:{JANE_SHA256}"), MailKind::Marketing);
+    assert_eq!(r.map(|r| r.reason), Some(Reason::Complaint));
+    assert!(!l.status(&format!("sha256:{JOHN_SHA256}"), None).suppressed);
+    // A record added after a hashed lookup is found by its hash too.
+    l.add(rec(
+        "john@example.com",
+        Reason::HardBounce,
+        Scope::All,
+        Some(2),
+    ));
+    let s = l.status(&format!("sha256:{JOHN_SHA256}"), None);
+    assert_eq!(s.reason, Some(Reason::HardBounce));
+    // HMAC keys match only when the list holds the secret they were made with.
+    let hmac = format!("hmac-sha256:{JANE_HMAC}");
+    assert!(!l.status(&hmac, None).suppressed);
+    l.set_hash_key(Some(b"other"));
+    assert!(!l.status(&hmac, None).suppressed);
+    l.set_hash_key(Some(b"secret"));
+    assert_eq!(l.status(&hmac, None).reason, Some(Reason::Complaint));
+    // Not a digest: neither 64 hex digits nor an address.
+    let s = l.status("sha256:86e0", None);
+    assert!(!s.suppressed && s.canonical.is_none(), "{s:?}");
+}
+
+#[test]
+fn hashed_keys_match_hashed_and_plain_records_together() {
+    let jane = "jane.doe@example.com";
+    let mut l = list_at(
+        20,
+        vec![rec(jane, Reason::Unsubscribe, Scope::All, Some(1))],
+    );
+    let mut hashed = SuppressionRecord::new(
+        &format!("sha256:{JANE_SHA256}"),
+        "",
+        Reason::HardBounce,
+        Scope::All,
+        "partner",
+    );
+    hashed.event_time = Some(day(2));
+    l.add(hashed);
+    let both = [Reason::HardBounce, Reason::Unsubscribe];
+    assert_eq!(reasons(&l, &format!("sha256:{JANE_SHA256}")), both);
+    // The plain address finds both as before.
+    assert_eq!(reasons(&l, jane), both);
 }
 
 #[test]

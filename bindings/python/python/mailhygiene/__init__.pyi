@@ -663,8 +663,9 @@ class SuppressionList:
     ) -> ImportSummary:
         """Load a file, or a folder of files, for `stream`: raw exports of a mail system (`system`
         such as `"ses"`, `"sendgrid"`, `"mailchimp"`, or detected per file when None), a master
-        list written by `write_csv`, a hashed list written by `write_hashed`, or an engagement
-        file. Runs with the GIL released.
+        list written by `write_csv`, a hashed list written by `write_hashed`, an engagement
+        file, or a bare address list, one per line and no header (read as "manual" blocks on
+        all mail). Runs with the GIL released.
 
         What an export does not say itself (keyword-only):
             list_id, account: the list (Mailchimp audience, SendGrid group) or account (Postmark

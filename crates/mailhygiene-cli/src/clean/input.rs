@@ -73,13 +73,14 @@ impl Decoded {
 ///   means UTF-16, decoded.
 /// - Otherwise the bytes must be UTF-8 unless `encoding` names another encoding. Bytes that
 ///   are not UTF-8 are refused with the line they are on and a guess of the real encoding:
-///   a guess is not good enough to rewrite someone's customer list with.
+///   a guess is not good enough to rewrite someone's customer list with. Messages name
+///   `flag`, the option that gives `encoding` (`--encoding`).
 /// - An explicit legacy encoding decodes; a byte that is not valid in it is refused too, so
 ///   nothing is ever replaced by U+FFFD.
-pub fn decode(bytes: Bytes, encoding: Option<&str>) -> Result<Decoded> {
+pub fn decode(bytes: Bytes, encoding: Option<&str>, flag: &str) -> Result<Decoded> {
     if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
         if enc == encoding_rs::UTF_8 {
-            return validate_utf8(bytes, bom_len, true);
+            return validate_utf8(bytes, bom_len, true, flag);
         }
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
@@ -98,10 +99,10 @@ pub fn decode(bytes: Bytes, encoding: Option<&str>) -> Result<Decoded> {
     }
     match encoding {
         None => {
-            if let Some(what) = not_text(&bytes) {
+            if let Some(what) = not_text(&bytes, flag) {
                 bail!("{what}");
             }
-            validate_utf8(bytes, 0, false)
+            validate_utf8(bytes, 0, false, flag)
         }
         Some(label) => {
             let enc = Encoding::for_label(label.as_bytes()).ok_or_else(|| {
@@ -110,13 +111,13 @@ pub fn decode(bytes: Bytes, encoding: Option<&str>) -> Result<Decoded> {
                 )
             })?;
             if enc == encoding_rs::UTF_8 {
-                return validate_utf8(bytes, 0, false);
+                return validate_utf8(bytes, 0, false, flag);
             }
             // Text beyond ASCII that is valid UTF-8 is UTF-8 (a legacy file almost never is):
             // decoding it again would turn `José` into `JosÃ©`.
             if !bytes.is_ascii() && std::str::from_utf8(&bytes).is_ok() {
                 bail!(
-                    "the file is valid UTF-8, not {}: run without --encoding",
+                    "the file is valid UTF-8, not {}: run without {flag}",
                     enc.name()
                 );
             }
@@ -148,7 +149,7 @@ pub fn decode(bytes: Bytes, encoding: Option<&str>) -> Result<Decoded> {
     }
 }
 
-fn validate_utf8(bytes: Bytes, offset: usize, utf8_bom: bool) -> Result<Decoded> {
+fn validate_utf8(bytes: Bytes, offset: usize, utf8_bom: bool, flag: &str) -> Result<Decoded> {
     let text = &bytes[offset..];
     if let Err(e) = std::str::from_utf8(text) {
         let at = e.valid_up_to();
@@ -165,7 +166,7 @@ fn validate_utf8(bytes: Bytes, offset: usize, utf8_bom: bool) -> Result<Decoded>
             "re-save it as UTF-8".to_owned()
         } else {
             format!(
-                "it looks like {name}; re-run with --encoding {name} to decode it, or re-save it as UTF-8",
+                "it looks like {name}; re-run with {flag} {name} to decode it, or re-save it as UTF-8",
                 name = guess.name()
             )
         };
@@ -185,7 +186,7 @@ fn validate_utf8(bytes: Bytes, offset: usize, utf8_bom: bool) -> Result<Decoded>
 /// What a file that is not delimited text is, with what to do: a workbook or an archive is
 /// not an encoding problem, and UTF-16 without a byte order mark can even pass for UTF-8 (its
 /// ASCII is letters and NUL bytes).
-fn not_text(bytes: &[u8]) -> Option<String> {
+fn not_text(bytes: &[u8], flag: &str) -> Option<String> {
     // File signatures: ZIP (PKWARE APPNOTE 4.3.7), OLE2 compound file (MS-CFB 2.2), gzip
     // (RFC 1952 2.3.1).
     if bytes.starts_with(b"PK\x03\x04") {
@@ -213,7 +214,7 @@ fn not_text(bytes: &[u8]) -> Option<String> {
         for (parity, name) in [(1, "utf-16le"), (0, "utf-16be")] {
             if nul_at(parity) * 10 >= pairs * 8 && nul_at(1 - parity) * 10 < pairs {
                 return Some(format!(
-                    "the file looks like UTF-16 without a byte order mark: re-run with --encoding {name}"
+                    "the file looks like UTF-16 without a byte order mark: re-run with {flag} {name}"
                 ));
             }
         }
@@ -351,20 +352,30 @@ mod tests {
     #[test]
     fn windows_1252_is_refused_with_line() {
         let bytes = b"name,email\nJos\xe9,jose@example.com\n".to_vec();
-        let e = decode(Bytes::Owned(bytes.clone()), None)
+        let e = decode(Bytes::Owned(bytes.clone()), None, "--encoding")
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("line 2, column 4: byte 0xE9"), "{e}");
-        let d = decode(Bytes::Owned(bytes), Some("windows-1252")).unwrap();
+        let d = decode(Bytes::Owned(bytes), Some("windows-1252"), "--encoding").unwrap();
         assert_eq!(d.text(), "name,email\nJosé,jose@example.com\n".as_bytes());
     }
 
     #[test]
     fn boms() {
-        let d = decode(Bytes::Owned(b"\xEF\xBB\xBFemail\n".to_vec()), None).unwrap();
+        let d = decode(
+            Bytes::Owned(b"\xEF\xBB\xBFemail\n".to_vec()),
+            None,
+            "--encoding",
+        )
+        .unwrap();
         assert!(d.utf8_bom);
         assert_eq!(d.text(), b"email\n");
-        let d = decode(Bytes::Owned(b"\xFF\xFEe\0m\0\n\0".to_vec()), None).unwrap();
+        let d = decode(
+            Bytes::Owned(b"\xFF\xFEe\0m\0\n\0".to_vec()),
+            None,
+            "--encoding",
+        )
+        .unwrap();
         assert_eq!(d.encoding, "UTF-16LE");
         assert_eq!(d.text(), b"em\n");
     }

@@ -96,6 +96,10 @@ pub struct CleanArgs {
     /// The file's encoding when it is not UTF-8 (windows-1252, iso-8859-15, shift_jis, …).
     #[arg(long)]
     pub encoding: Option<String>,
+    /// The encoding of suppression files that are not UTF-8 (windows-1252, as Excel on
+    /// Windows saves CSV, …). Files that are UTF-8 are read as UTF-8 whatever it says.
+    #[arg(long)]
+    pub suppressions_encoding: Option<String>,
     /// A file holding the key of HMAC-SHA-256 hashed suppression lists (`merge
     /// --hash-key-file`; its bytes, one trailing newline removed).
     #[arg(long, value_name = "FILE")]
@@ -435,7 +439,8 @@ pub fn run(args: CleanArgs) -> Result<()> {
         .transpose()?;
     let load = || -> Result<(MergedList, Vec<Count>)> {
         let mut timer = Timer::new();
-        let mut list = MergedList::new(MailKind::Marketing, &checker, hash_key.as_deref());
+        let mut list = MergedList::new(MailKind::Marketing, &checker, hash_key.as_deref())
+            .with_encoding(args.suppressions_encoding.as_deref());
         for (path, named, stream) in &paths {
             if !list.load(path, stream)? {
                 if *named {
@@ -617,7 +622,7 @@ fn read_contacts(args: &CleanArgs) -> Result<(input::Decoded, usize, u8, usize)>
     let mut timer = Timer::new();
     let path = &args.contacts;
     let bytes = input::read_file(path)?;
-    let decoded = input::decode(bytes, args.encoding.as_deref())
+    let decoded = input::decode(bytes, args.encoding.as_deref(), "--encoding")
         .with_context(|| path.display().to_string())?;
     let text = decoded.text();
     let (sep, pre) = match scan::excel_separator_line(text) {

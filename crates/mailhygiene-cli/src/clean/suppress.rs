@@ -9,7 +9,8 @@
 //!
 //! A plain CSV of addresses that no importer recognises (a CRM "do not contact" export) is
 //! read as a generic export: the email column found by its header, a `reason` column when
-//! there is one, `manual` otherwise.
+//! there is one, `manual` otherwise. A bare address list, one per line and no header, is the
+//! core importer's (`manual` blocks on all mail).
 use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
@@ -40,6 +41,8 @@ pub struct MergedList {
     list: SuppressionList,
     kind: MailKind,
     has_hash_key: bool,
+    /// The encoding of files that are not UTF-8 (`--suppressions-encoding`).
+    encoding: Option<String>,
     /// Per loaded file: (path and format, records added).
     pub loaded: Vec<(String, u64)>,
     /// Per file with rows that could not be used: what to tell the user.
@@ -58,10 +61,28 @@ impl SuppressionSource for MergedList {
     }
 }
 
+/// The option that gives the encoding of suppression files, named in messages.
+const ENCODING_FLAG: &str = "--suppressions-encoding";
+
+/// The bytes after a UTF-8 byte order mark.
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
 /// Whether a hashed list holds HMAC-SHA-256 hashes (header `hmac_sha256,…`).
 fn is_hmac_list(bytes: &[u8]) -> bool {
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    text.starts_with(b"hmac_sha256,")
+    without_bom(bytes).starts_with(b"hmac_sha256,")
+}
+
+/// Whether a suppression file must be decoded before it is read: it starts with a UTF-16 byte
+/// order mark (Excel's "Unicode text"), or it is not UTF-8 (Excel's CSV on Windows is
+/// Windows-1252). A master or hashed list is `merge`'s UTF-8 output and is not scanned: it is
+/// the million-row list of a big clean.
+fn needs_decoding(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || (!SuppressionList::is_master_list(bytes)
+            && std::str::from_utf8(without_bom(bytes)).is_err())
 }
 
 impl MergedList {
@@ -74,31 +95,41 @@ impl MergedList {
             list,
             kind,
             has_hash_key: hash_key.is_some(),
+            encoding: None,
             loaded: Vec::new(),
             warnings: Vec::new(),
         }
     }
 
+    /// Decode files that are not UTF-8 from `encoding` (`--suppressions-encoding`) rather than
+    /// refusing them.
+    pub fn with_encoding(mut self, encoding: Option<&str>) -> Self {
+        self.encoding = encoding.map(str::to_owned);
+        self
+    }
+
     /// Load one file for `stream` (sources show as `system:stream`). Returns `Ok(false)` for a
     /// file that is not a suppression list at all (no known format and no email column): a
     /// caller walking a folder may skip it (a README).
+    ///
+    /// A file that is not UTF-8 is decoded as the contacts are ([`input::decode`]): from
+    /// `--suppressions-encoding`, else refused with its line and a guess of its encoding, never
+    /// read with replaced characters (a mangled address would miss its suppression).
     pub fn load(&mut self, path: &Path, stream: &str) -> Result<bool> {
         // A master or hashed list is read from a mapping and parsed on all threads: the usual
         // suppression list of a big clean is a million-row master list.
         let mut mapped = path.is_file().then(|| input::read_file(path)).transpose()?;
-        // Excel's "Unicode text" is UTF-16 with a byte order mark: read as the same list in
-        // UTF-8 would be.
-        let utf16 =
-            |b: &mut input::Bytes| b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]);
-        let utf16 = match mapped.take_if(utf16) {
+        // Decoded text is read as the same list in UTF-8 would be.
+        let transcoded = match mapped.take_if(|b| needs_decoding(b)) {
             Some(bytes) => {
-                let decoded =
-                    input::decode(bytes, None).with_context(|| path.display().to_string())?;
+                let decoded = input::decode(bytes, self.encoding.as_deref(), ENCODING_FLAG)
+                    .with_context(|| path.display().to_string())?;
                 mapped = Some(input::Bytes::Owned(decoded.text().to_vec()));
                 true
             }
             None => false,
         };
+        let name = path.display().to_string();
         let loaded = match &mapped {
             Some(bytes) if SuppressionList::is_master_list(bytes) => {
                 if is_hmac_list(bytes) && !self.has_hash_key {
@@ -108,14 +139,9 @@ impl MergedList {
                         path.display()
                     );
                 }
-                let name = path.display().to_string();
                 self.list.load_master_bytes(&name, bytes, stream)
             }
-            Some(bytes) if self.is_address_list(bytes) => {
-                return self.load_addresses(path, bytes, stream)
-            }
-            Some(bytes) if utf16 => {
-                let name = path.display().to_string();
+            Some(bytes) if transcoded => {
                 let opts = import::ImportOptions::new(stream).checker(self.list.checker().clone());
                 match import::import_bytes(&name, bytes, &opts) {
                     Ok(imported) => {
@@ -123,7 +149,7 @@ impl MergedList {
                         return self.add_imported(&name, format, imported);
                     }
                     Err(e) if e.code() == "unknown_format" => {
-                        return self.load_generic(path, stream)
+                        return self.load_generic(&name, bytes, stream)
                     }
                     Err(e) => return Err(e).with_context(|| format!("loading {name}")),
                 }
@@ -140,45 +166,12 @@ impl MergedList {
                 }
                 Ok(true)
             }
-            Err(e) if e.code() == "unknown_format" => self.load_generic(path, stream),
-            Err(e) => Err(e).with_context(|| format!("loading {}", path.display())),
+            Err(e) if e.code() == "unknown_format" => match &mapped {
+                Some(bytes) => self.load_generic(&name, without_bom(bytes), stream),
+                None => Ok(false),
+            },
+            Err(e) => Err(e).with_context(|| format!("loading {name}")),
         }
-    }
-
-    /// Whether `bytes` is a bare list of addresses, one per line and no header (a "do not
-    /// mail" list pasted into a text file): its first line is an address.
-    fn is_address_list(&self, bytes: &[u8]) -> bool {
-        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let first = text
-            .split(|&b| b == b'\n')
-            .map(|l| l.trim_ascii())
-            .find(|l| !l.is_empty());
-        match first.map(std::str::from_utf8) {
-            Some(Ok(line)) => {
-                !line.contains([',', ';', '\t', '|']) && self.list.checker().check(line).valid
-            }
-            _ => false,
-        }
-    }
-
-    /// Load a bare address list: every line an address suppressed for `manual` reasons.
-    fn load_addresses(&mut self, path: &Path, bytes: &[u8], stream: &str) -> Result<bool> {
-        let decoded = input::decode(input::Bytes::Owned(bytes.to_vec()), None)
-            .with_context(|| path.display().to_string())?;
-        // Read as a generic export under a header of our own; lines are numbered as in the file.
-        let mut data = b"email\n".to_vec();
-        data.extend_from_slice(decoded.text());
-        let columns = import::GenericColumns {
-            email: "email".into(),
-            default_reason: Some(Reason::Manual),
-            ..Default::default()
-        };
-        let name = path.display().to_string();
-        let mut imported = self.import_generic(&name, &data, stream, columns)?;
-        for r in &mut imported.rejects {
-            r.line -= 1;
-        }
-        self.add_imported(&name, "address list", imported)
     }
 
     fn import_generic(
@@ -228,12 +221,8 @@ impl MergedList {
         Ok(())
     }
 
-    fn load_generic(&mut self, path: &Path, stream: &str) -> Result<bool> {
-        let bytes = input::read_file(path)?;
-        let Ok(decoded) = input::decode(bytes, None) else {
-            return Ok(false);
-        };
-        let data = decoded.text();
+    /// Load UTF-8 `data` as a generic export: the email column found by its header.
+    fn load_generic(&mut self, name: &str, data: &[u8], stream: &str) -> Result<bool> {
         let head = &data[..data.len().min(64 * 1024)];
         let delimiter = scan::sniff_delimiter(head);
         let Ok(table) = scan::scan(data, delimiter, 1) else {
@@ -261,9 +250,8 @@ impl MergedList {
             default_reason: Some(Reason::Manual),
             ..Default::default()
         };
-        let name = path.display().to_string();
-        let imported = self.import_generic(&name, data, stream, columns)?;
-        self.add_imported(&name, "generic", imported)
+        let imported = self.import_generic(name, data, stream, columns)?;
+        self.add_imported(name, "generic", imported)
     }
 
     /// Compute the verdicts once, before the rows are checked on all threads.

@@ -20,8 +20,10 @@ use super::policy::Policy;
 ///
 /// File: `sha256,reason,scope,since,expires` (or `hmac_sha256,…`), one row per master row,
 /// sorted by hash. Sources are left out on purpose: they name internal streams. Loaded back, the
-/// keys are `sha256:<hex>` / `hmac-sha256:<hex>`, and [`SuppressionList::status`] of a plain
-/// address also looks up its hashed forms.
+/// keys are `sha256:<hex>` / `hmac-sha256:<hex>`. [`SuppressionList::status`] of a plain
+/// address also looks up its hashed forms, and of a hashed key also the plain records whose
+/// canonical key hashes to it (HMAC: when the list has the secret,
+/// [`SuppressionList::set_hash_key`]), without naming their address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyHash {
     /// Hex SHA-256 of the canonical key.
@@ -45,15 +47,35 @@ impl KeyHash {
     ///     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     /// ```
     pub fn digest(&self, canonical: &str) -> String {
+        hex::encode(self.digest_bytes(canonical))
+    }
+
+    /// The digest of a canonical key as bytes.
+    pub(crate) fn digest_bytes(&self, canonical: &str) -> [u8; 32] {
         match self {
-            KeyHash::Sha256 => hex::encode(Sha256::digest(canonical.as_bytes())),
+            KeyHash::Sha256 => Sha256::digest(canonical.as_bytes()).into(),
             KeyHash::HmacSha256(key) => {
                 let mut mac =
                     <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("any key length");
                 mac.update(canonical.as_bytes());
-                hex::encode(mac.finalize().into_bytes())
+                mac.finalize().into_bytes().into()
             }
         }
+    }
+
+    /// The hash and digest of a hashed key `sha256:<hex>` / `hmac-sha256:<hex>` (hex in either
+    /// case), or `None` for any other text. The HMAC secret is not in a key: `secret` is the
+    /// list's, and without one an HMAC key is `None` too.
+    pub(crate) fn parse_key(key: &str, secret: Option<&[u8]>) -> Option<(KeyHash, [u8; 32])> {
+        let (hash, hex) = if let Some(hex) = key.strip_prefix(Self::SHA256_PREFIX) {
+            (KeyHash::Sha256, hex)
+        } else {
+            let hex = key.strip_prefix(Self::HMAC_PREFIX)?;
+            (KeyHash::HmacSha256(secret?.to_vec()), hex)
+        };
+        let mut digest = [0u8; 32];
+        hex::decode_to_slice(hex, &mut digest).ok()?;
+        Some((hash, digest))
     }
 
     /// The key a hashed list stores: prefix and digest.
@@ -61,7 +83,7 @@ impl KeyHash {
         format!("{}{}", self.prefix(), self.digest(canonical))
     }
 
-    fn prefix(&self) -> &'static str {
+    pub(crate) fn prefix(&self) -> &'static str {
         match self {
             KeyHash::Sha256 => Self::SHA256_PREFIX,
             KeyHash::HmacSha256(_) => Self::HMAC_PREFIX,

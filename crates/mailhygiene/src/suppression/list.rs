@@ -116,6 +116,24 @@ struct Keys {
     arena: String,
     ends: Vec<u32>,
     table: HashTable<u32>,
+    /// The plain keys by their SHA-256 and HMAC-SHA-256 digests ([`DIGEST_SHA256`],
+    /// [`DIGEST_HMAC`]), built on the first lookup of a hashed key and dropped when a key is
+    /// added: plain lookups never pay for them.
+    by_digest: [OnceLock<HashTable<u32>>; 2],
+}
+
+/// [`Keys::by_digest`] of SHA-256 and of HMAC-SHA-256.
+const DIGEST_SHA256: usize = 0;
+const DIGEST_HMAC: usize = 1;
+
+/// A digest's table hash: its first 8 bytes, already uniformly spread.
+fn digest_hash(digest: &[u8; 32]) -> u64 {
+    u64::from_le_bytes(digest[..8].try_into().expect("8 bytes"))
+}
+
+/// Whether a key is a hashed key rather than a plain one.
+fn is_hashed_key(k: &str) -> bool {
+    k.starts_with(KeyHash::SHA256_PREFIX) || k.starts_with(KeyHash::HMAC_PREFIX)
 }
 
 fn key_at<'a>(arena: &'a str, ends: &[u32], id: u32) -> &'a str {
@@ -135,6 +153,37 @@ impl Keys {
         self.table
             .find(fx_hash(k), |&id| self.get(id) == k)
             .copied()
+    }
+    /// The plain key whose `hash` digest is `digest`. The first lookup per hash builds an
+    /// index of every plain key's digest, on all threads; it stores only ids, so a match is
+    /// confirmed by hashing its key again.
+    fn find_by_digest(&self, hash: &KeyHash, digest: &[u8; 32]) -> Option<u32> {
+        let slot = match hash {
+            KeyHash::Sha256 => DIGEST_SHA256,
+            KeyHash::HmacSha256(_) => DIGEST_HMAC,
+        };
+        let index = self.by_digest[slot].get_or_init(|| {
+            let hashed: Vec<(u64, u32)> = (0..self.len() as u32)
+                .into_par_iter()
+                .filter(|&id| !is_hashed_key(self.get(id)))
+                .map(|id| (digest_hash(&hash.digest_bytes(self.get(id))), id))
+                .collect();
+            let mut table = HashTable::with_capacity(hashed.len());
+            for (h, id) in hashed {
+                // Room was made for every id: the table never grows, so never rehashes.
+                table.insert_unique(h, id, |&id| digest_hash(&hash.digest_bytes(self.get(id))));
+            }
+            table
+        });
+        index
+            .find(digest_hash(digest), |&id| {
+                hash.digest_bytes(self.get(id)) == *digest
+            })
+            .copied()
+    }
+    /// Drop the HMAC digest index (the list's secret changed).
+    fn forget_hmac_digests(&mut self) {
+        self.by_digest[DIGEST_HMAC] = OnceLock::new();
     }
     /// Key ids in key-text order. Pairs are compared by their first 16 bytes (zero-padded,
     /// which keeps the order) and only on a tie by the arena text: comparing millions of keys
@@ -186,6 +235,9 @@ impl Keys {
             return id;
         }
         let id = self.ends.len() as u32;
+        if self.by_digest.iter_mut().any(|d| d.get_mut().is_some()) {
+            self.by_digest = Default::default();
+        }
         self.arena.push_str(k);
         let end = u32::try_from(self.arena.len()).expect("canonical keys exceed 4 GiB");
         self.ends.push(end);
@@ -754,6 +806,7 @@ impl SuppressionList {
     /// The key for HMAC-SHA-256 hashed lists; without one only plain SHA-256 hashes match.
     pub fn set_hash_key(&mut self, key: Option<&[u8]>) {
         self.hash_key = key.map(<[u8]>::to_vec);
+        self.keys.forget_hmac_digests();
     }
 
     /// Declare a stream's kind and system (streams are marketing unless declared transactional).
@@ -857,8 +910,7 @@ impl SuppressionList {
         self.invalidate();
         let canonical = key_of(&self.checker, r);
         let key = self.keys.intern(&canonical);
-        self.hashed |= canonical.starts_with(KeyHash::SHA256_PREFIX)
-            || canonical.starts_with(KeyHash::HMAC_PREFIX);
+        self.hashed |= is_hashed_key(&canonical);
         if !r.address.is_empty() && r.address != *canonical {
             keep_smallest_address(&mut self.addresses, key, r.address.as_str());
         }
@@ -1116,9 +1168,17 @@ impl SuppressionList {
     }
 
     /// The keys an input can match: its own text, its canonical key, and its hashed forms when
-    /// the list holds hashed keys.
+    /// the list holds hashed keys. A hashed key (`sha256:<hex>`, or `hmac-sha256:<hex>` when
+    /// the list has the secret) matches hashed records and the plain keys that hash to it.
     fn lookup(&self, input: &str) -> (Option<String>, Vec<u32>) {
         let mut ids = Vec::new();
+        if let Some((hash, digest)) = KeyHash::parse_key(input.trim(), self.hash_key.as_deref()) {
+            // Hex in either case names the same key; the list stores lower case.
+            let key = format!("{}{}", hash.prefix(), hex::encode(digest));
+            ids.extend(self.keys.find(&key));
+            ids.extend(self.keys.find_by_digest(&hash, &digest));
+            return (Some(key), ids);
+        }
         let canonical = match self.keys.find(input) {
             Some(k) => {
                 ids.push(k);
@@ -1163,7 +1223,16 @@ impl SuppressionList {
     /// every active restriction and why.
     ///
     /// At the list's present this is a hash lookup on verdicts computed once; at another time
-    /// the key's records are evaluated again.
+    /// the key's records are evaluated again. A hashed key matches hashed records and plain
+    /// ones alike (see [`KeyHash`]); the first such query hashes every plain key once.
+    ///
+    /// ```
+    /// use mailhygiene::suppression::{KeyHash, Reason, Scope, SuppressionList, SuppressionRecord};
+    /// let mut list = SuppressionList::default();
+    /// list.add(SuppressionRecord::new("", "a@example.com", Reason::Complaint, Scope::All, "ses"));
+    /// let key = KeyHash::Sha256.key("a@example.com");
+    /// assert_eq!(list.status(&key, None).reason, Some(Reason::Complaint));
+    /// ```
     pub fn status(&self, input: &str, at: Option<i64>) -> Status {
         let at = at.or_else(|| (!self.now_fixed).then(clock_now));
         let (canonical, ids) = self.lookup(input);
@@ -1439,7 +1508,8 @@ impl SuppressionList {
     /// Load a file or a folder of files (sorted, hidden files skipped) for `stream`: raw ESP
     /// exports through the importers (`system`, or detected per file), a master list written by
     /// [`write_csv`](Self::write_csv), a hashed list written by
-    /// [`write_hashed`](Self::write_hashed), or an engagement file (see [`super::sunset`]).
+    /// [`write_hashed`](Self::write_hashed), an engagement file (see [`super::sunset`]), or a
+    /// bare address list, one address per line (`manual` blocks, see [`System::Generic`]).
     ///
     /// A file that cannot be read at all is an error; bad rows are rejects in the summary.
     pub fn load_path(

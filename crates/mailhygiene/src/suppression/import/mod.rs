@@ -1,7 +1,9 @@
 //! Importers: read one export file of one mail system into [`SuppressionRecord`]s.
 //!
 //! The format is detected from the file's header (CSV) or shape (JSON), with the file name as a
-//! secondary hint, or named with [`ImportOptions::system`]. Column meanings and their sources
+//! secondary hint, or named with [`ImportOptions::system`]. A bare address list (one address
+//! per line, no header: a "do-not-mail.txt") is read as [`System::Generic`], every line a
+//! `manual` block on all mail (see [`System::Generic`]). Column meanings and their sources
 //! are documented in each system's module; the mapping to reasons and scopes follows
 //! `shared/research/suppression-semantics.md` §5 and §7.
 //!
@@ -56,7 +58,15 @@ pub enum System {
     Hubspot,
     /// Klaviyo suppressed profiles (CSV unverified; profile API JSON documented).
     Klaviyo,
-    /// Any CSV, with the columns named in [`GenericColumns`].
+    /// Any CSV, with the columns named in [`GenericColumns`]; also a bare address list (one
+    /// address per line, no header), detected when no system or columns are given.
+    ///
+    /// A bare list's records are [`Reason::Manual`] with that reason's default scope,
+    /// [`Scope::All`]: the list names no reason, and a list someone keeps on purpose is an
+    /// operator's block, as a generic reason cell `do not mail` / `dnc` or Mandrill's `custom`
+    /// rejects are (research §7 maps Mandrill's to `manual_block`; §5 ranks it above
+    /// complaints, and no opt-in clears it). `clean` read such lists this way before the
+    /// importer did.
     Generic,
 }
 
@@ -346,8 +356,11 @@ impl ImportError {
 /// ```
 pub fn detect(file_name: &str, data: &[u8]) -> Option<System> {
     let text = table::decode(file_name, data).ok()?;
-    let table = load(file_name, text).ok()?;
-    sniff(&table, file_name)
+    let (table, shape) = load(file_name, text).ok()?;
+    match shape {
+        Shape::AddressList => Some(System::Generic),
+        Shape::Table => sniff(&table, file_name),
+    }
 }
 
 /// Detectors, most specific first. Each looks at column names (case-insensitive) or JSON keys.
@@ -384,15 +397,43 @@ fn base_name(file_name: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// What a file holds, as far as reading it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// Rows under a header, or JSON records.
+    Table,
+    /// A bare address list: one address per line, no header.
+    AddressList,
+}
+
 /// Reads the file as a table. A CSV whose first cell holds an address has no header line; its
 /// columns are read as `email`, `reason` (the SES import CSV, docs.aws.amazon.com/ses/latest/dg/
-/// sending-email-suppression-list.html "bulk import": `recipient@example.com,BOUNCE`).
-fn load<'a>(file: &str, text: &'a str) -> Result<Table<'a>, ImportError> {
+/// sending-email-suppression-list.html "bulk import": `recipient@example.com,BOUNCE`). When
+/// that first line is a single cell, the file is a bare address list ([`address_list`]).
+fn load<'a>(file: &str, text: &'a str) -> Result<(Table<'a>, Shape), ImportError> {
     let table = table::read(file, text)?;
     if !table.is_json() && table.columns.first().is_some_and(|c| c.contains('@')) {
-        return Ok(table::read_csv_headerless(text, &["email", "reason"]));
+        let shape = match table.columns.len() {
+            1 => Shape::AddressList,
+            _ => Shape::Table,
+        };
+        return Ok((
+            table::read_csv_headerless(text, &["email", "reason"]),
+            shape,
+        ));
     }
-    Ok(table)
+    Ok((table, Shape::Table))
+}
+
+/// The columns a bare address list is read with when the options name no system (the reason
+/// and scope are explained on [`System::Generic`]). A line that is not an address is a reject
+/// with its line, like any other row.
+fn address_list() -> GenericColumns {
+    GenericColumns {
+        email: "email".into(),
+        default_reason: Some(Reason::Manual),
+        ..Default::default()
+    }
 }
 
 /// Imports one file's bytes.
@@ -442,10 +483,15 @@ pub(crate) fn import_each(
     sink: &mut dyn FnMut(SuppressionRecord),
 ) -> Result<ImportCounts, ImportError> {
     let text = table::decode(file_name, data)?;
-    let table = load(file_name, text)?;
-    let system = match (opts.system, &opts.generic) {
-        (Some(system), _) => system,
-        (None, Some(_)) => System::Generic,
+    let (table, shape) = load(file_name, text)?;
+    let with_address_list;
+    let (system, opts) = match (opts.system, &opts.generic) {
+        (Some(system), _) => (system, opts),
+        (None, Some(_)) => (System::Generic, opts),
+        (None, None) if shape == Shape::AddressList => {
+            with_address_list = opts.clone().generic(address_list());
+            (System::Generic, &with_address_list)
+        }
         // An API dump with nothing in it (SendGrid `[]`, a Mailgun last page `{"items": []}`)
         // names no system, and has no row to lose: an empty export, not an unknown format.
         (None, None)
@@ -459,10 +505,13 @@ pub(crate) fn import_each(
                 rows_used: 0,
             })
         }
-        (None, None) => sniff(&table, file_name).ok_or_else(|| ImportError::UnknownFormat {
-            file: file_name.into(),
-            header: table.header.clone(),
-        })?,
+        (None, None) => {
+            let system = sniff(&table, file_name).ok_or_else(|| ImportError::UnknownFormat {
+                file: file_name.into(),
+                header: table.header.clone(),
+            })?;
+            (system, opts)
+        }
     };
     let mut cx = Ctx {
         opts,
