@@ -135,6 +135,37 @@ test('null, undefined, numbers and objects where a string is expected are TypeEr
   assert.throws(() => new Checker({ providerRules: [{ domain: null }] }), TypeError)
 })
 
+test('the classes throw when called without new, as JavaScript classes do', () => {
+  // A method of each class, which works only on an instance.
+  const method = {
+    Checker: (that) => Checker.prototype.check.call(that, 'a@b.com'),
+    SuppressionList: (that) => mh.SuppressionList.prototype.status.call(that, 'a@b.com'),
+  }
+  const classes = Object.keys(mh).filter((name) => /^[A-Z]/.test(name))
+  assert.deepEqual(classes.sort(), Object.keys(method))
+  for (const name of classes) {
+    const Class = mh[name]
+    const expected = {
+      name: 'TypeError',
+      code: 'ERR_CONSTRUCT_CALL_REQUIRED',
+      message: `Class constructor ${name} cannot be invoked without 'new'`,
+    }
+    // `this` is the module, undefined, the global object, a plain object, an instance.
+    assert.throws(() => mh[name](), expected)
+    assert.throws(() => Class(), expected)
+    assert.throws(() => Class.call(globalThis), expected)
+    assert.throws(() => Class.call({}), expected)
+    assert.throws(() => Class.call(new Class()), expected)
+    // None of them was made an instance on the way.
+    assert.throws(() => method[name](mh))
+    assert.throws(() => method[name](globalThis))
+    method[name](new Class())
+    class Sub extends Class {}
+    method[name](new Sub())
+  }
+  assert.equal(mh.check('a@b.com').valid, true)
+})
+
 test('strings with lone surrogates and NULs do not crash', () => {
   assert.equal(mh.check('a\uD800@example.com').valid, false)
   assert.equal(mh.check('a\u0000b@example.com').error, 'control_char')

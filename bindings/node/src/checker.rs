@@ -7,7 +7,9 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
 
-use crate::convert::{flag, parse_error, Flag, JsStrings, Known, RawValue, Text, Texts};
+use crate::convert::{
+    flag, parse_error, Flag, JsStrings, Known, NewInstance, RawValue, Text, Texts,
+};
 use crate::results::{array_of, call_helper, Batch, CheckResult, Helper, Js, Packed};
 
 /// Options of `check`.
@@ -537,11 +539,15 @@ pub struct Checker {
     inner: mailhygiene::Checker,
 }
 
+/// The object `new Checker()` made (an alias: napi-rs reads `This<…>`'s argument by its name).
+type NewChecker = NewInstance<Checker>;
+
 #[napi]
 impl Checker {
     /// A checker with the given options; `new Checker()` is the default configuration.
     #[napi(constructor, catch_unwind)]
     pub fn new(
+        _this: This<NewChecker>,
         #[napi(ts_arg_type = "CheckerOptions | undefined | null")] options: Option<
             Known<CheckerOptions>,
         >,

@@ -3,6 +3,7 @@
 //! Nothing here decides anything about an address; it only moves data. A batch's strings are
 //! copied into one buffer (no allocation per row).
 use std::ffi::CString;
+use std::marker::PhantomData;
 use std::ptr;
 
 use mailhygiene::ParseError;
@@ -32,6 +33,34 @@ pub(crate) fn throw(env: sys::napi_env, code: &str, message: &str, type_error: b
         }
     }
     Error::new(Status::PendingException, message.to_owned())
+}
+
+/// The `this` of class `T`'s constructor: the object `new` made. napi-rs takes whatever `this`
+/// a constructor is called with, and would make it an instance: called without `new`
+/// (`mh.Checker()`), that is the module's exports or the global object. Anything but an object
+/// of the class (or a subclass) that is not an instance yet is the `TypeError` a JavaScript
+/// class throws.
+pub struct NewInstance<T>(PhantomData<T>);
+
+impl<T: 'static> FromNapiValue for NewInstance<T>
+where
+    &'static T: ValidateNapiValue + TypeName,
+{
+    unsafe fn from_napi_value(env: sys::napi_env, this: sys::napi_value) -> Result<Self> {
+        let mut wrapped = ptr::null_mut();
+        let fresh = <&T>::validate(env, this).is_ok()
+            && sys::napi_unwrap(env, this, &mut wrapped) != sys::Status::napi_ok;
+        if fresh {
+            return Ok(NewInstance(PhantomData));
+        }
+        let class = <&T>::type_name();
+        Err(throw(
+            env,
+            "ERR_CONSTRUCT_CALL_REQUIRED",
+            &format!("Class constructor {class} cannot be invoked without 'new'"),
+            true,
+        ))
+    }
 }
 
 /// `typeof` of a JavaScript value, as a word for error messages (`null`, not `object`).

@@ -18,7 +18,7 @@ use napi::sys;
 use napi_derive::napi;
 
 use crate::checker::Checker;
-use crate::convert::{describe, flag, throw, type_error, Flag, Known, Text};
+use crate::convert::{describe, flag, throw, type_error, Flag, Known, NewInstance, Text};
 
 /// The core's error for a file, policy or name that cannot be used at all: an `Error` whose
 /// `code` is the core's stable code (`unknown_format`, `bad_format`, `io`, `invalid_policy`, …).
@@ -578,6 +578,10 @@ pub struct SuppressionList {
     inner: core::SuppressionList,
 }
 
+/// The object `new SuppressionList()` made (an alias: napi-rs reads `This<…>`'s argument by its
+/// name).
+type NewSuppressionList = NewInstance<SuppressionList>;
+
 #[napi]
 impl SuppressionList {
     /// An empty list. Throws an `Error` with code `invalid_policy` (or the policy's own code)
@@ -585,6 +589,7 @@ impl SuppressionList {
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: Env,
+        _this: This<NewSuppressionList>,
         #[napi(ts_arg_type = "SuppressionListOptions | undefined | null")] options: Option<
             Known<SuppressionListOptions>,
         >,
