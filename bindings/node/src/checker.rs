@@ -8,7 +8,7 @@ use napi::sys;
 use napi_derive::napi;
 
 use crate::convert::{
-    flag, parse_error, Flag, JsStrings, Known, NewInstance, RawValue, Text, Texts,
+    flag, option_keys, parse_error, Flag, JsStrings, Known, NewInstance, RawValue, Text, Texts,
 };
 use crate::results::{array_of, call_helper, Batch, CheckResult, Helper, Js, Packed};
 
@@ -19,6 +19,8 @@ pub struct CheckOptions {
     #[napi(ts_type = "boolean")]
     pub exact: Option<Flag>,
 }
+
+option_keys!(CheckOptions, "options", ["exact"]);
 
 /// Rows per chunk of the columnar pipelines (sync and async): small enough that filling and
 /// draining the pipeline is short, large enough that each chunk's fixed costs (a few Node-API
@@ -41,6 +43,8 @@ pub struct CheckManyOptions {
     pub columns: Option<Flag>,
 }
 
+option_keys!(CheckManyOptions, "options", ["exact", "columns"]);
+
 /// Domains per list, for `CheckerOptions.addDomains` and `removeDomains`.
 #[napi(object, object_to_js = false)]
 pub struct DomainListsInit {
@@ -54,6 +58,12 @@ pub struct DomainListsInit {
     #[napi(ts_type = "string[]")]
     pub free: Option<Vec<Text>>,
 }
+
+option_keys!(
+    DomainListsInit,
+    "addDomains / removeDomains",
+    ["disposable", "relay", "free"]
+);
 
 /// How one mail provider treats the local parts of one of its domains.
 #[napi(object, object_to_js = false)]
@@ -75,10 +85,22 @@ pub struct ProviderRuleInit {
     pub provider: Option<Text>,
 }
 
-impl crate::convert::OptionKeys for CheckerOptions {
-    const CALL: &'static str = "new Checker()";
-    const TS_TYPE: &'static str = "CheckerOptions";
-    const KEYS: &'static [&'static str] = &[
+option_keys!(
+    ProviderRuleInit,
+    "providerRules[]",
+    [
+        "domain",
+        "canonicalDomain",
+        "stripDots",
+        "stripTag",
+        "provider"
+    ]
+);
+
+option_keys!(
+    CheckerOptions,
+    "options",
+    [
         "allowQuotedLocal",
         "allowDomainLiteral",
         "allowSingleLabel",
@@ -90,37 +112,8 @@ impl crate::convert::OptionKeys for CheckerOptions {
         "removeRoles",
         "providerRules",
         "removeProviderRules",
-    ];
-
-    unsafe fn check_nested(env: sys::napi_env, value: sys::napi_value) -> Result<()> {
-        for lists in ["addDomains", "removeDomains"] {
-            let mut has = false;
-            let key = std::ffi::CString::new(lists).unwrap_or_default();
-            check_status!(sys::napi_has_named_property(
-                env,
-                value,
-                key.as_ptr(),
-                &mut has
-            ))?;
-            if has {
-                let mut v = ptr::null_mut();
-                check_status!(sys::napi_get_named_property(
-                    env,
-                    value,
-                    key.as_ptr(),
-                    &mut v
-                ))?;
-                let mut t = 0;
-                check_status!(sys::napi_typeof(env, v, &mut t))?;
-                if t == sys::ValueType::napi_object {
-                    let what = format!("new Checker() {lists}");
-                    crate::convert::known_keys(env, v, &what, &["disposable", "relay", "free"])?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
+    ]
+);
 
 /// The configuration of a `Checker`. Every field is optional; the default is the built-in
 /// lists and rules with the strict public-internet grammar.
@@ -139,9 +132,11 @@ pub struct CheckerOptions {
     #[napi(ts_type = "boolean")]
     pub lenient_lengths: Option<Flag>,
     /// Domains to add to the built-in lists.
-    pub add_domains: Option<DomainListsInit>,
+    #[napi(ts_type = "DomainListsInit")]
+    pub add_domains: Option<Known<DomainListsInit>>,
     /// Domains to remove from the built-in lists.
-    pub remove_domains: Option<DomainListsInit>,
+    #[napi(ts_type = "DomainListsInit")]
+    pub remove_domains: Option<Known<DomainListsInit>>,
     /// Domains (and their subdomains) that are never disposable and never typo-corrected.
     #[napi(ts_type = "string[]")]
     pub allow_domains: Option<Vec<Text>>,
@@ -152,7 +147,8 @@ pub struct CheckerOptions {
     #[napi(ts_type = "string[]")]
     pub remove_roles: Option<Vec<Text>>,
     /// Provider rules to add or replace (e.g. your Google Workspace domain ignores dots and tags).
-    pub provider_rules: Option<Vec<ProviderRuleInit>>,
+    #[napi(ts_type = "Array<ProviderRuleInit>")]
+    pub provider_rules: Option<Vec<Known<ProviderRuleInit>>>,
     /// Domains whose built-in provider rule is removed.
     #[napi(ts_type = "string[]")]
     pub remove_provider_rules: Option<Vec<Text>>,
@@ -223,12 +219,15 @@ fn builder(options: CheckerOptions) -> CheckerBuilder {
             .allow_single_label(flag(&options.allow_single_label))
             .lenient_lengths(flag(&options.lenient_lengths)),
     );
-    let lists = |init: Option<DomainListsInit>| {
-        let init = init.unwrap_or(DomainListsInit {
-            disposable: None,
-            relay: None,
-            free: None,
-        });
+    let lists = |init: Option<Known<DomainListsInit>>| {
+        let init = init.map_or(
+            DomainListsInit {
+                disposable: None,
+                relay: None,
+                free: None,
+            },
+            |Known(init)| init,
+        );
         [
             (DomainList::Disposable, texts(init.disposable)),
             (DomainList::Relay, texts(init.relay)),
@@ -282,7 +281,7 @@ pub(crate) mod ops {
     pub fn check(
         c: &mailhygiene::Checker,
         input: &str,
-        options: Option<CheckOptions>,
+        options: Option<Known<CheckOptions>>,
     ) -> CheckResult {
         let exact = options.is_some_and(|o| flag(&o.exact));
         if exact {
@@ -366,7 +365,7 @@ pub(crate) mod ops {
         })
     }
 
-    fn batch_options(options: Option<CheckManyOptions>) -> (bool, bool) {
+    fn batch_options(options: Option<Known<CheckManyOptions>>) -> (bool, bool) {
         options
             .map(|o| (flag(&o.exact), flag(&o.columns)))
             .unwrap_or_default()
@@ -383,7 +382,7 @@ pub(crate) mod ops {
         env: Env,
         c: &mailhygiene::Checker,
         strings: JsStrings,
-        options: Option<CheckManyOptions>,
+        options: Option<Known<CheckManyOptions>>,
     ) -> Result<Batch> {
         let (exact, columns) = batch_options(options);
         if columns {
@@ -409,7 +408,7 @@ pub(crate) mod ops {
             let raw = env.raw();
             let strings = unsafe { JsStrings::from_napi_value(raw, addresses.0)? };
             let options = match options {
-                Some(o) => unsafe { Option::<CheckManyOptions>::from_napi_value(raw, o.0)? },
+                Some(o) => unsafe { Option::<Known<CheckManyOptions>>::from_napi_value(raw, o.0)? },
                 None => None,
             };
             pipelined_async(env, c, strings, options)
@@ -420,7 +419,7 @@ pub(crate) mod ops {
         env: Env,
         c: &mailhygiene::Checker,
         strings: JsStrings,
-        options: Option<CheckManyOptions>,
+        options: Option<Known<CheckManyOptions>>,
     ) -> Result<RawValue> {
         let (exact, columns) = batch_options(options);
         let raw = env.raw();
@@ -566,7 +565,9 @@ impl Checker {
     pub fn check(
         &self,
         #[napi(ts_arg_type = "string")] address: Text,
-        options: Option<CheckOptions>,
+        #[napi(ts_arg_type = "CheckOptions | undefined | null")] options: Option<
+            Known<CheckOptions>,
+        >,
     ) -> CheckResult {
         ops::check(&self.inner, &address.0, options)
     }
@@ -583,7 +584,7 @@ impl Checker {
         &self,
         env: Env,
         addresses: JsStrings,
-        options: Option<CheckManyOptions>,
+        options: Option<Known<CheckManyOptions>>,
     ) -> Result<Batch> {
         ops::check_many(env, &self.inner, addresses, options)
     }

@@ -253,21 +253,19 @@ pub struct Texts {
     lossy: bool,
 }
 
-/// Refuse an options object with a key that is not among `known` (a misspelt option would
-/// otherwise silently be the default), or a value that is not an object at all.
-pub(crate) unsafe fn known_keys(
-    env: sys::napi_env,
-    value: sys::napi_value,
-    what: &str,
-    known: &[&str],
-) -> Result<()> {
+/// Refuse a value that is not a plain object (a number, a string, an array, …) or that has a
+/// key `T` does not know: a misspelt option would otherwise silently be the default.
+unsafe fn known_keys<T: OptionKeys>(env: sys::napi_env, value: sys::napi_value) -> Result<()> {
+    let (arg, ts_type) = (T::ARG, T::TS_TYPE);
     let mut t = 0;
     check_status!(sys::napi_typeof(env, value, &mut t))?;
-    if t != sys::ValueType::napi_object {
+    let mut is_array = false;
+    check_status!(sys::napi_is_array(env, value, &mut is_array))?;
+    if t != sys::ValueType::napi_object || is_array {
         let got = describe(env, value);
         return Err(type_error(
             env,
-            &format!("{what}: expected an options object, got {got}"),
+            &format!("{arg}: expected an object ({ts_type}), got {got}"),
         ));
     }
     let mut names = ptr::null_mut();
@@ -277,41 +275,68 @@ pub(crate) unsafe fn known_keys(
     for i in 0..len {
         let mut key = ptr::null_mut();
         check_status!(sys::napi_get_element(env, names, i, &mut key))?;
-        let key = String::from_napi_value(env, key)?;
-        if !known.contains(&key.as_str()) {
+        // Read into the stack, not a `String`: options are read on every call of `check`. A
+        // longer key than the buffer holds is cut, and then known to no one.
+        let mut buf = [0u8; 32];
+        let mut n = 0;
+        check_status!(sys::napi_get_value_string_utf8(
+            env,
+            key,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            &mut n
+        ))?;
+        let known = std::str::from_utf8(&buf[..n]).is_ok_and(|k| T::KEYS.contains(&k));
+        if !known {
+            let key = String::from_napi_value(env, key)?;
+            let keys = T::KEYS.join(", ");
             return Err(type_error(
                 env,
-                &format!(
-                    "{what}: unknown option {key:?} (the options are {})",
-                    known.join(", ")
-                ),
+                &format!("{arg}: unknown key {key:?} ({ts_type} has {keys})"),
             ));
         }
     }
     Ok(())
 }
 
-/// An options object whose keys are all ones `T` knows (see [`known_keys`]).
+/// An object argument (options, a record) whose keys are all ones `T` knows: a value that is
+/// not an object, or a key `T` does not have, is a `TypeError` (see [`known_keys`]). A nested
+/// object is checked when its field is `Known` too.
 pub struct Known<T>(pub T);
 
-/// What [`Known`] checks an options object against.
-pub trait OptionKeys: FromNapiValue {
-    /// The call the options belong to, for messages (`new Checker()`).
-    const CALL: &'static str;
-    /// The TypeScript type of the options.
-    const TS_TYPE: &'static str;
-    /// The option names.
-    const KEYS: &'static [&'static str];
-    /// Check nested option objects too.
-    unsafe fn check_nested(_env: sys::napi_env, _value: sys::napi_value) -> Result<()> {
-        Ok(())
+impl<T> std::ops::Deref for Known<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
     }
 }
 
+/// What [`Known`] checks an object against.
+pub trait OptionKeys: FromNapiValue {
+    /// What the object is, for messages (`options`, `record`).
+    const ARG: &'static str;
+    /// Its TypeScript type.
+    const TS_TYPE: &'static str;
+    /// Its keys.
+    const KEYS: &'static [&'static str];
+}
+
+/// `OptionKeys` for a `#[napi(object)]` type: what the argument is, and its keys (in camelCase,
+/// as JavaScript writes them).
+macro_rules! option_keys {
+    ($type:ident, $arg:literal, [$($key:literal),* $(,)?]) => {
+        impl crate::convert::OptionKeys for $type {
+            const ARG: &'static str = $arg;
+            const TS_TYPE: &'static str = stringify!($type);
+            const KEYS: &'static [&'static str] = &[$($key),*];
+        }
+    };
+}
+pub(crate) use option_keys;
+
 impl<T: OptionKeys> FromNapiValue for Known<T> {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        known_keys(env, value, T::CALL, T::KEYS)?;
-        T::check_nested(env, value)?;
+        known_keys::<T>(env, value)?;
         Ok(Known(T::from_napi_value(env, value)?))
     }
 }

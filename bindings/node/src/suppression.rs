@@ -18,7 +18,9 @@ use napi::sys;
 use napi_derive::napi;
 
 use crate::checker::Checker;
-use crate::convert::{describe, flag, throw, type_error, Flag, Known, NewInstance, Text};
+use crate::convert::{
+    describe, flag, option_keys, throw, type_error, Flag, Known, NewInstance, Text,
+};
 
 /// The core's error for a file, policy or name that cannot be used at all: an `Error` whose
 /// `code` is the core's stable code (`unknown_format`, `bad_format`, `io`, `invalid_policy`, …).
@@ -156,11 +158,11 @@ pub struct SuppressionListOptions {
     pub hash_key: Option<Bytes>,
 }
 
-impl crate::convert::OptionKeys for SuppressionListOptions {
-    const CALL: &'static str = "new SuppressionList()";
-    const TS_TYPE: &'static str = "SuppressionListOptions";
-    const KEYS: &'static [&'static str] = &["policy", "checker", "now", "hashKey"];
-}
+option_keys!(
+    SuppressionListOptions,
+    "options",
+    ["policy", "checker", "now", "hashKey"]
+);
 
 /// Options of `SuppressionList#load`.
 #[napi(object, object_to_js = false)]
@@ -179,8 +181,15 @@ pub struct LoadOptions {
     #[napi(ts_type = "string")]
     pub account: Option<Text>,
     /// The columns of a CRM's own CSV (system `"generic"`, implied by giving them).
-    pub columns: Option<GenericColumnsInit>,
+    #[napi(ts_type = "GenericColumnsInit")]
+    pub columns: Option<Known<GenericColumnsInit>>,
 }
+
+option_keys!(
+    LoadOptions,
+    "options",
+    ["system", "stream", "listId", "account", "columns"]
+);
 
 /// The columns of a generic CSV export (a CRM's do-not-contact list), by header.
 #[napi(object, object_to_js = false)]
@@ -207,6 +216,20 @@ pub struct GenericColumnsInit {
     #[napi(ts_type = "string")]
     pub scope: Option<Text>,
 }
+
+option_keys!(
+    GenericColumnsInit,
+    "options.columns",
+    [
+        "email",
+        "reason",
+        "date",
+        "dateFormat",
+        "dateZone",
+        "defaultReason",
+        "scope"
+    ]
+);
 
 /// The core's import options from a binding call's.
 fn import_options(
@@ -270,8 +293,15 @@ pub struct LoadContentOptions {
     #[napi(ts_type = "string")]
     pub account: Option<Text>,
     /// The columns of a CRM's own CSV (system `"generic"`, implied by giving them).
-    pub columns: Option<GenericColumnsInit>,
+    #[napi(ts_type = "GenericColumnsInit")]
+    pub columns: Option<Known<GenericColumnsInit>>,
 }
+
+option_keys!(
+    LoadContentOptions,
+    "options",
+    ["fileName", "system", "stream", "listId", "account", "columns"]
+);
 
 /// One fact to add: `list.add({ address, reason, system, ... })`.
 #[napi(object, object_to_js = false)]
@@ -315,6 +345,25 @@ pub struct SuppressionRecordInit {
     pub diagnostic: Option<Text>,
 }
 
+option_keys!(
+    SuppressionRecordInit,
+    "record",
+    [
+        "address",
+        "reason",
+        "system",
+        "scope",
+        "stream",
+        "canonical",
+        "eventTime",
+        "subReason",
+        "sourceAccount",
+        "sourceReason",
+        "enhancedStatus",
+        "diagnostic"
+    ]
+);
+
 /// Options of `SuppressionList#setStream`.
 #[napi(object, object_to_js = false)]
 pub struct StreamOptions {
@@ -325,6 +374,8 @@ pub struct StreamOptions {
     #[napi(ts_type = "string")]
     pub system: Option<Text>,
 }
+
+option_keys!(StreamOptions, "options", ["transactional", "system"]);
 
 /// Options of `SuppressionList#blocks`.
 #[napi(object, object_to_js = false)]
@@ -340,6 +391,8 @@ pub struct BlocksOptions {
     pub at: Option<Time>,
 }
 
+option_keys!(BlocksOptions, "options", ["kind", "scope", "at"]);
+
 /// Options of `SuppressionList#toHashedCsv`.
 #[napi(object, object_to_js = false)]
 pub struct HashedOptions {
@@ -347,6 +400,8 @@ pub struct HashedOptions {
     #[napi(ts_type = "string | Uint8Array")]
     pub hmac_key: Option<Bytes>,
 }
+
+option_keys!(HashedOptions, "options", ["hmacKey"]);
 
 /// One active restriction of an address.
 #[napi(object, object_from_js = false, use_nullable = true)]
@@ -627,7 +682,7 @@ impl SuppressionList {
         &mut self,
         env: Env,
         #[napi(ts_arg_type = "string")] path: Text,
-        options: Option<LoadOptions>,
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Known<LoadOptions>>,
     ) -> Result<ImportSummaryResult> {
         let opts = match &options {
             Some(o) => import_options(
@@ -636,7 +691,7 @@ impl SuppressionList {
                 o.system.as_ref(),
                 o.list_id.as_ref(),
                 o.account.as_ref(),
-                o.columns.as_ref(),
+                o.columns.as_deref(),
             )?,
             None => ImportOptions::new(""),
         };
@@ -655,23 +710,28 @@ impl SuppressionList {
         &mut self,
         env: Env,
         #[napi(ts_arg_type = "string | Uint8Array")] content: Bytes,
-        options: Option<LoadContentOptions>,
+        #[napi(ts_arg_type = "LoadContentOptions | undefined | null")] options: Option<
+            Known<LoadContentOptions>,
+        >,
     ) -> Result<ImportedResult> {
-        let o = options.unwrap_or(LoadContentOptions {
-            file_name: None,
-            system: None,
-            stream: None,
-            list_id: None,
-            account: None,
-            columns: None,
-        });
+        let o = match options {
+            Some(Known(o)) => o,
+            None => LoadContentOptions {
+                file_name: None,
+                system: None,
+                stream: None,
+                list_id: None,
+                account: None,
+                columns: None,
+            },
+        };
         let opts = import_options(
             env,
             o.stream.as_ref(),
             o.system.as_ref(),
             o.list_id.as_ref(),
             o.account.as_ref(),
-            o.columns.as_ref(),
+            o.columns.as_deref(),
         )?
         .checker(self.inner.checker().clone());
         let file = o.file_name.as_ref().map_or("content", |f| &f.0);
@@ -715,7 +775,12 @@ impl SuppressionList {
     /// `canonical` key given (a hashed key) is added as it is. Throws an `Error`
     /// (`unknown_reason`, `unknown_scope`) for a reason or scope that is not a stable code.
     #[napi(catch_unwind)]
-    pub fn add(&mut self, env: Env, record: SuppressionRecordInit) -> Result<()> {
+    pub fn add(
+        &mut self,
+        env: Env,
+        #[napi(ts_arg_type = "SuppressionRecordInit")] record: Known<SuppressionRecordInit>,
+    ) -> Result<()> {
+        let Known(record) = record;
         let scope = match &record.scope {
             Some(s) => parse::<Scope>(env, "scope", &s.0)?,
             None => Scope::All,
@@ -754,7 +819,9 @@ impl SuppressionList {
         &mut self,
         env: Env,
         #[napi(ts_arg_type = "string")] name: Text,
-        options: Option<StreamOptions>,
+        #[napi(ts_arg_type = "StreamOptions | undefined | null")] options: Option<
+            Known<StreamOptions>,
+        >,
     ) -> Result<()> {
         let (transactional, sys) = match &options {
             Some(o) => (flag(&o.transactional), system(env, o.system.as_ref())?),
@@ -802,10 +869,12 @@ impl SuppressionList {
         &self,
         env: Env,
         #[napi(ts_arg_type = "string")] address: Text,
-        options: Option<BlocksOptions>,
+        #[napi(ts_arg_type = "BlocksOptions | undefined | null")] options: Option<
+            Known<BlocksOptions>,
+        >,
     ) -> Result<bool> {
         let (kind, scope, at) = match options {
-            Some(o) => (o.kind, o.scope, o.at),
+            Some(Known(o)) => (o.kind, o.scope, o.at),
             None => (None, None, None),
         };
         let kind = match kind.as_ref().map(|k| k.0.as_str()) {
@@ -864,9 +933,15 @@ impl SuppressionList {
     /// The hashed list as CSV: SHA-256 of each canonical key, or HMAC-SHA-256 with `hmacKey`
     /// (share it without sharing addresses; load it back with `load`).
     #[napi(catch_unwind)]
-    pub fn to_hashed_csv(&mut self, env: Env, options: Option<HashedOptions>) -> Result<String> {
+    pub fn to_hashed_csv(
+        &mut self,
+        env: Env,
+        #[napi(ts_arg_type = "HashedOptions | undefined | null")] options: Option<
+            Known<HashedOptions>,
+        >,
+    ) -> Result<String> {
         self.inner.follow_clock();
-        let hash = match options.and_then(|o| o.hmac_key) {
+        let hash = match options.and_then(|Known(o)| o.hmac_key) {
             Some(k) => KeyHash::HmacSha256(k.0),
             None => KeyHash::Sha256,
         };
