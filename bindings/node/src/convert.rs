@@ -63,6 +63,59 @@ where
     }
 }
 
+/// An instance of class `T` as an argument. Unlike napi-rs's `&T`, it borrows nothing when
+/// converted, so that a `&mut self` method can be given its own object (`list.merge(list)`)
+/// and decide what that means instead of failing. Anything but an instance is a `TypeError`.
+pub struct Instance<T>(*const T);
+
+impl<T: TypeTag + 'static> FromNapiValue for Instance<T>
+where
+    &'static T: TypeName,
+{
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let class = <&T>::type_name();
+        let mut wrapped = ptr::null_mut();
+        // The tag, not `instanceof`: a prototype can be swapped, a tag cannot.
+        if sys::napi_unwrap(env, value, &mut wrapped) == sys::Status::napi_ok
+            && validate_type_tag(env, value, &T::type_tag(), class).is_ok()
+        {
+            return Ok(Instance(wrapped.cast()));
+        }
+        let got = describe(env, value);
+        Err(type_error(env, &format!("expected a {class}, got {got}")))
+    }
+}
+
+impl<T: 'static> TypeName for Instance<T>
+where
+    &'static T: TypeName,
+{
+    fn type_name() -> &'static str {
+        <&T>::type_name()
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl<T: TypeTag + 'static> ValidateNapiValue for Instance<T> where &'static T: TypeName {}
+
+impl<T> Instance<T> {
+    /// Whether this is the object of `other`.
+    pub fn is(&self, other: &T) -> bool {
+        ptr::eq(self.0, other)
+    }
+
+    /// The instance.
+    ///
+    /// # Safety
+    /// No `&mut T` to the same object may be live (compare a `&mut self` with [`Self::is`]
+    /// first). The object lives at least as long as the call that received it.
+    pub unsafe fn get(&self) -> &T {
+        &*self.0
+    }
+}
+
 /// `typeof` of a JavaScript value, as a word for error messages (`null`, not `object`).
 pub(crate) unsafe fn describe(env: sys::napi_env, value: sys::napi_value) -> &'static str {
     let mut t = 0;

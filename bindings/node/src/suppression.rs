@@ -19,7 +19,7 @@ use napi_derive::napi;
 
 use crate::checker::Checker;
 use crate::convert::{
-    describe, flag, option_keys, throw, type_error, Flag, Known, NewInstance, Text,
+    describe, flag, option_keys, throw, type_error, Flag, Instance, Known, NewInstance, Text,
 };
 
 /// The core's error for a file, policy or name that cannot be used at all: an `Error` whose
@@ -148,7 +148,8 @@ pub struct SuppressionListOptions {
     #[napi(ts_type = "string")]
     pub policy: Option<Text>,
     /// The checker that computes canonical keys (its provider rules decide which spellings match).
-    pub checker: Option<&'static Checker>,
+    #[napi(ts_type = "Checker")]
+    pub checker: Option<Instance<Checker>>,
     /// "The present" the list answers for: Unix seconds or a `Date` (default: now).
     #[napi(ts_type = "number | Date")]
     pub now: Option<Time>,
@@ -661,8 +662,9 @@ impl SuppressionList {
             None => Policy::default(),
         };
         let mut inner = core::SuppressionList::new(policy);
-        if let Some(c) = o.checker {
-            inner = inner.with_checker(c.core().clone());
+        if let Some(c) = &o.checker {
+            // SAFETY: a `Checker` is never borrowed mutably (it has no `&mut self` method).
+            inner = inner.with_checker(unsafe { c.get() }.core().clone());
         }
         if let Some(t) = o.now {
             inner.set_now(t.0);
@@ -808,8 +810,17 @@ impl SuppressionList {
     /// Merge every record of `other` into this list (set union). This list's policy, present
     /// and stream declarations win.
     #[napi(catch_unwind)]
-    pub fn merge(&mut self, other: &SuppressionList) {
-        self.inner.merge(&other.inner);
+    pub fn merge(
+        &mut self,
+        #[napi(ts_arg_type = "SuppressionList")] other: Instance<SuppressionList>,
+    ) {
+        // Merging is idempotent, so a list merged with itself is unchanged (and `&mut self`
+        // cannot be borrowed twice).
+        if other.is(self) {
+            return;
+        }
+        // SAFETY: `other` is another object, and nothing else borrows it during this call.
+        self.inner.merge(&unsafe { other.get() }.inner);
     }
 
     /// Declare a stream: transactional or marketing (the default), and the mail system its
