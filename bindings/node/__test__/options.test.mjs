@@ -111,6 +111,15 @@ test('nested option objects are checked too', () => {
   assert.throws(() => new Checker({ providerRules: [5] }), typeError(/expected an object \(ProviderRuleInit\), got number/))
   assert.throws(() => list().loadContent(CSV, { columns: { mail: 'email' } }), typeError(/^options.columns: unknown key "mail" \(GenericColumnsInit has email,/))
   assert.throws(() => list().load(exportsDir, { columns: 'email' }), typeError(/expected an object \(GenericColumnsInit\), got string/))
+  // A map of role words: an array was read as the words '0', '1', …, a number as no words.
+  assert.throws(() => new Checker({ addRoles: ['finance'] }), typeError('expected an object of names, got an array'))
+  assert.throws(() => new Checker({ addRoles: 5 }), typeError('expected an object of names, got number'))
+  assert.equal(new Checker({ addRoles: { billing: 'finance' } }).classify('billing@example.com').role, 'finance')
+  // Lists: a plain Error before, a TypeError like any other argument of the wrong type now.
+  for (const options of [{ removeRoles: 'info' }, { allowDomains: 'x.example' }, { removeProviderRules: 'gmail.com' },
+    { addDomains: { disposable: 'x.example' } }, { providerRules: { domain: 'corp.example' } }]) {
+    assert.throws(() => new Checker(options), typeError(/^expected an array, got (string|an object)$/), JSON.stringify(options))
+  }
 })
 
 test('checkManyAsync rejects bad options instead of throwing', async () => {

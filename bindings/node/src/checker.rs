@@ -8,7 +8,8 @@ use napi::sys;
 use napi_derive::napi;
 
 use crate::convert::{
-    flag, option_keys, parse_error, Flag, JsStrings, Known, NewInstance, RawValue, Text, Texts,
+    flag, option_keys, parse_error, Flag, JsStrings, Known, List, Map, NewInstance, RawValue, Text,
+    Texts,
 };
 use crate::results::{array_of, call_helper, Batch, CheckResult, Helper, Js, Packed};
 
@@ -50,13 +51,13 @@ option_keys!(CheckManyOptions, "options", ["exact", "columns"]);
 pub struct DomainListsInit {
     /// Disposable (throwaway) domains; a listed domain covers its subdomains.
     #[napi(ts_type = "string[]")]
-    pub disposable: Option<Vec<Text>>,
+    pub disposable: Option<List<Text>>,
     /// Privacy relay and forwarding domains; a listed domain covers its subdomains.
     #[napi(ts_type = "string[]")]
-    pub relay: Option<Vec<Text>>,
+    pub relay: Option<List<Text>>,
     /// Free consumer mailbox providers (exact domains).
     #[napi(ts_type = "string[]")]
-    pub free: Option<Vec<Text>>,
+    pub free: Option<List<Text>>,
 }
 
 option_keys!(
@@ -139,19 +140,19 @@ pub struct CheckerOptions {
     pub remove_domains: Option<Known<DomainListsInit>>,
     /// Domains (and their subdomains) that are never disposable and never typo-corrected.
     #[napi(ts_type = "string[]")]
-    pub allow_domains: Option<Vec<Text>>,
+    pub allow_domains: Option<List<Text>>,
     /// Role words to add, with their category: `{ billing: 'finance' }`.
     #[napi(ts_type = "Record<string, string>")]
-    pub add_roles: Option<std::collections::HashMap<String, Text>>,
+    pub add_roles: Option<Map<Text>>,
     /// Role words to remove.
     #[napi(ts_type = "string[]")]
-    pub remove_roles: Option<Vec<Text>>,
+    pub remove_roles: Option<List<Text>>,
     /// Provider rules to add or replace (e.g. your Google Workspace domain ignores dots and tags).
     #[napi(ts_type = "Array<ProviderRuleInit>")]
-    pub provider_rules: Option<Vec<Known<ProviderRuleInit>>>,
+    pub provider_rules: Option<List<Known<ProviderRuleInit>>>,
     /// Domains whose built-in provider rule is removed.
     #[napi(ts_type = "string[]")]
-    pub remove_provider_rules: Option<Vec<Text>>,
+    pub remove_provider_rules: Option<List<Text>>,
 }
 
 /// A valid address, normalized for delivery.
@@ -207,8 +208,12 @@ pub struct ClassificationResult {
     pub free: bool,
 }
 
-fn texts(v: Option<Vec<Text>>) -> Vec<String> {
-    v.unwrap_or_default().into_iter().map(|t| t.0).collect()
+fn texts(v: Option<List<Text>>) -> Vec<String> {
+    v.map(|l| l.0)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.0)
+        .collect()
 }
 
 fn builder(options: CheckerOptions) -> CheckerBuilder {
@@ -247,7 +252,12 @@ fn builder(options: CheckerOptions) -> CheckerBuilder {
     for d in texts(options.allow_domains) {
         b = b.allow_domain(&d);
     }
-    let mut roles: Vec<_> = options.add_roles.unwrap_or_default().into_iter().collect();
+    let mut roles: Vec<_> = options
+        .add_roles
+        .map(|m| m.0)
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     roles.sort_by(|a, b| a.0.cmp(&b.0));
     for (local, category) in roles {
         b = b.add_role(&local, &category.0);
@@ -258,7 +268,7 @@ fn builder(options: CheckerOptions) -> CheckerBuilder {
     for d in texts(options.remove_provider_rules) {
         b = b.remove_provider_rule(&d);
     }
-    for r in options.provider_rules.unwrap_or_default() {
+    for r in options.provider_rules.map(|l| l.0).unwrap_or_default() {
         let mut rule = ProviderRule::new(&r.domain.0)
             .strip_dots(flag(&r.strip_dots))
             .strip_tag(flag(&r.strip_tag));

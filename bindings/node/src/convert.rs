@@ -306,21 +306,57 @@ pub struct Texts {
     lossy: bool,
 }
 
-/// Refuse a value that is not a plain object (a number, a string, an array, …) or that has a
-/// key `T` does not know: a misspelt option would otherwise silently be the default.
-unsafe fn known_keys<T: OptionKeys>(env: sys::napi_env, value: sys::napi_value) -> Result<()> {
-    let (arg, ts_type) = (T::ARG, T::TS_TYPE);
+/// Refuse a value that is not an object, or is an array: `{expected}, got {what it is}`.
+unsafe fn expect_object(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    expected: impl FnOnce() -> String,
+) -> Result<()> {
     let mut t = 0;
     check_status!(sys::napi_typeof(env, value, &mut t))?;
     let mut is_array = false;
     check_status!(sys::napi_is_array(env, value, &mut is_array))?;
     if t != sys::ValueType::napi_object || is_array {
         let got = describe(env, value);
-        return Err(type_error(
-            env,
-            &format!("{arg}: expected an object ({ts_type}), got {got}"),
-        ));
+        return Err(type_error(env, &format!("{}, got {got}", expected())));
     }
+    Ok(())
+}
+
+/// An object used as a map from names to `T` (`addRoles`). napi-rs reads a number as an empty
+/// map and an array as a map from its indexes; both are a `TypeError` here.
+pub struct Map<T>(pub std::collections::HashMap<String, T>);
+
+impl<T: FromNapiValue> FromNapiValue for Map<T> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        expect_object(env, value, || "expected an object of names".to_owned())?;
+        Ok(Map(FromNapiValue::from_napi_value(env, value)?))
+    }
+}
+
+/// An array of `T`. napi-rs's `Vec` refuses anything else with a plain `Error`; here it is a
+/// `TypeError`, like every other argument of the wrong type.
+pub struct List<T>(pub Vec<T>);
+
+impl<T: FromNapiValue> FromNapiValue for List<T> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let mut is_array = false;
+        check_status!(sys::napi_is_array(env, value, &mut is_array))?;
+        if !is_array {
+            let got = describe(env, value);
+            return Err(type_error(env, &format!("expected an array, got {got}")));
+        }
+        Ok(List(FromNapiValue::from_napi_value(env, value)?))
+    }
+}
+
+/// Refuse a value that is not a plain object (a number, a string, an array, …) or that has a
+/// key `T` does not know: a misspelt option would otherwise silently be the default.
+unsafe fn known_keys<T: OptionKeys>(env: sys::napi_env, value: sys::napi_value) -> Result<()> {
+    let (arg, ts_type) = (T::ARG, T::TS_TYPE);
+    expect_object(env, value, || {
+        format!("{arg}: expected an object ({ts_type})")
+    })?;
     let mut names = ptr::null_mut();
     check_status!(sys::napi_get_property_names(env, value, &mut names))?;
     let mut len = 0;
