@@ -156,6 +156,9 @@ test('the classes throw when called without new, as JavaScript classes do', () =
     assert.throws(() => Class.call(globalThis), expected)
     assert.throws(() => Class.call({}), expected)
     assert.throws(() => Class.call(new Class()), expected)
+    // Said before anything about the arguments, as a class does.
+    assert.throws(() => Class(5), expected)
+    assert.throws(() => Class({ bogus: true }), expected)
     // None of them was made an instance on the way.
     assert.throws(() => method[name](mh))
     assert.throws(() => method[name](globalThis))

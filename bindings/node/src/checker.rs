@@ -417,10 +417,7 @@ pub(crate) mod ops {
         crate::convert::rejecting(env, || {
             let raw = env.raw();
             let strings = unsafe { JsStrings::from_napi_value(raw, addresses.0)? };
-            let options = match options {
-                Some(o) => unsafe { Option::<Known<CheckManyOptions>>::from_napi_value(raw, o.0)? },
-                None => None,
-            };
+            let options = Known::from_arg(&env, options)?;
             pipelined_async(env, c, strings, options)
         })
     }
@@ -556,16 +553,15 @@ impl Checker {
     /// A checker with the given options; `new Checker()` is the default configuration.
     #[napi(constructor, catch_unwind)]
     pub fn new(
+        env: Env,
         _this: This<NewChecker>,
-        #[napi(ts_arg_type = "CheckerOptions | undefined | null")] options: Option<
-            Known<CheckerOptions>,
-        >,
-    ) -> Self {
-        let inner = match options {
+        #[napi(ts_arg_type = "CheckerOptions | undefined | null")] options: Option<RawValue>,
+    ) -> Result<Self> {
+        let inner = match Known::<CheckerOptions>::from_arg(&env, options)? {
             Some(Known(o)) => builder(o).build(),
             None => mailhygiene::Checker::default(),
         };
-        Checker { inner }
+        Ok(Checker { inner })
     }
 
     /// Everything about one input: validity, error code and message, the deliverable address,

@@ -430,6 +430,17 @@ impl<T: OptionKeys> FromNapiValue for Known<T> {
     }
 }
 
+impl<T: OptionKeys> Known<T> {
+    /// Options converted in the function's body rather than by napi-rs's glue, which converts
+    /// every argument before anything else: after a constructor's `this` is checked (a class
+    /// called without `new` says so first), or where a bad option must reject a promise.
+    pub(crate) fn from_arg(env: &Env, value: Option<RawValue>) -> Result<Option<Self>> {
+        value
+            .map(|v| unsafe { Self::from_napi_value(env.raw(), v.0) })
+            .transpose()
+    }
+}
+
 impl<T: OptionKeys> TypeName for Known<T> {
     fn type_name() -> &'static str {
         T::TS_TYPE

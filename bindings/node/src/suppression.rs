@@ -19,7 +19,8 @@ use napi_derive::napi;
 
 use crate::checker::Checker;
 use crate::convert::{
-    describe, flag, option_keys, throw, type_error, Flag, Instance, Known, NewInstance, Text,
+    describe, flag, option_keys, throw, type_error, Flag, Instance, Known, NewInstance, RawValue,
+    Text,
 };
 
 /// The core's error for a file, policy or name that cannot be used at all: an `Error` whose
@@ -647,10 +648,10 @@ impl SuppressionList {
         env: Env,
         _this: This<NewSuppressionList>,
         #[napi(ts_arg_type = "SuppressionListOptions | undefined | null")] options: Option<
-            Known<SuppressionListOptions>,
+            RawValue,
         >,
     ) -> Result<Self> {
-        let Some(Known(o)) = options else {
+        let Some(Known(o)) = Known::<SuppressionListOptions>::from_arg(&env, options)? else {
             return Ok(SuppressionList {
                 inner: core::SuppressionList::default(),
             });
