@@ -2,6 +2,7 @@
 // an object, or an object with a key the call does not know, is a TypeError naming the argument,
 // never silently the defaults.
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
@@ -9,7 +10,8 @@ import { fileURLToPath } from 'node:url'
 import mh from '../index.js'
 
 const { Checker, SuppressionList } = mh
-const exportsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'exports')
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const exportsDir = join(root, '..', '..', 'examples', 'exports')
 const NOW = 1_750_000_000
 const CSV = 'email,reason\nJane.Doe@example.com,BOUNCE\n'
 
@@ -137,4 +139,31 @@ test('checkManyAsync rejects bad options instead of throwing', async () => {
     assert.deepEqual(await call(null), mh.checkMany(['a@example.com']))
     assert.deepEqual(await call({ columns: true }), mh.checkMany(['a@example.com'], { columns: true }))
   }
+})
+
+test('the keys each call knows are the fields its type declares in index.d.ts', () => {
+  const declared = (type) => {
+    const body = readFileSync(join(root, 'index.d.ts'), 'utf8').match(new RegExp(`export interface ${type} \\{([\\s\\S]*?)\\n\\}`))
+    assert.ok(body, type)
+    return [...body[1].matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]).sort()
+  }
+  // The keys a call knows, from its message for a key it does not.
+  const known = (type, call) => {
+    try {
+      call()
+    } catch (e) {
+      const m = e.message.match(new RegExp(`unknown key "bogus" \\(${type} has (.*)\\)$`))
+      assert.ok(m, e.message)
+      return m[1].split(', ').sort()
+    }
+    assert.fail(`${type}: a bogus key was accepted`)
+  }
+  const types = [
+    ...Object.values(calls).map(([type, call]) => [type, () => call({ bogus: 1 })]),
+    ['SuppressionRecordInit', () => list().add({ bogus: 1 })],
+    ['DomainListsInit', () => new Checker({ addDomains: { bogus: 1 } })],
+    ['ProviderRuleInit', () => new Checker({ providerRules: [{ bogus: 1 }] })],
+    ['GenericColumnsInit', () => list().loadContent(CSV, { columns: { bogus: 1 } })],
+  ]
+  for (const [type, call] of types) assert.deepEqual(known(type, call), declared(type), type)
 })
