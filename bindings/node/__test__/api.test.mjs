@@ -125,14 +125,48 @@ test('null, undefined, numbers and objects where a string is expected are TypeEr
   assert.throws(() => new Checker({ allowDomains: [1] }), TypeError)
   assert.throws(() => new Checker({ allowSingleLabel: 'yes' }), TypeError)
   // A misspelt option is an error, not silently the default; so is an options that is not an object.
-  assert.throws(() => new Checker({ allowSingleLable: true }), /unknown option "allowSingleLable"/)
-  assert.throws(() => new Checker({ addDomains: { spam: ['x.example'] } }), /unknown option "spam"/)
+  assert.throws(() => new Checker({ allowSingleLable: true }), /unknown key "allowSingleLable"/)
+  assert.throws(() => new Checker({ addDomains: { spam: ['x.example'] } }), /unknown key "spam"/)
   assert.throws(() => new Checker(5), TypeError)
   assert.equal(new Checker(undefined).check('root@localhost').valid, false)
-  assert.throws(() => new mh.SuppressionList({ hashkey: 'secret' }), /unknown option "hashkey"/)
+  assert.throws(() => new mh.SuppressionList({ hashkey: 'secret' }), /unknown key "hashkey"/)
   assert.throws(() => new mh.SuppressionList(5), TypeError)
   assert.equal(new mh.SuppressionList(null).length, 0)
   assert.throws(() => new Checker({ providerRules: [{ domain: null }] }), TypeError)
+})
+
+test('the classes throw when called without new, as JavaScript classes do', () => {
+  // A method of each class, which works only on an instance.
+  const method = {
+    Checker: (that) => Checker.prototype.check.call(that, 'a@b.com'),
+    SuppressionList: (that) => mh.SuppressionList.prototype.status.call(that, 'a@b.com'),
+  }
+  const classes = Object.keys(mh).filter((name) => /^[A-Z]/.test(name))
+  assert.deepEqual(classes.sort(), Object.keys(method))
+  for (const name of classes) {
+    const Class = mh[name]
+    const expected = {
+      name: 'TypeError',
+      code: 'ERR_CONSTRUCT_CALL_REQUIRED',
+      message: `Class constructor ${name} cannot be invoked without 'new'`,
+    }
+    // `this` is the module, undefined, the global object, a plain object, an instance.
+    assert.throws(() => mh[name](), expected)
+    assert.throws(() => Class(), expected)
+    assert.throws(() => Class.call(globalThis), expected)
+    assert.throws(() => Class.call({}), expected)
+    assert.throws(() => Class.call(new Class()), expected)
+    // Said before anything about the arguments, as a class does.
+    assert.throws(() => Class(5), expected)
+    assert.throws(() => Class({ bogus: true }), expected)
+    // None of them was made an instance on the way.
+    assert.throws(() => method[name](mh))
+    assert.throws(() => method[name](globalThis))
+    method[name](new Class())
+    class Sub extends Class {}
+    method[name](new Sub())
+  }
+  assert.equal(mh.check('a@b.com').valid, true)
 })
 
 test('strings with lone surrogates and NULs do not crash', () => {

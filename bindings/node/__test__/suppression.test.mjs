@@ -90,6 +90,60 @@ test('records, canonical matching, times and mail kinds', () => {
   assert.equal(list.now, 1_767_225_600)
 })
 
+test('a list merged with itself is unchanged, as when merged with an equal list', () => {
+  const make = () => {
+    const l = new SuppressionList({ now: NOW })
+    l.loadContent('email,reason\nJane.Doe@example.com,BOUNCE\n', { fileName: 'ses.csv', stream: 'crm' })
+    l.add({ address: 'J.Doe+x@googlemail.com', reason: 'complaint', system: 'crm', stream: 'crm', eventTime: 1_700_000_000 })
+    l.add({ address: 'bob@example.com', reason: 'unsubscribe', system: 'ses', stream: 'news', scope: 'group:7' })
+    l.setStream('news')
+    return l
+  }
+  const state = (l) => ({
+    length: l.length,
+    keyCount: l.keyCount,
+    rows: l.rows(),
+    csv: l.toCsv(),
+    hashed: l.toHashedCsv(),
+    missing: l.missingFor('news'),
+    status: ['jdoe@gmail.com', 'jane.doe@example.com', 'bob@example.com'].map((a) => l.status(a)),
+  })
+  const list = make()
+  const before = state(list)
+  assert.equal(before.length, 3)
+  list.merge(list)
+  assert.deepEqual(state(list), before)
+  list.merge(list)
+  assert.deepEqual(state(list), before)
+  // The same answer as merging an equal but separate list.
+  const other = make()
+  other.merge(make())
+  assert.deepEqual(state(other), before)
+})
+
+test('a list or checker argument of another type is a TypeError', () => {
+  const list = new SuppressionList({ now: NOW })
+  const typeError = (message) => ({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message })
+  assert.throws(() => list.merge(5), typeError('expected a SuppressionList, got number'))
+  assert.throws(() => list.merge(undefined), typeError('expected a SuppressionList, got undefined'))
+  assert.throws(() => list.merge(new Checker()), typeError('expected a SuppressionList, got an object'))
+  assert.throws(() => list.merge(Object.create(SuppressionList.prototype)), typeError('expected a SuppressionList, got an object'))
+  assert.throws(() => new SuppressionList({ checker: list }), typeError('expected a Checker, got an object'))
+  assert.throws(() => new SuppressionList({ checker: 'default' }), typeError('expected a Checker, got string'))
+  assert.equal(list.length, 0)
+})
+
+test('the checker option decides which spellings match', () => {
+  const checker = new Checker({ providerRules: [{ domain: 'corp.example', stripDots: true, stripTag: true }] })
+  const record = { address: 'J.Doe+news@corp.example', reason: 'complaint', system: 'crm' }
+  const custom = new SuppressionList({ now: NOW, checker })
+  custom.add(record)
+  assert.equal(custom.status('jdoe@corp.example').suppressed, true)
+  const plain = new SuppressionList({ now: NOW })
+  plain.add(record)
+  assert.equal(plain.status('jdoe@corp.example').suppressed, false)
+})
+
 test('merge, missingFor and the master CSV round trip', () => {
   const a = new SuppressionList({ now: NOW })
   a.add({ address: 'x@example.com', reason: 'hard_bounce', system: 'ses', stream: 'news', eventTime: 1_700_000_000 })

@@ -7,7 +7,10 @@ use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
 
-use crate::convert::{flag, parse_error, Flag, JsStrings, Known, RawValue, Text, Texts};
+use crate::convert::{
+    flag, option_keys, parse_error, Flag, JsStrings, Known, List, Map, NewInstance, RawValue, Text,
+    Texts,
+};
 use crate::results::{array_of, call_helper, Batch, CheckResult, Helper, Js, Packed};
 
 /// Options of `check`.
@@ -17,6 +20,8 @@ pub struct CheckOptions {
     #[napi(ts_type = "boolean")]
     pub exact: Option<Flag>,
 }
+
+option_keys!(CheckOptions, "options", ["exact"]);
 
 /// Rows per chunk of the columnar pipelines (sync and async): small enough that filling and
 /// draining the pipeline is short, large enough that each chunk's fixed costs (a few Node-API
@@ -39,19 +44,27 @@ pub struct CheckManyOptions {
     pub columns: Option<Flag>,
 }
 
+option_keys!(CheckManyOptions, "options", ["exact", "columns"]);
+
 /// Domains per list, for `CheckerOptions.addDomains` and `removeDomains`.
 #[napi(object, object_to_js = false)]
 pub struct DomainListsInit {
     /// Disposable (throwaway) domains; a listed domain covers its subdomains.
     #[napi(ts_type = "string[]")]
-    pub disposable: Option<Vec<Text>>,
+    pub disposable: Option<List<Text>>,
     /// Privacy relay and forwarding domains; a listed domain covers its subdomains.
     #[napi(ts_type = "string[]")]
-    pub relay: Option<Vec<Text>>,
+    pub relay: Option<List<Text>>,
     /// Free consumer mailbox providers (exact domains).
     #[napi(ts_type = "string[]")]
-    pub free: Option<Vec<Text>>,
+    pub free: Option<List<Text>>,
 }
+
+option_keys!(
+    DomainListsInit,
+    "addDomains / removeDomains",
+    ["disposable", "relay", "free"]
+);
 
 /// How one mail provider treats the local parts of one of its domains.
 #[napi(object, object_to_js = false)]
@@ -73,10 +86,22 @@ pub struct ProviderRuleInit {
     pub provider: Option<Text>,
 }
 
-impl crate::convert::OptionKeys for CheckerOptions {
-    const CALL: &'static str = "new Checker()";
-    const TS_TYPE: &'static str = "CheckerOptions";
-    const KEYS: &'static [&'static str] = &[
+option_keys!(
+    ProviderRuleInit,
+    "providerRules[]",
+    [
+        "domain",
+        "canonicalDomain",
+        "stripDots",
+        "stripTag",
+        "provider"
+    ]
+);
+
+option_keys!(
+    CheckerOptions,
+    "options",
+    [
         "allowQuotedLocal",
         "allowDomainLiteral",
         "allowSingleLabel",
@@ -88,37 +113,8 @@ impl crate::convert::OptionKeys for CheckerOptions {
         "removeRoles",
         "providerRules",
         "removeProviderRules",
-    ];
-
-    unsafe fn check_nested(env: sys::napi_env, value: sys::napi_value) -> Result<()> {
-        for lists in ["addDomains", "removeDomains"] {
-            let mut has = false;
-            let key = std::ffi::CString::new(lists).unwrap_or_default();
-            check_status!(sys::napi_has_named_property(
-                env,
-                value,
-                key.as_ptr(),
-                &mut has
-            ))?;
-            if has {
-                let mut v = ptr::null_mut();
-                check_status!(sys::napi_get_named_property(
-                    env,
-                    value,
-                    key.as_ptr(),
-                    &mut v
-                ))?;
-                let mut t = 0;
-                check_status!(sys::napi_typeof(env, v, &mut t))?;
-                if t == sys::ValueType::napi_object {
-                    let what = format!("new Checker() {lists}");
-                    crate::convert::known_keys(env, v, &what, &["disposable", "relay", "free"])?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
+    ]
+);
 
 /// The configuration of a `Checker`. Every field is optional; the default is the built-in
 /// lists and rules with the strict public-internet grammar.
@@ -137,23 +133,26 @@ pub struct CheckerOptions {
     #[napi(ts_type = "boolean")]
     pub lenient_lengths: Option<Flag>,
     /// Domains to add to the built-in lists.
-    pub add_domains: Option<DomainListsInit>,
+    #[napi(ts_type = "DomainListsInit")]
+    pub add_domains: Option<Known<DomainListsInit>>,
     /// Domains to remove from the built-in lists.
-    pub remove_domains: Option<DomainListsInit>,
+    #[napi(ts_type = "DomainListsInit")]
+    pub remove_domains: Option<Known<DomainListsInit>>,
     /// Domains (and their subdomains) that are never disposable and never typo-corrected.
     #[napi(ts_type = "string[]")]
-    pub allow_domains: Option<Vec<Text>>,
+    pub allow_domains: Option<List<Text>>,
     /// Role words to add, with their category: `{ billing: 'finance' }`.
     #[napi(ts_type = "Record<string, string>")]
-    pub add_roles: Option<std::collections::HashMap<String, Text>>,
+    pub add_roles: Option<Map<Text>>,
     /// Role words to remove.
     #[napi(ts_type = "string[]")]
-    pub remove_roles: Option<Vec<Text>>,
+    pub remove_roles: Option<List<Text>>,
     /// Provider rules to add or replace (e.g. your Google Workspace domain ignores dots and tags).
-    pub provider_rules: Option<Vec<ProviderRuleInit>>,
+    #[napi(ts_type = "Array<ProviderRuleInit>")]
+    pub provider_rules: Option<List<Known<ProviderRuleInit>>>,
     /// Domains whose built-in provider rule is removed.
     #[napi(ts_type = "string[]")]
-    pub remove_provider_rules: Option<Vec<Text>>,
+    pub remove_provider_rules: Option<List<Text>>,
 }
 
 /// A valid address, normalized for delivery.
@@ -209,8 +208,12 @@ pub struct ClassificationResult {
     pub free: bool,
 }
 
-fn texts(v: Option<Vec<Text>>) -> Vec<String> {
-    v.unwrap_or_default().into_iter().map(|t| t.0).collect()
+fn texts(v: Option<List<Text>>) -> Vec<String> {
+    v.map(|l| l.0)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.0)
+        .collect()
 }
 
 fn builder(options: CheckerOptions) -> CheckerBuilder {
@@ -221,12 +224,15 @@ fn builder(options: CheckerOptions) -> CheckerBuilder {
             .allow_single_label(flag(&options.allow_single_label))
             .lenient_lengths(flag(&options.lenient_lengths)),
     );
-    let lists = |init: Option<DomainListsInit>| {
-        let init = init.unwrap_or(DomainListsInit {
-            disposable: None,
-            relay: None,
-            free: None,
-        });
+    let lists = |init: Option<Known<DomainListsInit>>| {
+        let init = init.map_or(
+            DomainListsInit {
+                disposable: None,
+                relay: None,
+                free: None,
+            },
+            |Known(init)| init,
+        );
         [
             (DomainList::Disposable, texts(init.disposable)),
             (DomainList::Relay, texts(init.relay)),
@@ -246,7 +252,12 @@ fn builder(options: CheckerOptions) -> CheckerBuilder {
     for d in texts(options.allow_domains) {
         b = b.allow_domain(&d);
     }
-    let mut roles: Vec<_> = options.add_roles.unwrap_or_default().into_iter().collect();
+    let mut roles: Vec<_> = options
+        .add_roles
+        .map(|m| m.0)
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
     roles.sort_by(|a, b| a.0.cmp(&b.0));
     for (local, category) in roles {
         b = b.add_role(&local, &category.0);
@@ -257,7 +268,7 @@ fn builder(options: CheckerOptions) -> CheckerBuilder {
     for d in texts(options.remove_provider_rules) {
         b = b.remove_provider_rule(&d);
     }
-    for r in options.provider_rules.unwrap_or_default() {
+    for r in options.provider_rules.map(|l| l.0).unwrap_or_default() {
         let mut rule = ProviderRule::new(&r.domain.0)
             .strip_dots(flag(&r.strip_dots))
             .strip_tag(flag(&r.strip_tag));
@@ -280,7 +291,7 @@ pub(crate) mod ops {
     pub fn check(
         c: &mailhygiene::Checker,
         input: &str,
-        options: Option<CheckOptions>,
+        options: Option<Known<CheckOptions>>,
     ) -> CheckResult {
         let exact = options.is_some_and(|o| flag(&o.exact));
         if exact {
@@ -364,7 +375,7 @@ pub(crate) mod ops {
         })
     }
 
-    fn batch_options(options: Option<CheckManyOptions>) -> (bool, bool) {
+    fn batch_options(options: Option<Known<CheckManyOptions>>) -> (bool, bool) {
         options
             .map(|o| (flag(&o.exact), flag(&o.columns)))
             .unwrap_or_default()
@@ -381,7 +392,7 @@ pub(crate) mod ops {
         env: Env,
         c: &mailhygiene::Checker,
         strings: JsStrings,
-        options: Option<CheckManyOptions>,
+        options: Option<Known<CheckManyOptions>>,
     ) -> Result<Batch> {
         let (exact, columns) = batch_options(options);
         if columns {
@@ -407,10 +418,7 @@ pub(crate) mod ops {
             let raw = env.raw();
             // Only copied here: the pipeline type-checks a chunk at a time.
             let strings = unsafe { JsStrings::copy(raw, addresses.0, false)? };
-            let options = match options {
-                Some(o) => unsafe { Option::<CheckManyOptions>::from_napi_value(raw, o.0)? },
-                None => None,
-            };
+            let options = Known::from_arg(&env, options)?;
             pipelined_async(env, c, strings, options)
         })
     }
@@ -419,7 +427,7 @@ pub(crate) mod ops {
         env: Env,
         c: &mailhygiene::Checker,
         strings: JsStrings,
-        options: Option<CheckManyOptions>,
+        options: Option<Known<CheckManyOptions>>,
     ) -> Result<RawValue> {
         let (exact, columns) = batch_options(options);
         let raw = env.raw();
@@ -538,20 +546,23 @@ pub struct Checker {
     inner: mailhygiene::Checker,
 }
 
+/// The object `new Checker()` made (an alias: napi-rs reads `This<…>`'s argument by its name).
+type NewChecker = NewInstance<Checker>;
+
 #[napi]
 impl Checker {
     /// A checker with the given options; `new Checker()` is the default configuration.
     #[napi(constructor, catch_unwind)]
     pub fn new(
-        #[napi(ts_arg_type = "CheckerOptions | undefined | null")] options: Option<
-            Known<CheckerOptions>,
-        >,
-    ) -> Self {
-        let inner = match options {
+        env: Env,
+        _this: This<NewChecker>,
+        #[napi(ts_arg_type = "CheckerOptions | undefined | null")] options: Option<RawValue>,
+    ) -> Result<Self> {
+        let inner = match Known::<CheckerOptions>::from_arg(&env, options)? {
             Some(Known(o)) => builder(o).build(),
             None => mailhygiene::Checker::default(),
         };
-        Checker { inner }
+        Ok(Checker { inner })
     }
 
     /// Everything about one input: validity, error code and message, the deliverable address,
@@ -561,7 +572,9 @@ impl Checker {
     pub fn check(
         &self,
         #[napi(ts_arg_type = "string")] address: Text,
-        options: Option<CheckOptions>,
+        #[napi(ts_arg_type = "CheckOptions | undefined | null")] options: Option<
+            Known<CheckOptions>,
+        >,
     ) -> CheckResult {
         ops::check(&self.inner, &address.0, options)
     }
@@ -578,7 +591,7 @@ impl Checker {
         &self,
         env: Env,
         addresses: JsStrings,
-        options: Option<CheckManyOptions>,
+        options: Option<Known<CheckManyOptions>>,
     ) -> Result<Batch> {
         ops::check_many(env, &self.inner, addresses, options)
     }

@@ -3,6 +3,7 @@
 //! Nothing here decides anything about an address; it only moves data. A batch's strings are
 //! copied into one buffer (no allocation per row).
 use std::ffi::CString;
+use std::marker::PhantomData;
 use std::ptr;
 
 use mailhygiene::ParseError;
@@ -32,6 +33,87 @@ pub(crate) fn throw(env: sys::napi_env, code: &str, message: &str, type_error: b
         }
     }
     Error::new(Status::PendingException, message.to_owned())
+}
+
+/// The `this` of class `T`'s constructor: the object `new` made. napi-rs takes whatever `this`
+/// a constructor is called with, and would make it an instance: called without `new`
+/// (`mh.Checker()`), that is the module's exports or the global object. Anything but an object
+/// of the class (or a subclass) that is not an instance yet is the `TypeError` a JavaScript
+/// class throws.
+pub struct NewInstance<T>(PhantomData<T>);
+
+impl<T: 'static> FromNapiValue for NewInstance<T>
+where
+    &'static T: ValidateNapiValue + TypeName,
+{
+    unsafe fn from_napi_value(env: sys::napi_env, this: sys::napi_value) -> Result<Self> {
+        let mut wrapped = ptr::null_mut();
+        let fresh = <&T>::validate(env, this).is_ok()
+            && sys::napi_unwrap(env, this, &mut wrapped) != sys::Status::napi_ok;
+        if fresh {
+            return Ok(NewInstance(PhantomData));
+        }
+        let class = <&T>::type_name();
+        Err(throw(
+            env,
+            "ERR_CONSTRUCT_CALL_REQUIRED",
+            &format!("Class constructor {class} cannot be invoked without 'new'"),
+            true,
+        ))
+    }
+}
+
+/// An instance of class `T` as an argument. Unlike napi-rs's `&T`, it borrows nothing when
+/// converted, so that a `&mut self` method can be given its own object (`list.merge(list)`)
+/// and decide what that means instead of failing. Anything but an instance is a `TypeError`.
+pub struct Instance<T>(*const T);
+
+impl<T: TypeTag + 'static> FromNapiValue for Instance<T>
+where
+    &'static T: TypeName,
+{
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let class = <&T>::type_name();
+        let mut wrapped = ptr::null_mut();
+        // The tag, not `instanceof`: a prototype can be swapped, a tag cannot.
+        if sys::napi_unwrap(env, value, &mut wrapped) == sys::Status::napi_ok
+            && validate_type_tag(env, value, &T::type_tag(), class).is_ok()
+        {
+            return Ok(Instance(wrapped.cast()));
+        }
+        let got = describe(env, value);
+        Err(type_error(env, &format!("expected a {class}, got {got}")))
+    }
+}
+
+impl<T: 'static> TypeName for Instance<T>
+where
+    &'static T: TypeName,
+{
+    fn type_name() -> &'static str {
+        <&T>::type_name()
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl<T: TypeTag + 'static> ValidateNapiValue for Instance<T> where &'static T: TypeName {}
+
+impl<T> Instance<T> {
+    /// Whether this is the object of `other`.
+    pub fn is(&self, other: &T) -> bool {
+        ptr::eq(self.0, other)
+    }
+
+    /// The instance.
+    ///
+    /// # Safety
+    /// No `&mut T` to the same object may be live (compare a `&mut self` with [`Self::is`]
+    /// first). The object lives at least as long as the call that received it.
+    pub unsafe fn get(&self) -> &T {
+        &*self.0
+    }
 }
 
 /// `typeof` of a JavaScript value, as a word for error messages (`null`, not `object`).
@@ -239,23 +321,57 @@ pub struct Texts {
     lossy: bool,
 }
 
-/// Refuse an options object with a key that is not among `known` (a misspelt option would
-/// otherwise silently be the default), or a value that is not an object at all.
-pub(crate) unsafe fn known_keys(
+/// Refuse a value that is not an object, or is an array: `{expected}, got {what it is}`.
+unsafe fn expect_object(
     env: sys::napi_env,
     value: sys::napi_value,
-    what: &str,
-    known: &[&str],
+    expected: impl FnOnce() -> String,
 ) -> Result<()> {
     let mut t = 0;
     check_status!(sys::napi_typeof(env, value, &mut t))?;
-    if t != sys::ValueType::napi_object {
+    let mut is_array = false;
+    check_status!(sys::napi_is_array(env, value, &mut is_array))?;
+    if t != sys::ValueType::napi_object || is_array {
         let got = describe(env, value);
-        return Err(type_error(
-            env,
-            &format!("{what}: expected an options object, got {got}"),
-        ));
+        return Err(type_error(env, &format!("{}, got {got}", expected())));
     }
+    Ok(())
+}
+
+/// An object used as a map from names to `T` (`addRoles`). napi-rs reads a number as an empty
+/// map and an array as a map from its indexes; both are a `TypeError` here.
+pub struct Map<T>(pub std::collections::HashMap<String, T>);
+
+impl<T: FromNapiValue> FromNapiValue for Map<T> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        expect_object(env, value, || "expected an object of names".to_owned())?;
+        Ok(Map(FromNapiValue::from_napi_value(env, value)?))
+    }
+}
+
+/// An array of `T`. napi-rs's `Vec` refuses anything else with a plain `Error`; here it is a
+/// `TypeError`, like every other argument of the wrong type.
+pub struct List<T>(pub Vec<T>);
+
+impl<T: FromNapiValue> FromNapiValue for List<T> {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let mut is_array = false;
+        check_status!(sys::napi_is_array(env, value, &mut is_array))?;
+        if !is_array {
+            let got = describe(env, value);
+            return Err(type_error(env, &format!("expected an array, got {got}")));
+        }
+        Ok(List(FromNapiValue::from_napi_value(env, value)?))
+    }
+}
+
+/// Refuse a value that is not a plain object (a number, a string, an array, …) or that has a
+/// key `T` does not know: a misspelt option would otherwise silently be the default.
+unsafe fn known_keys<T: OptionKeys>(env: sys::napi_env, value: sys::napi_value) -> Result<()> {
+    let (arg, ts_type) = (T::ARG, T::TS_TYPE);
+    expect_object(env, value, || {
+        format!("{arg}: expected an object ({ts_type})")
+    })?;
     let mut names = ptr::null_mut();
     check_status!(sys::napi_get_property_names(env, value, &mut names))?;
     let mut len = 0;
@@ -263,42 +379,80 @@ pub(crate) unsafe fn known_keys(
     for i in 0..len {
         let mut key = ptr::null_mut();
         check_status!(sys::napi_get_element(env, names, i, &mut key))?;
-        let key = String::from_napi_value(env, key)?;
-        if !known.contains(&key.as_str()) {
+        // Read into the stack, not a `String`: options are read on every call of `check`. A
+        // longer key than the buffer holds is cut, and then known to no one.
+        let mut buf = [0u8; 32];
+        let mut n = 0;
+        check_status!(sys::napi_get_value_string_utf8(
+            env,
+            key,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            &mut n
+        ))?;
+        let known = std::str::from_utf8(&buf[..n]).is_ok_and(|k| T::KEYS.contains(&k));
+        if !known {
+            let key = String::from_napi_value(env, key)?;
+            let keys = T::KEYS.join(", ");
             return Err(type_error(
                 env,
-                &format!(
-                    "{what}: unknown option {key:?} (the options are {})",
-                    known.join(", ")
-                ),
+                &format!("{arg}: unknown key {key:?} ({ts_type} has {keys})"),
             ));
         }
     }
     Ok(())
 }
 
-/// An options object whose keys are all ones `T` knows (see [`known_keys`]).
+/// An object argument (options, a record) whose keys are all ones `T` knows: a value that is
+/// not an object, or a key `T` does not have, is a `TypeError` (see [`known_keys`]). A nested
+/// object is checked when its field is `Known` too.
 pub struct Known<T>(pub T);
 
-/// What [`Known`] checks an options object against.
-pub trait OptionKeys: FromNapiValue {
-    /// The call the options belong to, for messages (`new Checker()`).
-    const CALL: &'static str;
-    /// The TypeScript type of the options.
-    const TS_TYPE: &'static str;
-    /// The option names.
-    const KEYS: &'static [&'static str];
-    /// Check nested option objects too.
-    unsafe fn check_nested(_env: sys::napi_env, _value: sys::napi_value) -> Result<()> {
-        Ok(())
+impl<T> std::ops::Deref for Known<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
     }
 }
 
+/// What [`Known`] checks an object against.
+pub trait OptionKeys: FromNapiValue {
+    /// What the object is, for messages (`options`, `record`).
+    const ARG: &'static str;
+    /// Its TypeScript type.
+    const TS_TYPE: &'static str;
+    /// Its keys.
+    const KEYS: &'static [&'static str];
+}
+
+/// `OptionKeys` for a `#[napi(object)]` type: what the argument is, and its keys (in camelCase,
+/// as JavaScript writes them).
+macro_rules! option_keys {
+    ($type:ident, $arg:literal, [$($key:literal),* $(,)?]) => {
+        impl crate::convert::OptionKeys for $type {
+            const ARG: &'static str = $arg;
+            const TS_TYPE: &'static str = stringify!($type);
+            const KEYS: &'static [&'static str] = &[$($key),*];
+        }
+    };
+}
+pub(crate) use option_keys;
+
 impl<T: OptionKeys> FromNapiValue for Known<T> {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        known_keys(env, value, T::CALL, T::KEYS)?;
-        T::check_nested(env, value)?;
+        known_keys::<T>(env, value)?;
         Ok(Known(T::from_napi_value(env, value)?))
+    }
+}
+
+impl<T: OptionKeys> Known<T> {
+    /// Options converted in the function's body rather than by napi-rs's glue, which converts
+    /// every argument before anything else: after a constructor's `this` is checked (a class
+    /// called without `new` says so first), or where a bad option must reject a promise.
+    pub(crate) fn from_arg(env: &Env, value: Option<RawValue>) -> Result<Option<Self>> {
+        value
+            .map(|v| unsafe { Self::from_napi_value(env.raw(), v.0) })
+            .transpose()
     }
 }
 

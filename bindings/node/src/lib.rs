@@ -22,7 +22,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 pub use checker::*;
-use convert::{JsStrings, Text};
+use convert::{JsStrings, Known, Text};
 use results::Batch;
 pub use results::{CheckColumns, CheckResult};
 pub use suppression::*;
@@ -53,7 +53,7 @@ pub(crate) fn panic_error(payload: &(dyn std::any::Any + Send)) -> Error {
 #[napi(catch_unwind)]
 pub fn check(
     #[napi(ts_arg_type = "string")] address: Text,
-    options: Option<CheckOptions>,
+    #[napi(ts_arg_type = "CheckOptions | undefined | null")] options: Option<Known<CheckOptions>>,
 ) -> CheckResult {
     checker::ops::check(&DEFAULT, &address.0, options)
 }
@@ -69,7 +69,7 @@ pub fn check(
 pub fn check_many(
     env: Env,
     addresses: JsStrings,
-    options: Option<CheckManyOptions>,
+    options: Option<Known<CheckManyOptions>>,
 ) -> Result<Batch> {
     checker::ops::check_many(env, &DEFAULT, addresses, options)
 }

@@ -18,7 +18,10 @@ use napi::sys;
 use napi_derive::napi;
 
 use crate::checker::Checker;
-use crate::convert::{describe, flag, throw, type_error, Flag, Known, Text};
+use crate::convert::{
+    describe, flag, option_keys, throw, type_error, Flag, Instance, Known, NewInstance, RawValue,
+    Text,
+};
 
 /// The core's error for a file, policy or name that cannot be used at all: an `Error` whose
 /// `code` is the core's stable code (`unknown_format`, `bad_format`, `io`, `invalid_policy`, …).
@@ -146,7 +149,8 @@ pub struct SuppressionListOptions {
     #[napi(ts_type = "string")]
     pub policy: Option<Text>,
     /// The checker that computes canonical keys (its provider rules decide which spellings match).
-    pub checker: Option<&'static Checker>,
+    #[napi(ts_type = "Checker")]
+    pub checker: Option<Instance<Checker>>,
     /// "The present" the list answers for: Unix seconds or a `Date` (default: now).
     #[napi(ts_type = "number | Date")]
     pub now: Option<Time>,
@@ -156,11 +160,11 @@ pub struct SuppressionListOptions {
     pub hash_key: Option<Bytes>,
 }
 
-impl crate::convert::OptionKeys for SuppressionListOptions {
-    const CALL: &'static str = "new SuppressionList()";
-    const TS_TYPE: &'static str = "SuppressionListOptions";
-    const KEYS: &'static [&'static str] = &["policy", "checker", "now", "hashKey"];
-}
+option_keys!(
+    SuppressionListOptions,
+    "options",
+    ["policy", "checker", "now", "hashKey"]
+);
 
 /// Options of `SuppressionList#load`.
 #[napi(object, object_to_js = false)]
@@ -179,8 +183,15 @@ pub struct LoadOptions {
     #[napi(ts_type = "string")]
     pub account: Option<Text>,
     /// The columns of a CRM's own CSV (system `"generic"`, implied by giving them).
-    pub columns: Option<GenericColumnsInit>,
+    #[napi(ts_type = "GenericColumnsInit")]
+    pub columns: Option<Known<GenericColumnsInit>>,
 }
+
+option_keys!(
+    LoadOptions,
+    "options",
+    ["system", "stream", "listId", "account", "columns"]
+);
 
 /// The columns of a generic CSV export (a CRM's do-not-contact list), by header.
 #[napi(object, object_to_js = false)]
@@ -207,6 +218,20 @@ pub struct GenericColumnsInit {
     #[napi(ts_type = "string")]
     pub scope: Option<Text>,
 }
+
+option_keys!(
+    GenericColumnsInit,
+    "options.columns",
+    [
+        "email",
+        "reason",
+        "date",
+        "dateFormat",
+        "dateZone",
+        "defaultReason",
+        "scope"
+    ]
+);
 
 /// The core's import options from a binding call's.
 fn import_options(
@@ -270,8 +295,15 @@ pub struct LoadContentOptions {
     #[napi(ts_type = "string")]
     pub account: Option<Text>,
     /// The columns of a CRM's own CSV (system `"generic"`, implied by giving them).
-    pub columns: Option<GenericColumnsInit>,
+    #[napi(ts_type = "GenericColumnsInit")]
+    pub columns: Option<Known<GenericColumnsInit>>,
 }
+
+option_keys!(
+    LoadContentOptions,
+    "options",
+    ["fileName", "system", "stream", "listId", "account", "columns"]
+);
 
 /// One fact to add: `list.add({ address, reason, system, ... })`.
 #[napi(object, object_to_js = false)]
@@ -315,6 +347,25 @@ pub struct SuppressionRecordInit {
     pub diagnostic: Option<Text>,
 }
 
+option_keys!(
+    SuppressionRecordInit,
+    "record",
+    [
+        "address",
+        "reason",
+        "system",
+        "scope",
+        "stream",
+        "canonical",
+        "eventTime",
+        "subReason",
+        "sourceAccount",
+        "sourceReason",
+        "enhancedStatus",
+        "diagnostic"
+    ]
+);
+
 /// Options of `SuppressionList#setStream`.
 #[napi(object, object_to_js = false)]
 pub struct StreamOptions {
@@ -325,6 +376,8 @@ pub struct StreamOptions {
     #[napi(ts_type = "string")]
     pub system: Option<Text>,
 }
+
+option_keys!(StreamOptions, "options", ["transactional", "system"]);
 
 /// Options of `SuppressionList#blocks`.
 #[napi(object, object_to_js = false)]
@@ -340,6 +393,8 @@ pub struct BlocksOptions {
     pub at: Option<Time>,
 }
 
+option_keys!(BlocksOptions, "options", ["kind", "scope", "at"]);
+
 /// Options of `SuppressionList#toHashedCsv`.
 #[napi(object, object_to_js = false)]
 pub struct HashedOptions {
@@ -347,6 +402,8 @@ pub struct HashedOptions {
     #[napi(ts_type = "string | Uint8Array")]
     pub hmac_key: Option<Bytes>,
 }
+
+option_keys!(HashedOptions, "options", ["hmacKey"]);
 
 /// One active restriction of an address.
 #[napi(object, object_from_js = false, use_nullable = true)]
@@ -578,6 +635,10 @@ pub struct SuppressionList {
     inner: core::SuppressionList,
 }
 
+/// The object `new SuppressionList()` made (an alias: napi-rs reads `This<…>`'s argument by its
+/// name).
+type NewSuppressionList = NewInstance<SuppressionList>;
+
 #[napi]
 impl SuppressionList {
     /// An empty list. Throws an `Error` with code `invalid_policy` (or the policy's own code)
@@ -585,11 +646,12 @@ impl SuppressionList {
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: Env,
+        _this: This<NewSuppressionList>,
         #[napi(ts_arg_type = "SuppressionListOptions | undefined | null")] options: Option<
-            Known<SuppressionListOptions>,
+            RawValue,
         >,
     ) -> Result<Self> {
-        let Some(Known(o)) = options else {
+        let Some(Known(o)) = Known::<SuppressionListOptions>::from_arg(&env, options)? else {
             return Ok(SuppressionList {
                 inner: core::SuppressionList::default(),
             });
@@ -601,8 +663,9 @@ impl SuppressionList {
             None => Policy::default(),
         };
         let mut inner = core::SuppressionList::new(policy);
-        if let Some(c) = o.checker {
-            inner = inner.with_checker(c.core().clone());
+        if let Some(c) = &o.checker {
+            // SAFETY: a `Checker` is never borrowed mutably (it has no `&mut self` method).
+            inner = inner.with_checker(unsafe { c.get() }.core().clone());
         }
         if let Some(t) = o.now {
             inner.set_now(t.0);
@@ -623,7 +686,7 @@ impl SuppressionList {
         &mut self,
         env: Env,
         #[napi(ts_arg_type = "string")] path: Text,
-        options: Option<LoadOptions>,
+        #[napi(ts_arg_type = "LoadOptions | undefined | null")] options: Option<Known<LoadOptions>>,
     ) -> Result<ImportSummaryResult> {
         let opts = match &options {
             Some(o) => import_options(
@@ -632,7 +695,7 @@ impl SuppressionList {
                 o.system.as_ref(),
                 o.list_id.as_ref(),
                 o.account.as_ref(),
-                o.columns.as_ref(),
+                o.columns.as_deref(),
             )?,
             None => ImportOptions::new(""),
         };
@@ -651,23 +714,28 @@ impl SuppressionList {
         &mut self,
         env: Env,
         #[napi(ts_arg_type = "string | Uint8Array")] content: Bytes,
-        options: Option<LoadContentOptions>,
+        #[napi(ts_arg_type = "LoadContentOptions | undefined | null")] options: Option<
+            Known<LoadContentOptions>,
+        >,
     ) -> Result<ImportedResult> {
-        let o = options.unwrap_or(LoadContentOptions {
-            file_name: None,
-            system: None,
-            stream: None,
-            list_id: None,
-            account: None,
-            columns: None,
-        });
+        let o = match options {
+            Some(Known(o)) => o,
+            None => LoadContentOptions {
+                file_name: None,
+                system: None,
+                stream: None,
+                list_id: None,
+                account: None,
+                columns: None,
+            },
+        };
         let opts = import_options(
             env,
             o.stream.as_ref(),
             o.system.as_ref(),
             o.list_id.as_ref(),
             o.account.as_ref(),
-            o.columns.as_ref(),
+            o.columns.as_deref(),
         )?
         .checker(self.inner.checker().clone());
         let file = o.file_name.as_ref().map_or("content", |f| &f.0);
@@ -711,7 +779,12 @@ impl SuppressionList {
     /// `canonical` key given (a hashed key) is added as it is. Throws an `Error`
     /// (`unknown_reason`, `unknown_scope`) for a reason or scope that is not a stable code.
     #[napi(catch_unwind)]
-    pub fn add(&mut self, env: Env, record: SuppressionRecordInit) -> Result<()> {
+    pub fn add(
+        &mut self,
+        env: Env,
+        #[napi(ts_arg_type = "SuppressionRecordInit")] record: Known<SuppressionRecordInit>,
+    ) -> Result<()> {
+        let Known(record) = record;
         let scope = match &record.scope {
             Some(s) => parse::<Scope>(env, "scope", &s.0)?,
             None => Scope::All,
@@ -739,8 +812,17 @@ impl SuppressionList {
     /// Merge every record of `other` into this list (set union). This list's policy, present
     /// and stream declarations win.
     #[napi(catch_unwind)]
-    pub fn merge(&mut self, other: &SuppressionList) {
-        self.inner.merge(&other.inner);
+    pub fn merge(
+        &mut self,
+        #[napi(ts_arg_type = "SuppressionList")] other: Instance<SuppressionList>,
+    ) {
+        // Merging is idempotent, so a list merged with itself is unchanged (and `&mut self`
+        // cannot be borrowed twice).
+        if other.is(self) {
+            return;
+        }
+        // SAFETY: `other` is another object, and nothing else borrows it during this call.
+        self.inner.merge(&unsafe { other.get() }.inner);
     }
 
     /// Declare a stream: transactional or marketing (the default), and the mail system its
@@ -750,7 +832,9 @@ impl SuppressionList {
         &mut self,
         env: Env,
         #[napi(ts_arg_type = "string")] name: Text,
-        options: Option<StreamOptions>,
+        #[napi(ts_arg_type = "StreamOptions | undefined | null")] options: Option<
+            Known<StreamOptions>,
+        >,
     ) -> Result<()> {
         let (transactional, sys) = match &options {
             Some(o) => (flag(&o.transactional), system(env, o.system.as_ref())?),
@@ -798,10 +882,12 @@ impl SuppressionList {
         &self,
         env: Env,
         #[napi(ts_arg_type = "string")] address: Text,
-        options: Option<BlocksOptions>,
+        #[napi(ts_arg_type = "BlocksOptions | undefined | null")] options: Option<
+            Known<BlocksOptions>,
+        >,
     ) -> Result<bool> {
         let (kind, scope, at) = match options {
-            Some(o) => (o.kind, o.scope, o.at),
+            Some(Known(o)) => (o.kind, o.scope, o.at),
             None => (None, None, None),
         };
         let kind = match kind.as_ref().map(|k| k.0.as_str()) {
@@ -860,9 +946,15 @@ impl SuppressionList {
     /// The hashed list as CSV: SHA-256 of each canonical key, or HMAC-SHA-256 with `hmacKey`
     /// (share it without sharing addresses; load it back with `load`).
     #[napi(catch_unwind)]
-    pub fn to_hashed_csv(&mut self, env: Env, options: Option<HashedOptions>) -> Result<String> {
+    pub fn to_hashed_csv(
+        &mut self,
+        env: Env,
+        #[napi(ts_arg_type = "HashedOptions | undefined | null")] options: Option<
+            Known<HashedOptions>,
+        >,
+    ) -> Result<String> {
         self.inner.follow_clock();
-        let hash = match options.and_then(|o| o.hmac_key) {
+        let hash = match options.and_then(|Known(o)| o.hmac_key) {
             Some(k) => KeyHash::HmacSha256(k.0),
             None => KeyHash::Sha256,
         };
