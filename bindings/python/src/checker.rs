@@ -697,7 +697,8 @@ impl PyChecker {
     /// result (`error='empty'`); other non-`str` items raise `TypeError`.
     ///
     /// Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
-    /// (the `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give
+    /// (the `Result` attribute names; `warnings` and `rules` hold tuples, as on `Result`) that
+    /// `pandas.DataFrame(...)` takes directly; give
     /// Polars the types, `polars.DataFrame(d, schema=COLUMNS_SCHEMA)`, which a column that is
     /// all None in a batch does not show. With `exact=True` every input is judged exactly as
     /// given, as by `check(x, exact=True)`.
@@ -790,9 +791,10 @@ pub fn check<'py>(address: &Bound<'py, PyString>, exact: bool) -> PyResult<Bound
 /// (`error='empty'`); other non-`str` items raise `TypeError`.
 ///
 /// Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
-/// `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give Polars the
-/// types, `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all
-/// None in a batch does not show. With `exact=True` every input is judged exactly as given
+/// `Result` attribute names; `warnings` and `rules` hold tuples, as on `Result`) that
+/// `pandas.DataFrame(...)` takes directly; give Polars the types,
+/// `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all None in
+/// a batch does not show. With `exact=True` every input is judged exactly as given
 /// (no extraction), as by `check(x, exact=True)`.
 ///
 /// >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]

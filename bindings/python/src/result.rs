@@ -405,7 +405,8 @@ impl PyResult_ {
         fields.into_result()
     }
 
-    /// All fields as a plain dict (lists for `warnings` and `rules`), e.g. for JSON.
+    /// All fields as a plain dict, e.g. for JSON (`warnings` and `rules` are tuples, as here,
+    /// which `json.dumps` writes as arrays).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let c = &self.0;
         let [valid, role, disposable, relay, free] = c.flags();
@@ -422,8 +423,8 @@ impl PyResult_ {
         d.set_item("disposable", disposable)?;
         d.set_item("relay", relay)?;
         d.set_item("free", free)?;
-        d.set_item("warnings", PyList::new(py, c.warnings())?)?;
-        d.set_item("rules", PyList::new(py, c.rules())?)?;
+        d.set_item("warnings", PyTuple::new(py, c.warnings())?)?;
+        d.set_item("rules", PyTuple::new(py, c.rules())?)?;
         Ok(d)
     }
 
@@ -792,8 +793,8 @@ const FIELDS: [(&str, Fill, Kind); 14] = [
     ("disposable", Fill::False, Kind::Bool),
     ("relay", Fill::False, Kind::Bool),
     ("free", Fill::False, Kind::Bool),
-    ("warnings", Fill::Unset, Kind::StrList),
-    ("rules", Fill::Unset, Kind::StrList),
+    ("warnings", Fill::NoCodes, Kind::Codes),
+    ("rules", Fill::NoCodes, Kind::Codes),
 ];
 
 /// The Python type of a column's values (`None` aside).
@@ -801,21 +802,23 @@ const FIELDS: [(&str, Fill, Kind); 14] = [
 enum Kind {
     Str,
     Bool,
-    StrList,
+    /// A tuple of codes: immutable, so rows with the same codes share one (as `Result` does).
+    Codes,
 }
 
 /// `COLUMNS_SCHEMA`: each column of `check_many(columns=True)` with the Python type of its
-/// values, read-only. A column can be all `None` (no suggestion in a batch) or all empty lists,
+/// values, read-only. A column can be all `None` (no suggestion in a batch) or all empty tuples,
 /// from which a data frame library cannot tell the type; this says it.
 pub fn columns_schema(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     let str_type = py.get_type::<PyString>();
-    let str_list = py.get_type::<PyList>().get_item(&str_type)?; // list[str]
+    // tuple[str, ...], which Polars reads as `list[str]`.
+    let str_tuple = (py.get_type::<PyTuple>()).get_item((&str_type, py.Ellipsis()))?;
     let schema = PyDict::new(py);
     for (name, _, kind) in FIELDS {
         let ty = match kind {
             Kind::Str => str_type.clone().into_any(),
             Kind::Bool => py.get_type::<PyBool>().into_any(),
-            Kind::StrList => str_list.clone(),
+            Kind::Codes => str_tuple.clone(),
         };
         schema.set_item(name, ty)?;
     }
@@ -846,6 +849,8 @@ enum Fill {
     None,
     True,
     False,
+    /// The empty tuple.
+    NoCodes,
 }
 
 /// The columns of `check_many(columns=True)`, each as long as the input: what
@@ -855,10 +860,13 @@ enum Fill {
 /// Equal strings share one Python object: the caller's input when the address is the input,
 /// the address when the key or the ASCII form equals it, so a clean row costs one new string,
 /// not four. The codes (`error`, `warnings`, `rules`) are few and `'static`: one Python string
-/// each, shared by every row.
+/// each, and one tuple per list of codes, shared by every row (a new list per row was a third
+/// of the time of a batch, to make and to free).
 pub struct Columns<'py> {
     /// Each code's string; a few dozen at most, found by the code's address.
     codes: Vec<(&'static str, Bound<'py, PyString>)>,
+    /// Each list of codes met so far (not empty) and its tuple.
+    code_lists: Vec<(Vec<&'static str>, Bound<'py, PyTuple>)>,
     /// One list per name in `FIELDS`.
     lists: Vec<Bound<'py, PyList>>,
     /// The next row to fill.
@@ -878,9 +886,11 @@ impl<'py> Columns<'py> {
             Fill::None => filled(py.None().into_bound(py)),
             Fill::True => filled(PyBool::new(py, true).to_owned().into_any()),
             Fill::False => filled(PyBool::new(py, false).to_owned().into_any()),
+            Fill::NoCodes => filled(PyTuple::empty(py).into_any()),
         });
         Ok(Columns {
             codes: Vec::new(),
+            code_lists: Vec::new(),
             lists: lists.collect::<PyResult<_>>()?,
             next: 0,
         })
@@ -900,16 +910,29 @@ impl<'py> Columns<'py> {
         obj
     }
 
+    /// `codes` as a tuple shared by every row with the same codes; `None` when there are none
+    /// (the column's fill).
     fn codes(
         &mut self,
         py: Python<'py>,
         codes: impl ExactSizeIterator<Item = &'static str>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let list = new_list(py, codes.len())?;
-        for (i, c) in codes.enumerate() {
-            set_item(&list, i, self.code(py, c).into_any());
+    ) -> PyResult<Option<Bound<'py, PyTuple>>> {
+        if codes.len() == 0 {
+            return Ok(None);
         }
-        Ok(list)
+        let codes: Vec<&'static str> = codes.collect();
+        let same = |a: &[&str], b: &[&str]| {
+            a.len() == b.len()
+                && (a.iter().zip(b))
+                    .all(|(x, y)| std::ptr::eq(x.as_ptr(), y.as_ptr()) && x.len() == y.len())
+        };
+        if let Some((_, tuple)) = self.code_lists.iter().find(|(c, _)| same(c, &codes)) {
+            return Ok(Some(tuple.clone()));
+        }
+        let strs: Vec<_> = codes.iter().map(|c| self.code(py, c)).collect();
+        let tuple = PyTuple::new(py, strs)?;
+        self.code_lists.push((codes, tuple.clone()));
+        Ok(Some(tuple))
     }
 
     fn push(
@@ -952,8 +975,12 @@ impl<'py> Columns<'py> {
         set(Col::Address, address);
         set(Col::Ascii, ascii);
         set(Col::Canonical, canonical);
-        set(Col::Warnings, warnings.into_any());
-        set(Col::Rules, rules.into_any());
+        if let Some(w) = warnings {
+            set(Col::Warnings, w.into_any());
+        }
+        if let Some(r) = rules {
+            set(Col::Rules, r.into_any());
+        }
         // The filled columns: only where the row differs from the fill.
         if !r.valid {
             set(Col::Valid, PyBool::new(py, false).to_owned().into_any());

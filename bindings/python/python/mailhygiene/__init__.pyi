@@ -116,7 +116,8 @@ class Result:
     def rules(self) -> tuple[str, ...]:
         """The codes of the provider rules that shaped the canonical key (e.g. `'strip_dots'`)."""
     def to_dict(self) -> dict[str, Any]:
-        """All fields as a plain dict (lists for `warnings` and `rules`), e.g. for JSON."""
+        """All fields as a plain dict, e.g. for JSON (`warnings` and `rules` are tuples, as here,
+        which `json.dumps` writes as arrays)."""
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
     __hash__: None  # type: ignore[assignment]
@@ -283,7 +284,8 @@ class Checker:
         result (`error='empty'`); other non-`str` items raise `TypeError`.
 
         Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
-        (the `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give
+        (the `Result` attribute names; `warnings` and `rules` hold tuples, as on `Result`) that
+        `pandas.DataFrame(...)` takes directly; give
         Polars the types, `polars.DataFrame(d, schema=COLUMNS_SCHEMA)`, which a column that is
         all None in a batch does not show. With `exact=True` every input is judged exactly as
         given, as by `check(x, exact=True)`.
@@ -299,7 +301,8 @@ class Checker:
         result (`error='empty'`); other non-`str` items raise `TypeError`.
 
         Returns a list of `Result`, or with `columns=True` a dict of equally long column lists
-        (the `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give
+        (the `Result` attribute names; `warnings` and `rules` hold tuples, as on `Result`) that
+        `pandas.DataFrame(...)` takes directly; give
         Polars the types, `polars.DataFrame(d, schema=COLUMNS_SCHEMA)`, which a column that is
         all None in a batch does not show. With `exact=True` every input is judged exactly as
         given, as by `check(x, exact=True)`.
@@ -343,9 +346,10 @@ def check_many(
     (`error='empty'`); other non-`str` items raise `TypeError`.
 
     Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
-    `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give Polars the
-    types, `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all
-    None in a batch does not show. With `exact=True` every input is judged exactly as given
+    `Result` attribute names; `warnings` and `rules` hold tuples, as on `Result`) that
+    `pandas.DataFrame(...)` takes directly; give Polars the types,
+    `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all None in
+    a batch does not show. With `exact=True` every input is judged exactly as given
     (no extraction), as by `check(x, exact=True)`.
 
     >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]
@@ -367,9 +371,10 @@ def check_many(
     (`error='empty'`); other non-`str` items raise `TypeError`.
 
     Returns a list of `Result`, or with `columns=True` a dict of equally long column lists (the
-    `Result` attribute names) that `pandas.DataFrame(...)` takes directly; give Polars the
-    types, `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all
-    None in a batch does not show. With `exact=True` every input is judged exactly as given
+    `Result` attribute names; `warnings` and `rules` hold tuples, as on `Result`) that
+    `pandas.DataFrame(...)` takes directly; give Polars the types,
+    `polars.DataFrame(d, schema=mailhygiene.COLUMNS_SCHEMA)`, which a column that is all None in
+    a batch does not show. With `exact=True` every input is judged exactly as given
     (no extraction), as by `check(x, exact=True)`.
 
     >>> [r.valid for r in mailhygiene.check_many(["a@example.com", "nope", None])]
