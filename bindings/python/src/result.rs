@@ -405,8 +405,7 @@ impl PyResult_ {
         fields.into_result()
     }
 
-    /// All fields as a plain dict, e.g. for JSON (`warnings` and `rules` are tuples, as here,
-    /// which `json.dumps` writes as arrays).
+    /// All fields as a plain dict (lists for `warnings` and `rules`), e.g. for JSON.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let c = &self.0;
         let [valid, role, disposable, relay, free] = c.flags();
@@ -423,8 +422,8 @@ impl PyResult_ {
         d.set_item("disposable", disposable)?;
         d.set_item("relay", relay)?;
         d.set_item("free", free)?;
-        d.set_item("warnings", PyTuple::new(py, c.warnings())?)?;
-        d.set_item("rules", PyTuple::new(py, c.rules())?)?;
+        d.set_item("warnings", PyList::new(py, c.warnings())?)?;
+        d.set_item("rules", PyList::new(py, c.rules())?)?;
         Ok(d)
     }
 

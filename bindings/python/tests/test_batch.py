@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import mailhygiene
+from columns import fields, rows
 
 INPUTS = ["Jane <jane@gmail.com>", "bob@yaho.com", "nope", "info@mailinator.com", " x@example.com "]
 EXPECTED = [mailhygiene.check(i) for i in INPUTS]
@@ -56,7 +57,7 @@ def test_pandas_and_numpy_missing_values_in_a_list_are_invalid_results() -> None
 def test_columns_are_rows_transposed() -> None:
     cols = mailhygiene.check_many(INPUTS, columns=True)
     assert list(cols) == list(EXPECTED[0].to_dict())
-    assert [dict(zip(cols, row)) for row in zip(*cols.values())] == [r.to_dict() for r in EXPECTED]
+    assert rows(cols) == [fields(r) for r in EXPECTED]
 
 
 def test_checker_check_many_uses_its_options() -> None:
@@ -158,9 +159,7 @@ def test_threads_calling_check_many_concurrently() -> None:
         barrier.wait()
         if n % 2:
             return mailhygiene.check_many(inputs, columns=True) == want
-        return [r.to_dict() for r in mailhygiene.check_many(inputs)] == [
-            dict(zip(want, row)) for row in zip(*want.values())
-        ]
+        return [fields(r) for r in mailhygiene.check_many(inputs)] == rows(want)
 
     with ThreadPoolExecutor(8) as pool:
         assert all(pool.map(run, range(8)))
@@ -252,7 +251,7 @@ def test_exact_flag_matches_single_calls(exact: bool) -> None:
     assert got == want
     assert [r.to_dict() for r in got] == [r.to_dict() for r in want]
     cols = mailhygiene.check_many(inputs, columns=True, exact=exact)
-    assert [dict(zip(cols, row)) for row in zip(*cols.values())] == [r.to_dict() for r in want]
+    assert rows(cols) == [fields(r) for r in want]
 
 
 def test_exact_judges_the_input_as_given() -> None:
@@ -297,7 +296,7 @@ def test_exact_for_pandas_polars_pyarrow() -> None:
     for column in kinds:
         assert mailhygiene.check_many(column, exact=True) == want, type(column)
         cols = mailhygiene.check_many(column, columns=True, exact=True)
-        assert [dict(zip(cols, row)) for row in zip(*cols.values())] == [r.to_dict() for r in want]
+        assert rows(cols) == [fields(r) for r in want]
 
 
 def _maybe(module: str) -> Any:

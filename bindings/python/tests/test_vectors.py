@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 import mailhygiene
+from columns import fields, rows
 from vectors import VECTORS, Case, read
 
 _OPTIONS = {"allow_quoted_local", "allow_domain_literal", "allow_single_label", "lenient_lengths"}
@@ -78,8 +79,7 @@ def test_batch_matches_single(file: str) -> None:
     single = [mailhygiene.check(i) for i in inputs]
     assert mailhygiene.check_many(inputs) == single
     columns = mailhygiene.check_many(inputs, columns=True)
-    rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
-    assert rows == [r.to_dict() for r in single]
+    assert rows(columns) == [fields(r) for r in single]
 
 
 @pytest.mark.parametrize(
@@ -100,8 +100,7 @@ def test_exact_batch_matches_single(file: str) -> None:
         assert got == single
         assert [r.to_dict() for r in got] == [r.to_dict() for r in single]
         columns = checker.check_many(inputs, columns=True, exact=True)
-        rows = [dict(zip(columns, values)) for values in zip(*columns.values())]
-        assert rows == [r.to_dict() for r in single]
+        assert rows(columns) == [fields(r) for r in single]
 
 
 @pytest.mark.parametrize("case", cases("bounces.tsv"))

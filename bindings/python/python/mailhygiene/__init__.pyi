@@ -116,8 +116,7 @@ class Result:
     def rules(self) -> tuple[str, ...]:
         """The codes of the provider rules that shaped the canonical key (e.g. `'strip_dots'`)."""
     def to_dict(self) -> dict[str, Any]:
-        """All fields as a plain dict, e.g. for JSON (`warnings` and `rules` are tuples, as here,
-        which `json.dumps` writes as arrays)."""
+        """All fields as a plain dict (lists for `warnings` and `rules`), e.g. for JSON."""
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
     __hash__: None  # type: ignore[assignment]
