@@ -36,6 +36,7 @@ mod extract;
 mod lists;
 mod parse;
 pub mod suppression;
+pub mod text;
 mod typo;
 
 pub use batch::{CachingChecker, CheckColumns, StrColumn};
