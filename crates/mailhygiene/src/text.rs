@@ -208,18 +208,28 @@ fn transcode(body: &[u8], enc: Encoding) -> Result<Decoded<'_>, DecodeError> {
         .max_utf8_buffer_length_without_replacement(body.len())
         .unwrap_or(body.len().saturating_mul(3));
     let mut text = String::with_capacity(capacity);
-    let (result, _) = decoder.decode_to_string_without_replacement(body, &mut text, true);
-    match result {
-        encoding_rs::DecoderResult::InputEmpty => Ok(Decoded {
-            text: Cow::Owned(text),
-            encoding: enc,
-            utf8_bom: false,
-        }),
-        // The text so far ends where the invalid sequence starts.
-        _ => Err(DecodeError::Invalid {
-            encoding: enc,
-            line: 1 + memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64,
-        }),
+    let mut read = 0;
+    loop {
+        let (result, n) =
+            decoder.decode_to_string_without_replacement(&body[read..], &mut text, true);
+        read += n;
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => {
+                return Ok(Decoded {
+                    text: Cow::Owned(text),
+                    encoding: enc,
+                    utf8_bom: false,
+                })
+            }
+            encoding_rs::DecoderResult::OutputFull => text.reserve(body.len() - read + 16),
+            // The text so far ends where the invalid sequence starts.
+            encoding_rs::DecoderResult::Malformed(..) => {
+                return Err(DecodeError::Invalid {
+                    encoding: enc,
+                    line: 1 + memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64,
+                })
+            }
+        }
     }
 }
 
