@@ -465,6 +465,12 @@ export interface LoadContentOptions {
   account?: string
   /** The columns of a CRM's own CSV (system `"generic"`, implied by giving them). */
   columns?: GenericColumnsInit
+  /**
+   * The encoding of content given as bytes that are not UTF-8 (`"windows-1252"`, …), as
+   * for `load`. A string is already text: its content is UTF-8 and this never applies to
+   * it. An unknown label throws `unknown_encoding`.
+   */
+  encoding?: string
 }
 
 /** Options of `SuppressionList#load`. */
@@ -482,6 +488,13 @@ export interface LoadOptions {
   account?: string
   /** The columns of a CRM's own CSV (system `"generic"`, implied by giving them). */
   columns?: GenericColumnsInit
+  /**
+   * The encoding of files that are not UTF-8 (`"windows-1252"`, as Excel on Windows saves
+   * CSV; `"iso-8859-15"`, …). Files that are UTF-8, or start with a byte order mark, are read
+   * as such whatever it says; without it a file that is not UTF-8 throws `not_utf8`, naming
+   * its line and likely encoding. An unknown label throws `unknown_encoding`.
+   */
+  encoding?: string
 }
 
 /** One row of the master list. */

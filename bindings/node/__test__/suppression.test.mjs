@@ -280,3 +280,39 @@ test('reason and system codes', () => {
   assert.ok(mh.suppressionSystems().includes('sendgrid'))
   assert.ok(readFileSync(join(exportsDir, 'README.md'), 'utf8').length > 0)
 })
+
+// As Excel on Windows saves CSV: Windows-1252, "é" "ô" as 0xE9 0xF4, curly quotes 0x93 0x94
+// (www.unicode.org/Public/MAPPINGS/VENDORS/MICSFT/WINDOWS/CP1252.TXT).
+const CP1252 = Buffer.from('email,note\r\nann@example.com,\x93moved\x94\r\nj\xe9r\xf4me@example.com,x\r\n', 'latin1')
+
+test('exports that are not UTF-8 are refused, or decoded with their encoding', () => {
+  const columns = { email: 'email', defaultReason: 'manual' }
+  const list = new SuppressionList({ now: NOW })
+  assert.throws(() => list.loadContent(CP1252, { fileName: 'dnc.csv', columns }), (e) => {
+    assert.equal(e.code, 'not_utf8')
+    assert.match(e.message, /^dnc\.csv: line 2, column 17: byte 0x93 is not UTF-8/)
+    assert.match(e.message, /windows-1252/)
+    return true
+  })
+  list.loadContent(CP1252, { fileName: 'dnc.csv', columns, encoding: 'windows-1252' })
+  assert.deepEqual(list.rows().map((r) => r.address).sort(), ['ann@example.com', 'jérôme@example.com'])
+
+  const dir = mkdtempSync(join(tmpdir(), 'mh-encoding-'))
+  try {
+    const path = join(dir, 'dnc.csv')
+    writeFileSync(path, CP1252)
+    const fromPath = new SuppressionList({ now: NOW })
+    assert.throws(() => fromPath.load(path, { columns }), { code: 'not_utf8' })
+    fromPath.load(path, { columns, encoding: 'windows-1252' })
+    assert.equal(fromPath.status('jérôme@example.com').reason, 'manual')
+    // UTF-8 bytes, and any JS string, stay UTF-8 whatever the option says: "é", not "Ã©".
+    writeFileSync(path, 'email\r\nzoé@example.com\r\n')
+    const utf8 = new SuppressionList({ now: NOW })
+    utf8.load(path, { columns, encoding: 'windows-1252' })
+    utf8.loadContent('email\nlou@café.example\n', { columns, encoding: 'windows-1252' })
+    assert.deepEqual(utf8.rows().map((r) => r.address).sort(), ['lou@café.example', 'zoé@example.com'])
+    assert.throws(() => utf8.load(path, { columns, encoding: 'windows-9999' }), { code: 'unknown_encoding' })
+  } finally {
+    rmSync(dir, { recursive: true })
+  }
+})

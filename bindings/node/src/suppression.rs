@@ -13,6 +13,7 @@ use mailhygiene::suppression::{
     self as core, import_bytes, ImportOptions, KeyHash, MailKind, MasterRow, Policy, Reason,
     Reject, Restriction, Scope, StreamInfo, StreamKind, System,
 };
+use mailhygiene::text::Encoding;
 use napi::bindgen_prelude::*;
 use napi::sys;
 use napi_derive::napi;
@@ -31,6 +32,14 @@ fn error(env: Env, code: &str, message: String) -> Error {
 
 fn system(env: Env, name: Option<&Text>) -> Result<Option<System>> {
     name.map(|s| s.0.parse::<System>())
+        .transpose()
+        .map_err(|e| error(env, e.code(), e.to_string()))
+}
+
+/// The encoding a label names (`"windows-1252"`, …); throws `unknown_encoding` otherwise.
+fn encoding(env: Env, label: Option<&Text>) -> Result<Option<Encoding>> {
+    label
+        .map(|l| l.0.parse::<Encoding>())
         .transpose()
         .map_err(|e| error(env, e.code(), e.to_string()))
 }
@@ -185,12 +194,18 @@ pub struct LoadOptions {
     /// The columns of a CRM's own CSV (system `"generic"`, implied by giving them).
     #[napi(ts_type = "GenericColumnsInit")]
     pub columns: Option<Known<GenericColumnsInit>>,
+    /// The encoding of files that are not UTF-8 (`"windows-1252"`, as Excel on Windows saves
+    /// CSV; `"iso-8859-15"`, …). Files that are UTF-8, or start with a byte order mark, are read
+    /// as such whatever it says; without it a file that is not UTF-8 throws `not_utf8`, naming
+    /// its line and likely encoding. An unknown label throws `unknown_encoding`.
+    #[napi(ts_type = "string")]
+    pub encoding: Option<Text>,
 }
 
 option_keys!(
     LoadOptions,
     "options",
-    ["system", "stream", "listId", "account", "columns"]
+    ["system", "stream", "listId", "account", "columns", "encoding"]
 );
 
 /// The columns of a generic CSV export (a CRM's do-not-contact list), by header.
@@ -241,8 +256,10 @@ fn import_options(
     list_id: Option<&Text>,
     account: Option<&Text>,
     columns: Option<&GenericColumnsInit>,
+    label: Option<&Text>,
 ) -> Result<ImportOptions> {
     let mut opts = ImportOptions::new(stream.map_or("", |s| &s.0));
+    opts.encoding = encoding(env, label)?;
     if let Some(s) = system(env, sys)? {
         opts = opts.system(s);
     }
@@ -297,12 +314,17 @@ pub struct LoadContentOptions {
     /// The columns of a CRM's own CSV (system `"generic"`, implied by giving them).
     #[napi(ts_type = "GenericColumnsInit")]
     pub columns: Option<Known<GenericColumnsInit>>,
+    /// The encoding of content given as bytes that are not UTF-8 (`"windows-1252"`, …), as
+    /// for `load`. A string is already text: its content is UTF-8 and this never applies to
+    /// it. An unknown label throws `unknown_encoding`.
+    #[napi(ts_type = "string")]
+    pub encoding: Option<Text>,
 }
 
 option_keys!(
     LoadContentOptions,
     "options",
-    ["fileName", "system", "stream", "listId", "account", "columns"]
+    ["fileName", "system", "stream", "listId", "account", "columns", "encoding"]
 );
 
 /// One fact to add: `list.add({ address, reason, system, ... })`.
@@ -696,6 +718,7 @@ impl SuppressionList {
                 o.list_id.as_ref(),
                 o.account.as_ref(),
                 o.columns.as_deref(),
+                o.encoding.as_ref(),
             )?,
             None => ImportOptions::new(""),
         };
@@ -727,6 +750,7 @@ impl SuppressionList {
                 list_id: None,
                 account: None,
                 columns: None,
+                encoding: None,
             },
         };
         let opts = import_options(
@@ -736,6 +760,7 @@ impl SuppressionList {
             o.list_id.as_ref(),
             o.account.as_ref(),
             o.columns.as_deref(),
+            o.encoding.as_ref(),
         )?
         .checker(self.inner.checker().clone());
         let file = o.file_name.as_ref().map_or("content", |f| &f.0);

@@ -18,6 +18,7 @@ use mailhygiene::suppression::{
     self as core, KeyHash, LoadError, MailKind, MasterRow, Policy, Reason, Restriction, Scope,
     StreamInfo, StreamKind, System,
 };
+use mailhygiene::text::Encoding;
 
 use crate::checker::PyChecker;
 
@@ -718,14 +719,19 @@ impl PySuppressionList {
     ///     date_format: a strftime layout of the date column (e.g. "%d/%m/%Y %H:%M");
     ///     date_zone: the zone of dates written without one ("UTC", "-05:00", "Europe/Paris");
     ///     default_reason: the reason of rows without one (e.g. "manual");
-    ///     scope: the scope of every record of a generic export.
+    ///     scope: the scope of every record of a generic export;
+    ///     encoding: the encoding of files that are not UTF-8 ("windows-1252", as Excel on
+    ///         Windows saves CSV; "iso-8859-15" …). Files that are UTF-8 or start with a byte
+    ///         order mark are read as such whatever it says; without it, a file that is not
+    ///         UTF-8 raises `SuppressionError` (code "not_utf8") naming its line and likely
+    ///         encoding. An unknown label raises code "unknown_encoding".
     ///
     /// Bad rows do not stop the load: they are in the returned summary's `rejects`. A file
     /// that cannot be used at all raises `SuppressionError` (or `OSError` when unreadable).
     #[pyo3(signature = (
         path, system = None, *, stream = "", list_id = None, account = None,
         email_column = None, reason_column = None, date_column = None, date_format = None,
-        date_zone = None, default_reason = None, scope = None,
+        date_zone = None, default_reason = None, scope = None, encoding = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn load(
@@ -743,12 +749,18 @@ impl PySuppressionList {
         date_zone: Option<String>,
         default_reason: Option<&str>,
         scope: Option<&str>,
+        encoding: Option<&str>,
     ) -> PyResult<PyImportSummary> {
         let system = system
             .map(|s| s.parse::<System>())
             .transpose()
             .map_err(|e| suppression_error(py, e.code(), e.to_string()))?;
+        let encoding = encoding
+            .map(|label| label.parse::<Encoding>())
+            .transpose()
+            .map_err(|e| suppression_error(py, e.code(), e.to_string()))?;
         let mut options = ImportOptions::new(stream);
+        options.encoding = encoding;
         if let Some(s) = system {
             options = options.system(s);
         }

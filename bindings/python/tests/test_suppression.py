@@ -300,3 +300,37 @@ def test_merging_a_list_into_itself_is_a_clear_error() -> None:
     with pytest.raises(RuntimeError):
         lst.merge(lst)
     assert len(lst) == 1
+
+
+# As Excel on Windows saves CSV: Windows-1252, "é" "ô" as 0xE9 0xF4, curly quotes 0x93 0x94
+# (www.unicode.org/Public/MAPPINGS/VENDORS/MICSFT/WINDOWS/CP1252.TXT).
+CP1252 = b"email,note\r\nann@example.com,\x93moved\x94\r\nj\xe9r\xf4me@example.com,x\r\n"
+
+
+def test_load_decodes_windows_1252_when_told_and_refuses_it_otherwise(tmp_path: Path) -> None:
+    path = tmp_path / "dnc.csv"
+    path.write_bytes(CP1252)
+
+    def load(lst: SuppressionList, path: Path, **encoding: str) -> None:
+        lst.load(path, stream="crm", email_column="email", default_reason="manual", **encoding)
+
+    lst = SuppressionList(now=NOW)
+    with pytest.raises(SuppressionError) as e:
+        load(lst, path)
+    assert e.value.code == "not_utf8"
+    assert "line 2, column 17: byte 0x93 is not UTF-8" in e.value.message
+    assert "windows-1252" in e.value.message
+
+    load(lst, path, encoding="windows-1252")
+    assert sorted(r.address for r in lst.records()) == ["ann@example.com", "jérôme@example.com"]
+
+    # A UTF-8 file stays UTF-8 whatever the option says: "é", not "Ã©".
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_text("email\r\nzoé@example.com\r\n", encoding="utf-8")
+    lst = SuppressionList(now=NOW)
+    load(lst, utf8, encoding="windows-1252")
+    assert [r.address for r in lst.records()] == ["zoé@example.com"]
+
+    with pytest.raises(SuppressionError) as e:
+        load(lst, path, encoding="windows-9999")
+    assert e.value.code == "unknown_encoding"

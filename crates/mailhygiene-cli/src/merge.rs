@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 use crate::atomic::{commit_all, AtomicFile};
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use mailhygiene::suppression::import::{GenericColumns, ImportOptions};
+use mailhygiene::suppression::import::{GenericColumns, ImportError, ImportOptions};
 use mailhygiene::suppression::{
-    expand, format_time, parse_time, KeyHash, Policy, Reason, Scope, StreamInfo, StreamKind,
-    SuppressionList, System,
+    expand, format_time, parse_time, KeyHash, LoadError, Policy, Reason, Scope, StreamInfo,
+    StreamKind, SuppressionList, System,
 };
+use mailhygiene::text::Encoding;
 use serde_json::json;
 
 /// Merge suppression exports into one master list, by explicit rules.
@@ -41,7 +42,10 @@ pub struct MergeArgs {
     /// date-zone: the zone of dates written without one (`UTC`, `-05:00`, `Europe/Paris`);
     /// scope: the scope of every generic record (`all`, `marketing`, `list:ID` …);
     /// list-id: the Mailchimp audience or SendGrid group the files belong to;
-    /// account: the account inside the system (Mailgun domain, SES region, Postmark stream).
+    /// account: the account inside the system (Mailgun domain, SES region, Postmark stream);
+    /// encoding: the encoding of files that are not UTF-8 (`windows-1252`, as Excel on Windows
+    /// saves CSV; `iso-8859-15` …); files that are UTF-8 or start with a byte order mark are
+    /// read as such whatever it says.
     #[arg(long = "set", value_name = "STREAM.KEY=VALUE")]
     settings: Vec<String>,
     /// A stream that sends transactional mail (streams are marketing otherwise). Repeatable.
@@ -122,9 +126,15 @@ fn apply_setting(arg: &str, options: &mut BTreeMap<String, ImportOptions>) -> Re
         }
         "list-id" => opts.list_id = Some(value.into()),
         "account" => opts.account = Some(value.into()),
+        "encoding" => {
+            let encoding = value
+                .parse::<Encoding>()
+                .map_err(|e| anyhow::anyhow!("--set {arg:?}: {e}"))?;
+            opts.encoding = Some(encoding);
+        }
         _ => bail!(
             "--set {arg:?}: unknown key {key:?} (email, reason, date, date-format, date-zone, \
-             default-reason, scope, list-id, account)"
+             default-reason, scope, list-id, account, encoding)"
         ),
     }
     Ok(())
@@ -223,7 +233,9 @@ pub fn run(args: MergeArgs) -> Result<()> {
     for f in args.master.iter().chain(&args.engagement) {
         jobs.push((f.clone(), ImportOptions::new("")));
     }
-    let summary = list.load_with_options(&jobs)?;
+    let summary = list
+        .load_with_options(&jobs)
+        .map_err(|e| with_encoding_option(e, &jobs))?;
     phase("loaded");
     list.finalize();
     phase("merged");
@@ -362,6 +374,22 @@ pub fn run(args: MergeArgs) -> Result<()> {
         args.out.display()
     );
     Ok(())
+}
+
+/// A load error, where a stream's file is not UTF-8 with the option that gives its encoding
+/// (`--set STREAM.encoding=NAME`) instead of the library's words for it.
+fn with_encoding_option(e: LoadError, jobs: &[(PathBuf, ImportOptions)]) -> anyhow::Error {
+    if let LoadError::Import(ImportError::Decode { file, error }) = &e {
+        let stream = jobs
+            .iter()
+            .find(|(path, opts)| !opts.stream.is_empty() && path.display().to_string() == *file)
+            .map(|(_, opts)| &opts.stream);
+        if let Some(stream) = stream {
+            let option = format!("--set {stream}.encoding=");
+            return anyhow::anyhow!("{file}: {}", error.message_with_option(&option));
+        }
+    }
+    e.into()
 }
 
 /// Output files being written under temporary names; committed together at the end.

@@ -464,3 +464,70 @@ fn an_earlier_runs_missing_files_do_not_stay() {
     assert!(!after.is_empty());
     assert!(after.iter().all(|n| n.starts_with("sg.")), "{after:?}");
 }
+
+#[test]
+fn set_encoding_reads_a_windows_1252_export_and_without_it_names_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    // As Excel on Windows saves CSV: Windows-1252, "é" "ô" as 0xE9 0xF4, curly quotes as
+    // 0x93 0x94 (www.unicode.org/Public/MAPPINGS/VENDORS/MICSFT/WINDOWS/CP1252.TXT).
+    let crm = dir.path().join("dnc.csv");
+    std::fs::write(
+        &crm,
+        b"Email,Note\r\nann@example.com,\x93moved\x94\r\nj\xe9r\xf4me@example.com,x\r\n",
+    )
+    .unwrap();
+    let utf8 = dir.path().join("utf8.csv");
+    std::fs::write(&utf8, "Email,Note\r\nzoé@example.com,x\r\n").unwrap();
+    let out = dir.path().join("out");
+    let run = |settings: &[&str]| {
+        let args: Vec<String> = [
+            format!("crm={}", crm.display()),
+            format!("web={}", utf8.display()),
+        ]
+        .into_iter()
+        .flat_map(|s| ["--stream".to_string(), s])
+        .chain(
+            ["crm.email=Email", "crm.default-reason=manual"]
+                .iter()
+                .chain(["web.email=Email", "web.default-reason=manual"].iter())
+                .chain(settings)
+                .flat_map(|s| ["--set".to_string(), s.to_string()]),
+        )
+        .collect();
+        merge_args(&out, &args)
+    };
+
+    let o = run(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!(
+            "{}: line 2, column 17: byte 0x93 is not UTF-8",
+            crm.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("re-run with --set crm.encoding=windows-1252"),
+        "{err}"
+    );
+
+    // Given to both streams: the UTF-8 file still reads as UTF-8 ("zoé", not "zoÃ©").
+    let o = run(&["crm.encoding=windows-1252", "web.encoding=windows-1252"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut addresses: Vec<String> = csv::Reader::from_path(out.join("suppressions.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap()[1].to_string())
+        .collect();
+    addresses.sort();
+    assert_eq!(
+        addresses,
+        ["ann@example.com", "jérôme@example.com", "zoé@example.com"]
+    );
+
+    let o = run(&["crm.encoding=windows-9999"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("unknown encoding \"windows-9999\""), "{err}");
+}

@@ -25,6 +25,11 @@
 //! key ([`canonical`], provider rules from `data/providers.tsv`), classification
 //! ([`Checker::classify`]) and typo correction ([`suggest`]). [`Checker`] holds a configuration;
 //! the free functions use the default one.
+//!
+//! Files are read as text by [`text::decode`]: UTF-8, or UTF-16 with a byte order mark, or a
+//! legacy encoding such as Windows-1252 when the caller names it; a file that is not UTF-8 is
+//! otherwise refused with its line, column and likely encoding, never read with replaced
+//! characters.
 #![warn(missing_docs)]
 
 mod batch;
@@ -36,6 +41,7 @@ mod extract;
 mod lists;
 mod parse;
 pub mod suppression;
+pub mod text;
 mod typo;
 
 pub use batch::{CachingChecker, CheckColumns, StrColumn};

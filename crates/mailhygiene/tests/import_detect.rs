@@ -1,6 +1,9 @@
 //! Detection from headers and JSON shapes, file-level errors, and reject bookkeeping
 //! (line numbers, codes, the `rows_read == rows_used + rejects` invariant).
-use mailhygiene::suppression::import::{detect, import_bytes, ImportOptions, System};
+use mailhygiene::suppression::import::{
+    detect, import_bytes, GenericColumns, ImportError, ImportOptions, System,
+};
+use mailhygiene::suppression::Reason;
 
 #[test]
 fn system_codes_round_trip() {
@@ -89,7 +92,11 @@ fn file_level_errors() {
     )
     .unwrap_err();
     assert_eq!(e.code(), "not_utf8");
-    assert!(e.to_string().contains("x.csv:3"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("x.csv: line 3, column 15: byte 0xFF is not UTF-8"),
+        "{e}"
+    );
 
     let e = import_bytes("x.json", b"[\n{\"email\": \"a@example.com\",\n", &opts).unwrap_err();
     assert_eq!(e.code(), "bad_json");
@@ -259,4 +266,82 @@ fn a_bare_address_list_loads_from_a_path() {
     let s = list.status("Bob@Example.com", None);
     assert_eq!(s.sources, ["generic:crm"]);
     assert!(!list.status("ann@example.com", None).suppressed);
+}
+
+/// As Excel on Windows saves a CSV: Windows-1252, `é` `ô` as 0xE9 0xF4 and curly quotes as
+/// 0x93 0x94 (Windows-1252 code page table, www.unicode.org/Public/MAPPINGS/VENDORS/MICSFT/
+/// WINDOWS/CP1252.TXT).
+const CP1252: &[u8] =
+    b"email,reason,note\r\nann@example.com,bounce,\x93moved\x94\r\nj\xe9r\xf4me@example.com,bounce,x\r\n";
+
+/// A CRM's export, read as generic CSV.
+fn crm() -> ImportOptions {
+    ImportOptions::new("s").generic(GenericColumns {
+        email: "email".into(),
+        default_reason: Some(Reason::HardBounce),
+        ..Default::default()
+    })
+}
+
+#[test]
+fn windows_1252_is_refused_with_its_line_or_decoded_when_given() {
+    let e = import_bytes("crm.csv", CP1252, &crm()).unwrap_err();
+    assert_eq!(e.code(), "not_utf8");
+    let message = e.to_string();
+    assert!(
+        message.starts_with("crm.csv: line 2, column 24: byte 0x93 is not UTF-8"),
+        "{message}"
+    );
+    assert!(message.contains("it looks like windows-1252"), "{message}");
+
+    let cp1252 = "windows-1252".parse().unwrap();
+    let opts = crm().encoding(cp1252);
+    let imported = import_bytes("crm.csv", CP1252, &opts).unwrap();
+    let addresses: Vec<&str> = imported
+        .records
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(addresses, ["ann@example.com", "jérôme@example.com"]);
+    assert!(imported.rejects.is_empty(), "{:?}", imported.rejects);
+
+    // The same file through a list load, as `merge` reads it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.csv");
+    std::fs::write(&path, CP1252).unwrap();
+    let mut list = mailhygiene::suppression::SuppressionList::default();
+    let e = list.load_path_with(&path, &crm()).unwrap_err();
+    assert_eq!(e.code(), "not_utf8");
+    list.load_path_with(&path, &opts).unwrap();
+    list.finalize();
+    assert!(list
+        .blocking(
+            "jérôme@example.com",
+            mailhygiene::suppression::MailKind::Marketing
+        )
+        .is_some());
+
+    // A UTF-8 file stays UTF-8: "é" is not read as the two Windows-1252 characters "Ã©".
+    let utf8 = "email,reason\njérôme@example.com,bounce\n";
+    let imported = import_bytes("crm.csv", utf8.as_bytes(), &opts).unwrap();
+    assert_eq!(imported.records[0].address, "jérôme@example.com");
+
+    let e = "windows-9999"
+        .parse::<mailhygiene::text::Encoding>()
+        .map_err(ImportError::from)
+        .unwrap_err();
+    assert_eq!(e.code(), "unknown_encoding");
+    assert!(e.to_string().contains("\"windows-9999\""), "{e}");
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_is_read() {
+    // Excel's "Unicode text": UTF-16LE with a byte order mark, tab-separated.
+    let bytes: Vec<u8> = "\u{feff}email\treason\njérôme@example.com\tbounce\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let imported = import_bytes("bounces.txt", &bytes, &ImportOptions::new("s")).unwrap();
+    assert_eq!(imported.records[0].address, "jérôme@example.com");
+    assert_eq!(detect("bounces.txt", &bytes), Some(System::Ses));
 }

@@ -664,6 +664,7 @@ class SuppressionList:
         date_zone: str | None = None,
         default_reason: str | None = None,
         scope: str | None = None,
+        encoding: str | None = None,
     ) -> ImportSummary:
         """Load a file, or a folder of files, for `stream`: raw exports of a mail system (`system`
         such as `"ses"`, `"sendgrid"`, `"mailchimp"`, or detected per file when None), a master
@@ -679,7 +680,12 @@ class SuppressionList:
             date_format: a strftime layout of the date column (e.g. "%d/%m/%Y %H:%M");
             date_zone: the zone of dates written without one ("UTC", "-05:00", "Europe/Paris");
             default_reason: the reason of rows without one (e.g. "manual");
-            scope: the scope of every record of a generic export.
+            scope: the scope of every record of a generic export;
+            encoding: the encoding of files that are not UTF-8 ("windows-1252", as Excel on
+                Windows saves CSV; "iso-8859-15" …). Files that are UTF-8 or start with a byte
+                order mark are read as such whatever it says; without it, a file that is not
+                UTF-8 raises `SuppressionError` (code "not_utf8") naming its line and likely
+                encoding. An unknown label raises code "unknown_encoding".
 
         Bad rows do not stop the load: they are in the returned summary's `rejects`. A file
         that cannot be used at all raises `SuppressionError` (or `OSError` when unreadable).

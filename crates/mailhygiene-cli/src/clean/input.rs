@@ -4,7 +4,7 @@ use std::ops::Deref;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use encoding_rs::Encoding;
+use mailhygiene::text::{self, Encoding};
 
 /// A file's bytes: mapped when possible (no copy, no zeroed pages for a big file), read
 /// otherwise.
@@ -67,119 +67,52 @@ impl Decoded {
     }
 }
 
-/// Decode a file's bytes to UTF-8.
+/// Decode a file's bytes to UTF-8, by the core's rules ([`text::decode`]): a byte order mark
+/// decides (a UTF-16 one is Excel's "Unicode text"), else UTF-8, else `encoding`; bytes that
+/// are not UTF-8 without `encoding` are refused with their line and a guess of the real
+/// encoding, never replaced by U+FFFD. Messages name `flag`, the option that gives `encoding`
+/// (`--encoding`).
 ///
-/// - A UTF-8 BOM is removed (and remembered); a UTF-16 BOM (Excel's "Unicode text" export)
-///   means UTF-16, decoded.
-/// - Otherwise the bytes must be UTF-8 unless `encoding` names another encoding. Bytes that
-///   are not UTF-8 are refused with the line they are on and a guess of the real encoding:
-///   a guess is not good enough to rewrite someone's customer list with. Messages name
-///   `flag`, the option that gives `encoding` (`--encoding`).
-/// - An explicit legacy encoding decodes; a byte that is not valid in it is refused too, so
-///   nothing is ever replaced by U+FFFD.
+/// Two rules are `clean`'s own: a file that is not delimited text at all (a workbook, an
+/// archive, UTF-16 without a byte order mark) is named as such, and an explicit legacy
+/// encoding for text that is UTF-8 beyond ASCII is refused rather than ignored: the user
+/// believes the file is in another encoding, and the output would say otherwise.
 pub fn decode(bytes: Bytes, encoding: Option<&str>, flag: &str) -> Result<Decoded> {
-    if let Some((enc, bom_len)) = Encoding::for_bom(&bytes) {
-        if enc == encoding_rs::UTF_8 {
-            return validate_utf8(bytes, bom_len, true, flag);
+    let encoding = encoding
+        .map(|label| label.parse::<Encoding>())
+        .transpose()?;
+    let has_bom = encoding_rs::Encoding::for_bom(&bytes).is_some();
+    if encoding.is_none() && !has_bom {
+        if let Some(what) = not_text(&bytes, flag) {
+            bail!("{what}");
         }
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        if had_errors {
-            bail!(
-                "the file starts with a {} byte order mark but is not valid {}",
-                enc.name(),
-                enc.name()
-            );
+    }
+    let decoded = text::decode(&bytes, encoding)
+        .map_err(|e| anyhow::anyhow!(e.message_with_option(&format!("{flag} "))))?;
+    if let Some(enc) = encoding.filter(|&e| e != Encoding::UTF_8) {
+        if !has_bom && decoded.encoding == Encoding::UTF_8 && !bytes.is_ascii() {
+            bail!("the file is valid UTF-8, not {enc}: run without {flag}");
         }
-        return Ok(Decoded {
-            bytes: Bytes::Owned(text.into_owned().into_bytes()),
+    }
+    let (name, utf8_bom) = (decoded.encoding.name(), decoded.utf8_bom);
+    // Decoded text is a new string; UTF-8 stays in the mapping, after its byte order mark.
+    let text = match decoded.text {
+        Cow::Owned(text) => Ok(text),
+        Cow::Borrowed(text) => Err(bytes.len() - text.len()),
+    };
+    Ok(match text {
+        Ok(text) => Decoded {
+            bytes: Bytes::Owned(text.into_bytes()),
             offset: 0,
-            encoding: enc.name(),
-            utf8_bom: false,
-        });
-    }
-    match encoding {
-        None => {
-            if let Some(what) = not_text(&bytes, flag) {
-                bail!("{what}");
-            }
-            validate_utf8(bytes, 0, false, flag)
-        }
-        Some(label) => {
-            let enc = Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "unknown encoding '{label}' (try utf-8, windows-1252, iso-8859-15, …)"
-                )
-            })?;
-            if enc == encoding_rs::UTF_8 {
-                return validate_utf8(bytes, 0, false, flag);
-            }
-            // Text beyond ASCII that is valid UTF-8 is UTF-8 (a legacy file almost never is):
-            // decoding it again would turn `José` into `JosÃ©`.
-            if !bytes.is_ascii() && std::str::from_utf8(&bytes).is_ok() {
-                bail!(
-                    "the file is valid UTF-8, not {}: run without {flag}",
-                    enc.name()
-                );
-            }
-            let mut decoder = enc.new_decoder_without_bom_handling();
-            let mut text = String::with_capacity(bytes.len() + bytes.len() / 8);
-            // Decode line by line so that an invalid byte can be reported with its line.
-            for (line, chunk) in (1u64..).zip(bytes.split_inclusive(|&b| b == b'\n')) {
-                text.reserve(chunk.len() * 3 + 16);
-                let (res, _read, had_errors) = decoder.decode_to_string(chunk, &mut text, false);
-                debug_assert_eq!(res, encoding_rs::CoderResult::InputEmpty);
-                if had_errors {
-                    bail!(
-                        "line {line}: bytes that are not valid {}: the file is in another encoding",
-                        enc.name()
-                    );
-                }
-            }
-            let (_, _, had_errors) = decoder.decode_to_string(b"", &mut text, true);
-            if had_errors {
-                bail!("the file ends inside a {} character", enc.name());
-            }
-            Ok(Decoded {
-                bytes: Bytes::Owned(text.into_bytes()),
-                offset: 0,
-                encoding: enc.name(),
-                utf8_bom: false,
-            })
-        }
-    }
-}
-
-fn validate_utf8(bytes: Bytes, offset: usize, utf8_bom: bool, flag: &str) -> Result<Decoded> {
-    let text = &bytes[offset..];
-    if let Err(e) = std::str::from_utf8(text) {
-        let at = e.valid_up_to();
-        let line = 1 + memchr::memchr_iter(b'\n', &text[..at]).count();
-        let line_start = text[..at]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1);
-        let column = at - line_start + 1;
-        let mut detector = chardetng::EncodingDetector::new();
-        detector.feed(text, true);
-        let guess = detector.guess(None, true);
-        let hint = if guess == encoding_rs::UTF_8 {
-            "re-save it as UTF-8".to_owned()
-        } else {
-            format!(
-                "it looks like {name}; re-run with {flag} {name} to decode it, or re-save it as UTF-8",
-                name = guess.name()
-            )
-        };
-        bail!(
-            "line {line}, column {column}: byte 0x{byte:02X} is not UTF-8, so the file is not UTF-8: {hint}",
-            byte = text[at],
-        );
-    }
-    Ok(Decoded {
-        bytes,
-        offset,
-        encoding: "UTF-8",
-        utf8_bom,
+            encoding: name,
+            utf8_bom,
+        },
+        Err(offset) => Decoded {
+            bytes,
+            offset,
+            encoding: name,
+            utf8_bom,
+        },
     })
 }
 

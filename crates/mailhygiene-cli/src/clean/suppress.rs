@@ -74,15 +74,12 @@ fn is_hmac_list(bytes: &[u8]) -> bool {
     without_bom(bytes).starts_with(b"hmac_sha256,")
 }
 
-/// Whether a suppression file must be decoded before it is read: it starts with a UTF-16 byte
-/// order mark (Excel's "Unicode text"), or it is not UTF-8 (Excel's CSV on Windows is
-/// Windows-1252). A master or hashed list is `merge`'s UTF-8 output and is not scanned: it is
+/// Whether a suppression file must be decoded before it is read: it is not UTF-8 (Excel's CSV
+/// on Windows is Windows-1252; its "Unicode text" is UTF-16, whose byte order mark is not
+/// UTF-8 either). A master or hashed list is `merge`'s UTF-8 output and is not scanned: it is
 /// the million-row list of a big clean.
 fn needs_decoding(bytes: &[u8]) -> bool {
-    bytes.starts_with(&[0xFF, 0xFE])
-        || bytes.starts_with(&[0xFE, 0xFF])
-        || (!SuppressionList::is_master_list(bytes)
-            && std::str::from_utf8(without_bom(bytes)).is_err())
+    !SuppressionList::is_master_list(bytes) && std::str::from_utf8(without_bom(bytes)).is_err()
 }
 
 impl MergedList {

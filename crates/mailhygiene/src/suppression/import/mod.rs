@@ -17,6 +17,7 @@ use std::str::FromStr;
 use crate::suppression::bounce::{self, BounceClass};
 use crate::suppression::time::{Stamp, TimeFormat};
 use crate::suppression::{Provenance, Reason, Reject, Scope, SuppressionRecord};
+use crate::text::{self, DecodeError, Encoding, UnknownEncoding};
 use crate::Checker;
 
 mod brevo;
@@ -186,6 +187,11 @@ pub struct ImportOptions {
     pub account: Option<String>,
     /// Which SendGrid list the file holds, when its name does not say.
     pub sendgrid_list: Option<SendgridList>,
+    /// The encoding of a file that is not UTF-8 (Excel on Windows saves CSV in Windows-1252).
+    /// A file that is valid UTF-8, or starts with a byte order mark, is read by that whatever
+    /// this says ([`text::decode`]); without it, a file that is not UTF-8 is refused
+    /// ([`ImportError::Decode`], code `not_utf8`).
+    pub encoding: Option<Encoding>,
 }
 
 impl ImportOptions {
@@ -232,6 +238,20 @@ impl ImportOptions {
         self.sendgrid_list = Some(list);
         self
     }
+
+    /// Decodes a file that is not UTF-8 from `encoding`.
+    ///
+    /// ```
+    /// use mailhygiene::suppression::import::{import_bytes, ImportOptions};
+    /// let cp1252 = b"email,reason\r\nj\xe9r\xf4me@example.com,bounce\r\n";
+    /// let opts = ImportOptions::new("crm").encoding("windows-1252".parse().unwrap());
+    /// let imported = import_bytes("bounces.csv", cp1252, &opts).unwrap();
+    /// assert_eq!(imported.records[0].address, "jérôme@example.com");
+    /// ```
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = Some(encoding);
+        self
+    }
 }
 
 /// The result of importing one file.
@@ -274,13 +294,15 @@ pub enum ImportError {
         /// The first line (truncated to 200 characters).
         header: String,
     },
-    /// The file is not UTF-8.
-    #[error("{file}:{line}: not UTF-8")]
-    NotUtf8 {
+    /// The file is not UTF-8 and no encoding was given (code `not_utf8`), or it is not valid
+    /// in the encoding given or named by its byte order mark (code `bad_encoding`).
+    #[error("{file}: {error}")]
+    Decode {
         /// The file.
         file: String,
-        /// The 1-based line of the first invalid byte.
-        line: u64,
+        /// Where and what, with a guess of the encoding.
+        #[source]
+        error: DecodeError,
     },
     /// The file looks like JSON but does not parse, or has no record array we know.
     #[error("{file}:{line}: bad JSON: {message}")]
@@ -320,6 +342,9 @@ pub enum ImportError {
         /// The name given.
         name: String,
     },
+    /// An encoding label that names no encoding.
+    #[error(transparent)]
+    UnknownEncoding(#[from] UnknownEncoding),
     /// An option is invalid (a bad date zone or layout for generic columns).
     #[error("invalid option: {message}")]
     BadOption {
@@ -334,18 +359,20 @@ impl ImportError {
         match self {
             ImportError::Io { .. } => "io",
             ImportError::UnknownFormat { .. } => "unknown_format",
-            ImportError::NotUtf8 { .. } => "not_utf8",
+            ImportError::Decode { error, .. } => error.code(),
             ImportError::Json { .. } => "bad_json",
             ImportError::MissingColumn { .. } => "missing_column",
             ImportError::Ambiguous { .. } => "ambiguous_format",
             ImportError::UnknownSystem { .. } => "unknown_system",
+            ImportError::UnknownEncoding(e) => e.code(),
             ImportError::BadOption { .. } => "bad_option",
         }
     }
 }
 
 /// Detects the system of a file from its header or JSON shape (file name as a secondary hint).
-/// `None` when nothing matches, or when the file is not UTF-8 or not readable as CSV/JSON.
+/// `None` when nothing matches, or when the file is not UTF-8 (or UTF-16 with a byte order
+/// mark) or not readable as CSV/JSON.
 ///
 /// ```
 /// use mailhygiene::suppression::import::{detect, System};
@@ -355,8 +382,8 @@ impl ImportError {
 /// assert_eq!(detect("suppressed.json", json), Some(System::Ses));
 /// ```
 pub fn detect(file_name: &str, data: &[u8]) -> Option<System> {
-    let text = table::decode(file_name, data).ok()?;
-    let (table, shape) = load(file_name, text).ok()?;
+    let decoded = text::decode(data, None).ok()?;
+    let (table, shape) = load(file_name, &decoded.text).ok()?;
     match shape {
         Shape::AddressList => Some(System::Generic),
         Shape::Table => sniff(&table, file_name),
@@ -482,7 +509,12 @@ pub(crate) fn import_each(
     opts: &ImportOptions,
     sink: &mut dyn FnMut(SuppressionRecord),
 ) -> Result<ImportCounts, ImportError> {
-    let text = table::decode(file_name, data)?;
+    // Borrowed when the file is UTF-8: a merge reads millions of rows.
+    let decoded = text::decode(data, opts.encoding).map_err(|error| ImportError::Decode {
+        file: file_name.into(),
+        error,
+    })?;
+    let text: &str = &decoded.text;
     let (table, shape) = load(file_name, text)?;
     let with_address_list;
     let (system, opts) = match (opts.system, &opts.generic) {

@@ -200,15 +200,6 @@ pub(crate) fn record_start(data: &[u8], p: &csv::Position) -> (usize, u64) {
     (from + ends, p.line() + line_feeds as u64)
 }
 
-/// The text of a file: UTF-8 with an optional BOM removed.
-pub(crate) fn decode<'a>(file: &str, data: &'a [u8]) -> Result<&'a str, ImportError> {
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    std::str::from_utf8(data).map_err(|e| ImportError::NotUtf8 {
-        file: file.into(),
-        line: line_of(&data[..e.valid_up_to()]),
-    })
-}
-
 fn line_of(prefix: &[u8]) -> u64 {
     prefix.iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
