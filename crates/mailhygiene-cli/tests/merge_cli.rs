@@ -530,4 +530,23 @@ fn set_encoding_reads_a_windows_1252_export_and_without_it_names_the_option() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("unknown encoding \"windows-9999\""), "{err}");
+
+    // A stream given as a folder: the option is named for the file in it too.
+    let folder = dir.path().join("crm-exports");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::rename(&crm, folder.join("dnc.csv")).unwrap();
+    let args: Vec<String> = [
+        "--stream".to_string(),
+        format!("crm={}", folder.display()),
+        "--set".to_string(),
+        "crm.email=Email".to_string(),
+    ]
+    .into();
+    let o = merge_args(&out, &args);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("re-run with --set crm.encoding=windows-1252"),
+        "{err}"
+    );
 }
