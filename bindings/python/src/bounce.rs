@@ -1,8 +1,10 @@
 //! Bounce classification: the core's rules, with Python types.
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyString, PyType};
 
 use mailhygiene::suppression::{classify_bounce as classify, Bounce};
+
+use crate::pickled::{from_state, reduce, Reduced};
 
 /// The classification of one bounce: `class_` (`"hard"`, `"soft"`, `"block"` or
 /// `"unknown"`) and a `sub_reason` such as `"user_unknown"` or `"mailbox_full"`.
@@ -36,6 +38,15 @@ impl PyBounce {
     #[getter]
     fn rule_line(&self) -> Option<usize> {
         self.0.rule_line
+    }
+    /// Pickle support: the core's serde form, which `_from_state` reads back.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        reduce(slf, &slf.get().0)
+    }
+    /// For unpickling only, not public API: the bounce `state` (from `__reduce__`) describes.
+    #[classmethod]
+    fn _from_state(cls: &Bound<'_, PyType>, state: &str) -> PyResult<Self> {
+        from_state(cls, state).map(Self)
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let sub = match &self.0.sub_reason {

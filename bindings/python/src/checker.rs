@@ -5,11 +5,12 @@ use std::sync::LazyLock;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyString, PyType};
 
 use mailhygiene::{Checker, DomainList, ParseError, ParseOptions, ProviderRule};
 
 use crate::errors::{parse_error, surrogates_error};
+use crate::pickled::{from_state, reduce, Reduced};
 
 use crate::result::{Batch, Chunk, GcPause, Packed, PyResult_};
 use crate::text::{cells, items, text, Cells, Text};
@@ -327,6 +328,15 @@ impl PyAddress {
     fn __str__(&self) -> &str {
         self.0.as_str()
     }
+    /// Pickle support: the core's serde form, which `_from_state` reads back.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        reduce(slf, &slf.get().0)
+    }
+    /// For unpickling only, not public API: the address `state` (from `__reduce__`) describes.
+    #[classmethod]
+    fn _from_state(cls: &Bound<'_, PyType>, state: &str) -> PyResult<Self> {
+        from_state(cls, state).map(Self)
+    }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!("Address({})", repr(py, self.0.as_str())?))
     }
@@ -361,6 +371,15 @@ impl PySuggestion {
     #[getter]
     fn confidence(&self) -> f64 {
         decimal(self.0.confidence)
+    }
+    /// Pickle support: the core's serde form, which `_from_state` reads back.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        reduce(slf, &slf.get().0)
+    }
+    /// For unpickling only, not public API: the suggestion `state` (from `__reduce__`) describes.
+    #[classmethod]
+    fn _from_state(cls: &Bound<'_, PyType>, state: &str) -> PyResult<Self> {
+        from_state(cls, state).map(Self)
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
@@ -401,6 +420,15 @@ impl PyClassification {
     #[getter]
     fn free(&self) -> bool {
         self.0.domain.free
+    }
+    /// Pickle support: the core's serde form, which `_from_state` reads back.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        reduce(slf, &slf.get().0)
+    }
+    /// For unpickling only, not public API: the classification `state` (from `__reduce__`) describes.
+    #[classmethod]
+    fn _from_state(cls: &Bound<'_, PyType>, state: &str) -> PyResult<Self> {
+        from_state(cls, state).map(Self)
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let role = match &self.0.role {

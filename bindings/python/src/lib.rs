@@ -15,6 +15,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod bounce;
 mod checker;
 mod errors;
+mod pickled;
 mod result;
 mod suppression;
 mod text;

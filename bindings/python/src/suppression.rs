@@ -21,6 +21,7 @@ use mailhygiene::suppression::{
 use mailhygiene::text::Encoding;
 
 use crate::checker::PyChecker;
+use crate::pickled::{from_state, reduce, Reduced};
 
 pyo3::create_exception!(
     mailhygiene,
@@ -249,6 +250,15 @@ impl PyRecord {
     fn line(&self) -> u64 {
         self.0.provenance.line
     }
+    /// Pickle support: the core's serde form, which `_from_state` reads back.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        reduce(slf, &slf.get().0)
+    }
+    /// For unpickling only, not public API: the record `state` (from `__reduce__`) describes.
+    #[classmethod]
+    fn _from_state(cls: &Bound<'_, PyType>, state: &str) -> PyResult<Self> {
+        from_state(cls, state).map(Self)
+    }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let r = &self.0;
         Ok(format!(
@@ -307,6 +317,15 @@ impl PyRestriction {
             None => self.0.blocks(kind),
             Some(s) => self.0.blocks_in(kind, &parse("scope", s)?),
         })
+    }
+    /// Pickle support: the core's serde form, which `_from_state` reads back.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        reduce(slf, &slf.get().0)
+    }
+    /// For unpickling only, not public API: the restriction `state` (from `__reduce__`) describes.
+    #[classmethod]
+    fn _from_state(cls: &Bound<'_, PyType>, state: &str) -> PyResult<Self> {
+        from_state(cls, state).map(Self)
     }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
@@ -395,6 +414,15 @@ impl PyStatus {
             Some(s) => self.0.blocks_in(kind, &parse("scope", s)?),
         })
     }
+    /// Pickle support: the core's serde form, which `_from_state` reads back.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        reduce(slf, &slf.get().0)
+    }
+    /// For unpickling only, not public API: the status `state` (from `__reduce__`) describes.
+    #[classmethod]
+    fn _from_state(cls: &Bound<'_, PyType>, state: &str) -> PyResult<Self> {
+        from_state(cls, state).map(Self)
+    }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let mut out = format!(
             "Status({}, suppressed={}",
@@ -455,6 +483,15 @@ impl PyMasterRow {
     fn sources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         strings(py, &self.0.sources)
     }
+    /// Pickle support: the core's serde form, which `_from_state` reads back.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        reduce(slf, &slf.get().0)
+    }
+    /// For unpickling only, not public API: the row `state` (from `__reduce__`) describes.
+    #[classmethod]
+    fn _from_state(cls: &Bound<'_, PyType>, state: &str) -> PyResult<Self> {
+        from_state(cls, state).map(Self)
+    }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "MasterRow({}, {}, scope={})",
@@ -466,28 +503,51 @@ impl PyMasterRow {
 }
 
 /// A source row that could not be turned into a record (never dropped silently).
-#[pyclass(name = "Reject", module = "mailhygiene", frozen, get_all)]
-pub struct PyReject {
-    /// The file.
-    file: String,
-    /// The 1-based line.
-    line: u64,
-    /// A stable snake_case code (`invalid_address`, `bad_date`, an address error code, …).
-    code: String,
-    /// A human explanation.
-    message: String,
-    /// The raw row text.
-    raw: String,
-}
+#[pyclass(name = "Reject", module = "mailhygiene", frozen)]
+pub struct PyReject(pub core::Reject);
 
 #[pymethods]
 impl PyReject {
+    /// The file.
+    #[getter]
+    fn file(&self) -> &str {
+        &self.0.file
+    }
+    /// The 1-based line.
+    #[getter]
+    fn line(&self) -> u64 {
+        self.0.line
+    }
+    /// A stable snake_case code (`invalid_address`, `bad_date`, an address error code, …).
+    #[getter]
+    fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// A human explanation.
+    #[getter]
+    fn message(&self) -> &str {
+        &self.0.message
+    }
+    /// The raw row text.
+    #[getter]
+    fn raw(&self) -> &str {
+        &self.0.raw
+    }
+    /// Pickle support: the core's serde form, which `_from_state` reads back.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        reduce(slf, &slf.get().0)
+    }
+    /// For unpickling only, not public API: the reject `state` (from `__reduce__`) describes.
+    #[classmethod]
+    fn _from_state(cls: &Bound<'_, PyType>, state: &str) -> PyResult<Self> {
+        from_state(cls, state).map(Self)
+    }
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "Reject({}, line={}, code={})",
-            repr(py, &self.file)?,
-            self.line,
-            repr(py, &self.code)?
+            repr(py, &self.0.file)?,
+            self.0.line,
+            repr(py, &self.0.code)?
         ))
     }
 }
@@ -523,20 +583,18 @@ impl PyImportSummary {
             .0
             .rejects
             .iter()
-            .map(|r| {
-                Bound::new(
-                    py,
-                    PyReject {
-                        file: r.file.clone(),
-                        line: r.line,
-                        code: r.code.clone(),
-                        message: r.message.clone(),
-                        raw: r.raw.clone(),
-                    },
-                )
-            })
+            .map(|r| Bound::new(py, PyReject(r.clone())))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, items)
+    }
+    /// Pickle support: the core's serde form, which `_from_state` reads back.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Reduced<'py>> {
+        reduce(slf, &slf.get().0)
+    }
+    /// For unpickling only, not public API: the summary `state` (from `__reduce__`) describes.
+    #[classmethod]
+    fn _from_state(cls: &Bound<'_, PyType>, state: &str) -> PyResult<Self> {
+        from_state(cls, state).map(Self)
     }
     fn __repr__(&self) -> String {
         let rows: u64 = self.0.files.iter().map(|f| f.rows_used).sum();

@@ -1,9 +1,10 @@
-"""Results, checkers and suppression lists pickle exactly: what multiprocessing, joblib,
-concurrent.futures and Dask send to worker processes."""
+"""Results, checkers, suppression lists and every value type pickle exactly: what
+multiprocessing, joblib, concurrent.futures and Dask send to worker processes."""
 
 from __future__ import annotations
 
 import copy
+import json
 import multiprocessing
 import pickle
 from concurrent.futures import ProcessPoolExecutor
@@ -14,7 +15,16 @@ from typing import Any, TypeVar
 import pytest
 
 import mailhygiene
-from mailhygiene import Checker, ProviderRule, SuppressionList, SuppressionRecord
+from mailhygiene import (
+    Address,
+    Bounce,
+    Checker,
+    ProviderRule,
+    Reject,
+    Status,
+    SuppressionList,
+    SuppressionRecord,
+)
 
 PROTOCOLS = range(2, pickle.HIGHEST_PROTOCOL + 1)
 EXPORTS = Path(__file__).resolve().parents[3] / "examples" / "exports"
@@ -241,3 +251,148 @@ def test_through_multiprocessing() -> None:
     checker = Checker(**CHECKER_ARGS)
     with ctx.Pool(1) as pool:
         assert pool.map(checker.check, PROBES) == [checker.check(p) for p in PROBES]
+
+
+def public_view(value: Any) -> Any:
+    """What a caller can read of `value`: for the package's own objects, their type, `repr`
+    and every public attribute, recursively."""
+    if isinstance(value, (list, tuple)):
+        return [public_view(v) for v in value]
+    if isinstance(value, dict):
+        return {k: public_view(v) for k, v in value.items()}
+    if type(value).__module__ != "mailhygiene":
+        return value
+    attributes = {
+        name: public_view(getattr(value, name))
+        for name in dir(value)
+        if not name.startswith("_") and not callable(getattr(value, name))
+    }
+    return (type(value).__name__, repr(value), attributes)
+
+
+def same_value(back: Any, value: Any) -> None:
+    if type(value).__eq__ is not object.__eq__:
+        assert back == value
+    assert public_view(back) == public_view(value)
+    if hasattr(value, "blocks"):  # Status, Restriction
+        for kind in ("marketing", "transactional", "critical"):
+            assert back.blocks(kind) == value.blocks(kind), (value, kind)
+            assert back.blocks(kind, "list:7") == value.blocks(kind, "list:7"), (value, kind)
+
+
+# A Postfix DSN's Diagnostic-Code line, and a Spamhaus block.
+DSN_USER_UNKNOWN = (
+    "smtp; 550 5.1.1 <jane@example.com>: Recipient address rejected: User unknown in virtual mailbox table"
+)
+DSN_BLOCKED = "smtp;554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org"
+
+
+def values(tmp_path: Path) -> list[Any]:
+    """Realistic values of every value type, the facts each test relies on asserted here."""
+    permissive = Checker(**CHECKER_ARGS)
+    addresses = [
+        mailhygiene.parse("Jürgen@Bücher.Example"),
+        mailhygiene.normalize(' "Jane" <Jane.Doe@Example.COM> '),
+        # Valid only with the checker's options: kept as parsed, not parsed again.
+        permissive.parse("root@LocalHost"),
+        permissive.parse('"john doe"@example.net'),
+        permissive.parse("user@[192.0.2.1]"),
+    ]
+    assert [a.domain_ascii for a in addresses] == [
+        "xn--bcher-kva.example", "example.com", "localhost", "example.net", "[192.0.2.1]",
+    ]
+    suggestion = mailhygiene.suggest("john@gmial.com")
+    assert suggestion is not None and suggestion.address == "john@gmail.com"
+    bounces = [mailhygiene.classify_bounce(DSN_USER_UNKNOWN), mailhygiene.classify_bounce(DSN_BLOCKED)]
+    assert [(b.class_, b.sub_reason, b.smtp_reply) for b in bounces] == [
+        ("hard", "user_unknown", 550), ("block", "reputation", 554),
+    ]
+    record = SuppressionRecord(
+        "Jane@Example.com", "hard_bounce", system="postfix", scope="list:7", stream="news",
+        event_time=T, sub_reason="user_unknown", source_account="mx1", source_reason="bounced",
+        smtp_reply=550, enhanced_status="5.1.1", diagnostic=DSN_USER_UNKNOWN,
+    )
+    lst = suppression_list()
+    loaded = [r for r in lst if r.file]
+    bare = tmp_path / "bare.txt"
+    bare.write_text("good@example.com\nnot an address\njo@@example.com\n")
+    summary = lst.load(bare, stream="crm")
+    assert [(r.line, r.code, r.raw) for r in summary.rejects] == [
+        (2, "whitespace", "not an address"), (3, "multiple_at", "jo@@example.com"),
+    ]
+    statuses = [lst.status(a) for a in ("J.Doe@example.com", "x@example.net", "nobody@example.net", "not an address")]
+    restrictions = [r for s in statuses for r in s.restrictions]
+    assert statuses[0].suppressed and statuses[0].reason == "complaint" and statuses[0].sources
+    assert statuses[1].scope == "list:7" and statuses[1].blocks("marketing", "list:7")
+    assert not statuses[2].suppressed and statuses[3].canonical is None
+    assert restrictions and lst.rows()
+    classifications = [mailhygiene.classify("noreply@mailinator.com"), permissive.classify("chiefbeer@example.net")]
+    return [
+        *addresses, suggestion, *classifications, *bounces, record, *loaded, *statuses,
+        *restrictions, *lst.rows(), *summary.rejects, summary,
+    ]
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_value_types_round_trip(protocol: int, tmp_path: Path) -> None:
+    for value in values(tmp_path):
+        same_value(round_trip(value, protocol), value)
+    # The value comes back as it was: an address valid only under the checker's options stays.
+    back = round_trip(Checker(allow_single_label=True).parse("root@localhost"), protocol)
+    assert (str(back), back.domain, back.local) == ("root@localhost", "localhost", "root")
+    with pytest.raises(mailhygiene.InvalidAddressError):
+        mailhygiene.parse("root@localhost")
+
+
+def test_every_public_class_pickles(tmp_path: Path) -> None:
+    classes = {
+        obj for name in mailhygiene.__all__
+        if isinstance(obj := getattr(mailhygiene, name), type) and not issubclass(obj, BaseException)
+    }
+    covered = {type(v) for v in values(tmp_path)} | {
+        mailhygiene.Result, Checker, ProviderRule, SuppressionList,  # the tests above
+    }
+    assert classes == covered
+
+
+def test_a_state_that_is_not_a_pickled_value_is_refused() -> None:
+    address = mailhygiene.parse("Jürgen@Bücher.Example")
+    _, (state,) = address.__reduce__()
+    assert Address._from_state(state) == address
+    parts = {"local": "Jürgen", "domain": "bücher.example", "domain_ascii": "xn--bcher-kva.example"}
+    for bad in (
+        {**parts, "domain_ascii": "bücher.example"},  # not A-labels
+        {**parts, "domain": "bücher@example"},
+        {**parts, "local": ""},
+        {"local": "Jürgen", "domain": "bücher.example"},
+    ):
+        with pytest.raises(ValueError, match="^not a pickled Address: "):
+            Address._from_state(json.dumps(bad))
+    bounce = json.loads(mailhygiene.classify_bounce(DSN_USER_UNKNOWN).__reduce__()[1][0])
+    with pytest.raises(ValueError, match="^not a pickled Bounce: unknown variant `mild`"):
+        Bounce._from_state(json.dumps({**bounce, "class": "mild"}))
+    lst = SuppressionList()
+    lst.add(SuppressionRecord("a@example.com", "complaint", system="ses"))
+    status = json.loads(lst.status("a@example.com").__reduce__()[1][0])
+    with pytest.raises(ValueError, match="^not a pickled Status: unknown variant `fatigue`"):
+        Status._from_state(json.dumps({**status, "reason": "fatigue"}))
+    with pytest.raises(ValueError, match="^not a pickled Status: unknown scope 'galaxy:1'"):
+        Status._from_state(json.dumps({**status, "scope": "galaxy:1"}))
+    with pytest.raises(ValueError, match="^not a pickled Status: missing field `why`"):
+        Status._from_state(json.dumps({k: v for k, v in status.items() if k != "why"}))
+    with pytest.raises(ValueError, match="^not a pickled Reject: "):
+        Reject._from_state("[{")
+    with pytest.raises(TypeError):
+        Reject._from_state(None)  # type: ignore[arg-type]
+
+
+def test_statuses_come_back_from_a_process_pool() -> None:
+    lst = suppression_list()
+    addresses = [r.address for r in lst] + ["jdoe@example.com", "nobody@example.net", "not an address"]
+    with spawn_pool() as pool:
+        # The list goes to the worker with its bound method; the statuses come back.
+        got = list(pool.map(lst.status, addresses))
+    assert [type(s) for s in got] == [Status] * len(addresses)
+    for back, address in zip(got, addresses):
+        same_value(back, lst.status(address))
+    assert got[-2].suppressed is False and got[-3].reason == "complaint"

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use once_cell::sync::Lazy;
 use rustc_hash::{FxBuildHasher, FxHashMap};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use std::borrow::Cow;
 
@@ -52,7 +52,7 @@ pub struct Check {
 }
 
 /// The classification of a valid address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Classification {
     /// The role category when the local part is a role account: `noreply`, `rfc2142`,
     /// `marketing`, … (see [`RoleList`](crate::RoleList)).

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use once_cell::sync::Lazy;
 use publicsuffix::{List as PslList, Psl};
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::canonical::domain_key;
 use crate::data::rows;
@@ -119,7 +119,7 @@ static BUILTIN: Lazy<DomainIndex> = Lazy::new(|| {
 });
 
 /// The flags a domain gets from the lists.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DomainFlags {
     /// Listed as disposable (itself or a parent), not a relay, and not allowed by the user.
     pub disposable: bool,

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
+use serde::{Deserialize, Serialize};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::error::{ErrorKind, ParseError};
@@ -64,7 +65,11 @@ impl ParseOptions {
 /// assert_eq!(a.domain_ascii(), "xn--bcher-kva.example");
 /// assert_eq!(a.to_ascii(), "Jürgen@xn--bcher-kva.example");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// It serializes as its parts (`local`, `domain`, `domain_ascii`), which deserialize to the
+/// same address whatever options parsed it: nothing is parsed again.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "AddressParts", try_from = "AddressParts")]
 pub struct Address {
     /// `local@domain` with the Unicode domain.
     text: String,
@@ -119,6 +124,57 @@ impl Address {
     /// Whether the domain is an IP literal such as `[192.0.2.1]`.
     pub fn is_domain_literal(&self) -> bool {
         self.domain().starts_with('[')
+    }
+}
+
+/// The serialized form of an [`Address`].
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddressParts {
+    local: String,
+    domain: String,
+    domain_ascii: String,
+}
+
+impl From<Address> for AddressParts {
+    fn from(a: Address) -> Self {
+        AddressParts {
+            local: a.local().into(),
+            domain: a.domain().into(),
+            domain_ascii: a.domain_ascii().into(),
+        }
+    }
+}
+
+impl TryFrom<AddressParts> for Address {
+    type Error = String;
+    /// Refuses parts that no parse gives: an empty local part or domain, an `@` in the domain,
+    /// an A-label form that is not ASCII or that differs from an ASCII domain.
+    fn try_from(p: AddressParts) -> Result<Self, String> {
+        if p.local.is_empty() || p.domain.is_empty() || p.domain.contains('@') {
+            return Err(format!("not an address: {:?} @ {:?}", p.local, p.domain));
+        }
+        let ascii_domain = match p.domain.is_ascii() {
+            true if p.domain_ascii == p.domain => None,
+            false if p.domain_ascii.is_ascii() && !p.domain_ascii.is_empty() => {
+                Some(p.domain_ascii.into_boxed_str())
+            }
+            _ => {
+                return Err(format!(
+                    "{:?} is not the A-label form of {:?}",
+                    p.domain_ascii, p.domain
+                ))
+            }
+        };
+        let at = p.local.len();
+        let mut text = p.local;
+        text.push('@');
+        text.push_str(&p.domain);
+        Ok(Address {
+            text,
+            at,
+            ascii_domain,
+        })
     }
 }
 
@@ -629,6 +685,33 @@ mod tests {
 
     fn code(s: &str) -> &'static str {
         parse(s).map(|_| "ok").unwrap_or_else(|e| e.code())
+    }
+
+    #[test]
+    fn addresses_deserialize_from_their_parts_as_parsed() {
+        let single = ParseOptions::default().allow_single_label(true);
+        let parsed = [
+            parse("Jürgen@Bücher.Example").unwrap(),
+            parse_with("root@LocalHost", &single).unwrap(),
+        ];
+        for a in parsed {
+            let json = serde_json::to_string(&a).unwrap();
+            assert_eq!(serde_json::from_str::<Address>(&json).unwrap(), a, "{json}");
+        }
+        let json = serde_json::to_string(&parse("Jürgen@Bücher.Example").unwrap()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"local":"Jürgen","domain":"bücher.example","domain_ascii":"xn--bcher-kva.example"}"#
+        );
+        for bad in [
+            r#"{"local":"","domain":"example.com","domain_ascii":"example.com"}"#,
+            r#"{"local":"a","domain":"b@example.com","domain_ascii":"b@example.com"}"#,
+            r#"{"local":"a","domain":"example.com","domain_ascii":"example.org"}"#,
+            r#"{"local":"a","domain":"bücher.example","domain_ascii":"bücher.example"}"#,
+            r#"{"local":"a","domain":"example.com"}"#,
+        ] {
+            assert!(serde_json::from_str::<Address>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use once_cell::sync::Lazy;
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data::rows;
 use crate::lists::is_tld;
 
 /// A suggested correction of a mistyped address.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suggestion {
     /// The full corrected address (the local part unchanged).
     pub address: String,

@@ -24,9 +24,11 @@ use std::fmt;
 
 use once_cell::sync::Lazy;
 use regex::{Regex, RegexSet};
+use serde::{Deserialize, Serialize};
 
 /// The class of a bounce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BounceClass {
     /// A permanent problem with the address: suppress it.
     Hard,
@@ -67,7 +69,7 @@ impl fmt::Display for BounceClass {
 }
 
 /// A classification.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bounce {
     /// The class.
     pub class: BounceClass,

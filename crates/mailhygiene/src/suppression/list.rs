@@ -16,7 +16,7 @@ use std::sync::{OnceLock, RwLock};
 use hashbrown::HashTable;
 use rayon::prelude::*;
 use rustc_hash::FxHasher;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::clock::format_time;
 use super::hash::KeyHash;
@@ -429,7 +429,7 @@ pub enum MailKind {
 }
 
 /// One active restriction of an address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Restriction {
     /// Why.
     pub reason: Reason,
@@ -483,7 +483,7 @@ impl Restriction {
 }
 
 /// The status of one address at one time: the answer of [`SuppressionList::status`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Status {
     /// The input as given.
     pub input: String,
@@ -529,7 +529,7 @@ impl Status {
 }
 
 /// One file read by [`SuppressionList::load_path`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileSummary {
     /// The path.
     pub file: String,
@@ -548,7 +548,7 @@ pub struct FileSummary {
 }
 
 /// What [`SuppressionList::load_path`] read.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSummary {
     /// One entry per file, sorted by path.
     pub files: Vec<FileSummary>,

@@ -2,7 +2,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::clock::{civil_date, parse_time, push_clock, push_digits, push_time};
 use super::import::System;
@@ -42,7 +42,7 @@ use super::record::{Provenance, Reason, Reject, Scope, SuppressionRecord};
 pub const MASTER_HEADER: &str = "canonical,address,reason,scope,since,expires,sources";
 
 /// One row of the master list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MasterRow {
     /// The canonical key.
     pub canonical: String,
